@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// Firebreak runs its TypeScript directly, which needs Node ≥ 22.18 (type stripping, node:sqlite).
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  console.error(
+    `firebreak needs Node.js >= 22.18 (this is ${process.versions.node}). ` +
+      'Run it through npm (npx firebreak …, npm start), which uses the Node 24 the project installs.',
+  );
+  process.exit(1);
+}
+const { runCli } = await import('../src/cli/main.ts');
+process.exitCode = await runCli(process.argv.slice(2));

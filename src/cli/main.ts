@@ -1,0 +1,36 @@
+import { type CliIo, processIo, reportError } from './output.ts';
+import { serveCommand } from './serve.ts';
+import { setupCommand } from './setup.ts';
+
+const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
+  serve: serveCommand,
+  setup: setupCommand,
+};
+
+const USAGE = `usage: firebreak <command> [options]
+
+commands:
+  serve   run the server   [--host 127.0.0.1] [--port 8000] [--database URL]
+  setup   create an organisation, project, DSN key and API token
+          --org SLUG --project SLUG [--database URL] [--json]
+
+Database URLs: sqlite:PATH (default sqlite:firebreak.db) or postgres://…; also FIREBREAK_DATABASE_URL.
+See docs/configuration.md for every setting.`;
+
+export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.out(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`firebreak: unknown command "${name}"\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    return await command(rest, io);
+  } catch (error) {
+    return reportError(io, error);
+  }
+}

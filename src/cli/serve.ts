@@ -1,0 +1,37 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/config.ts';
+import { startServer } from '../main.ts';
+import type { CliIo } from './output.ts';
+
+export async function serveCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      database: { type: 'string' },
+      'public-url': { type: 'string' },
+    },
+    strict: true,
+  });
+  const config = loadConfig(
+    { host: values.host, port: values.port, databaseUrl: values.database, publicUrl: values['public-url'] },
+    process.env,
+  );
+  const server = await startServer(config);
+  io.err(`firebreak listening on ${server.url} (database: ${describeDatabase(config.databaseUrl)})`);
+  return new Promise((resolve) => {
+    const stop = async (signal: string) => {
+      io.err(`firebreak: ${signal} received, finishing in-flight work`);
+      await server.close();
+      resolve(0);
+    };
+    process.once('SIGTERM', () => void stop('SIGTERM'));
+    process.once('SIGINT', () => void stop('SIGINT'));
+  });
+}
+
+/** The database URL without credentials, for logs. */
+export function describeDatabase(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}

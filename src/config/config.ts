@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { AppError } from '../app-error.ts';
+
+/**
+ * The one typed config object. Precedence: flags > environment > defaults.
+ * Parsed once at start; a bad setting fails fast with its name in the message.
+ */
+export const Config = z.object({
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(8000),
+  databaseUrl: z.string().min(1).default('sqlite:firebreak.db'),
+  /** SQLite synchronous mode: NORMAL survives process kills; FULL also survives power loss. */
+  sqliteSynchronous: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  /** Public URL used in DSNs and org tokens; defaults to http://host:port. */
+  publicUrl: z.string().url().optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Group commit: flush when this many events are queued, or after batchDelayMs. */
+  commitBatchSize: z.coerce.number().int().min(1).max(5000).default(500),
+  commitBatchDelayMs: z.coerce.number().min(0).max(1000).default(0),
+  /** Events waiting for commit before ingest answers 503 + Retry-After. */
+  maxPendingEvents: z.coerce.number().int().min(1).default(20000),
+  /** Decompressed request bytes held in memory at once before ingest answers 503. */
+  maxInflightBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(256 * 1024 * 1024),
+  retentionIntervalSeconds: z.coerce.number().min(1).default(600),
+  /** Minute-resolution buckets are kept this long; hour buckets live as long as the issue. */
+  minuteBucketRetentionHours: z.coerce.number().min(1).default(48),
+});
+export type Config = z.infer<typeof Config>;
+
+/** Maps environment variables to config keys (only these are read). */
+const ENV_KEYS: Record<string, keyof Config> = {
+  FIREBREAK_HOST: 'host',
+  FIREBREAK_PORT: 'port',
+  FIREBREAK_DATABASE_URL: 'databaseUrl',
+  FIREBREAK_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
+  FIREBREAK_PUBLIC_URL: 'publicUrl',
+  FIREBREAK_LOG_LEVEL: 'logLevel',
+  FIREBREAK_COMMIT_BATCH_SIZE: 'commitBatchSize',
+  FIREBREAK_COMMIT_BATCH_DELAY_MS: 'commitBatchDelayMs',
+  FIREBREAK_MAX_PENDING_EVENTS: 'maxPendingEvents',
+  FIREBREAK_MAX_INFLIGHT_BYTES: 'maxInflightBytes',
+  FIREBREAK_RETENTION_INTERVAL_SECONDS: 'retentionIntervalSeconds',
+  FIREBREAK_MINUTE_BUCKET_RETENTION_HOURS: 'minuteBucketRetentionHours',
+};
+
+export function loadConfig(
+  flags: Partial<Record<keyof Config, unknown>>,
+  env: Record<string, string | undefined>,
+): Config {
+  const merged: Record<string, unknown> = {};
+  for (const [name, key] of Object.entries(ENV_KEYS)) {
+    if (env[name] !== undefined && env[name] !== '') merged[key] = env[name];
+  }
+  for (const [key, value] of Object.entries(flags)) {
+    if (value !== undefined) merged[key] = value;
+  }
+  const parsed = Config.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const key = String(issue.path[0] ?? '');
+    const envName = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
+    throw new AppError(
+      'VALIDATION',
+      `invalid setting ${key}${envName ? ` (--${kebab(key)} / ${envName})` : ''}: ${issue.message}`,
+    );
+  }
+  return parsed.data;
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+}
+
+/** The URL SDKs and CLIs should use to reach this server. */
+export function publicUrlOf(config: Config, boundPort?: number): string {
+  if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort ?? config.port}`;
+}

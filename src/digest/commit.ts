@@ -1,0 +1,215 @@
+import type {
+  IngestOutcome,
+  IngestTx,
+  Issue,
+  IssueActivity,
+  IssueUpdate,
+  Store,
+  StoredEvent,
+  TagValueCount,
+} from '../store/types.ts';
+import type { PreparedEvent } from './prepare.ts';
+
+const MINUTE = 60_000;
+const DAY = 86_400_000;
+
+/**
+ * Writes a batch of prepared events in one short transaction: resolves or creates their
+ * issues, inserts the events (retransmitted event ids are skipped and not counted), and adds
+ * the counters aggregated over the batch so each row is written once per batch.
+ */
+export async function commitBatch(
+  store: Store,
+  events: PreparedEvent[],
+  outcomes: IngestOutcome[],
+): Promise<void> {
+  await store.ingestWrite(async (tx) => {
+    const issueOf = await resolveIssues(tx, events);
+    const inserted = await tx.insertEvents(events.map((e) => toStoredEvent(e, issueOf.get(e)!.id)));
+    const fresh = events.filter((e) => inserted.has(e.eventId));
+    await writeCounters(tx, fresh, issueOf);
+    await tx.addOutcomes([...outcomes, ...processedOutcomes(fresh)]);
+  });
+}
+
+/** Maps each event to its issue; creates issues for unknown hashes and links new hashes. */
+async function resolveIssues(tx: IngestTx, events: PreparedEvent[]): Promise<Map<PreparedEvent, Issue>> {
+  const issueOf = new Map<PreparedEvent, Issue>();
+  for (const [projectId, projectEvents] of groupBy(events, (e) => e.projectId)) {
+    const allHashes = [...new Set(projectEvents.flatMap((e) => e.grouping.hashes))];
+    const known = await tx.findIssuesByHashes(projectId, allHashes);
+    for (const event of projectEvents) {
+      const { hashes } = event.grouping;
+      const match = hashes.map((h) => known.get(h)).find((issue) => issue !== undefined);
+      const issue = match ?? (await tx.createIssue(newIssueFrom(event)));
+      const unlinked = hashes.filter((h) => known.get(h)?.id !== issue.id);
+      if (match && unlinked.length > 0) await tx.addIssueHashes(projectId, issue.id, unlinked);
+      for (const h of hashes) known.set(h, issue);
+      issueOf.set(event, issue);
+    }
+  }
+  return issueOf;
+}
+
+function newIssueFrom(event: PreparedEvent) {
+  const { grouping } = event;
+  return {
+    projectId: event.projectId,
+    hashes: grouping.hashes,
+    title: grouping.title,
+    culprit: grouping.culprit,
+    type: grouping.type,
+    metadata: grouping.metadata,
+    level: event.level,
+    firstSeen: event.timestamp,
+    firstRelease: event.release,
+    groupingVersion: event.groupingVersion,
+  };
+}
+
+async function writeCounters(tx: IngestTx, events: PreparedEvent[], issueOf: Map<PreparedEvent, Issue>) {
+  const updates = new Map<number, IssueUpdate>();
+  const buckets = new Map<string, { issueId: number; projectId: number; start: number; count: number }>();
+  const tags = new Map<string, { issueId: number } & TagValueCount>();
+  const users: { issueId: number; userKey: string; seenAt: number }[] = [];
+  const releases = new Map<string, { orgId: number; projectId: number; version: string; seenAt: number }>();
+  const environments = new Map<string, { orgId: number; projectId: number; name: string; seenAt: number }>();
+  const activities: Omit<IssueActivity, 'id'>[] = [];
+
+  for (const event of events) {
+    const issue = issueOf.get(event)!;
+    accumulateIssue(updates, issue, event, activities);
+    const start = event.timestamp - (event.timestamp % MINUTE);
+    const bucket = buckets.get(`${issue.id}:${start}`);
+    if (bucket) bucket.count++;
+    else
+      buckets.set(`${issue.id}:${start}`, { issueId: issue.id, projectId: event.projectId, start, count: 1 });
+    for (const [key, value] of event.tags) {
+      const id = `${issue.id}\0${key}\0${value}`;
+      const row = tags.get(id);
+      if (row) {
+        row.count++;
+        row.firstSeen = Math.min(row.firstSeen, event.timestamp);
+        row.lastSeen = Math.max(row.lastSeen, event.timestamp);
+      } else {
+        tags.set(id, {
+          issueId: issue.id,
+          key,
+          value,
+          count: 1,
+          firstSeen: event.timestamp,
+          lastSeen: event.timestamp,
+        });
+      }
+    }
+    if (event.userKey) users.push({ issueId: issue.id, userKey: event.userKey, seenAt: event.timestamp });
+    if (event.release) {
+      releases.set(`${event.projectId}\0${event.release}`, {
+        orgId: event.orgId,
+        projectId: event.projectId,
+        version: event.release,
+        seenAt: event.timestamp,
+      });
+    }
+    environments.set(`${event.projectId}\0${event.environment}`, {
+      orgId: event.orgId,
+      projectId: event.projectId,
+      name: event.environment,
+      seenAt: event.timestamp,
+    });
+  }
+
+  const newUsers = users.length > 0 ? await tx.addIssueUsers(users) : new Map<number, number>();
+  for (const update of updates.values()) update.addUserCount = newUsers.get(update.issueId) ?? 0;
+  if (updates.size > 0) await tx.updateIssues([...updates.values()]);
+  if (buckets.size > 0) await tx.addIssueBuckets([...buckets.values()]);
+  if (tags.size > 0) await tx.addTagValues([...tags.values()]);
+  if (releases.size > 0) await tx.ensureReleases([...releases.values()]);
+  if (environments.size > 0) await tx.ensureEnvironments([...environments.values()]);
+  if (activities.length > 0) await tx.addActivities(activities);
+}
+
+function accumulateIssue(
+  updates: Map<number, IssueUpdate>,
+  issue: Issue,
+  event: PreparedEvent,
+  activities: Omit<IssueActivity, 'id'>[],
+) {
+  const existing = updates.get(issue.id);
+  const isLatest = !existing || event.timestamp >= existing.lastSeen;
+  const update: IssueUpdate = existing ?? {
+    issueId: issue.id,
+    addTimesSeen: 0,
+    addUserCount: 0,
+    firstSeen: event.timestamp,
+    lastSeen: event.timestamp,
+    title: event.grouping.title,
+    culprit: event.grouping.culprit,
+    metadata: event.grouping.metadata,
+    level: event.level,
+    lastRelease: event.release,
+    reopenAs: undefined,
+  };
+  update.addTimesSeen++;
+  update.firstSeen = Math.min(update.firstSeen, event.timestamp);
+  if (isLatest) {
+    update.lastSeen = event.timestamp;
+    update.title = event.grouping.title;
+    update.culprit = event.grouping.culprit;
+    update.metadata = event.grouping.metadata;
+    update.level = event.level;
+    update.lastRelease = event.release ?? update.lastRelease;
+  }
+  // A resolved issue that sees a new event regresses (Sentry: "Regressed" activity).
+  if (issue.status === 'resolved' && update.reopenAs === undefined) {
+    update.reopenAs = 'regressed';
+    activities.push({
+      issueId: issue.id,
+      type: 'set_regression',
+      data: { eventId: event.eventId, version: event.release ?? '' },
+      actor: 'system',
+      createdAt: event.receivedAt,
+    });
+  }
+  updates.set(issue.id, update);
+}
+
+function toStoredEvent(event: PreparedEvent, issueId: number): StoredEvent {
+  return {
+    eventId: event.eventId,
+    projectId: event.projectId,
+    issueId,
+    timestamp: event.timestamp,
+    receivedAt: event.receivedAt,
+    level: event.level,
+    release: event.release,
+    environment: event.environment,
+    userKey: event.userKey,
+    payload: event.payload,
+    payloadCodec: event.payloadCodec,
+    size: event.size,
+  };
+}
+
+function processedOutcomes(events: PreparedEvent[]): IngestOutcome[] {
+  const counts = new Map<string, IngestOutcome>();
+  for (const e of events) {
+    const day = e.receivedAt - (e.receivedAt % DAY);
+    const key = `${e.projectId}:${day}`;
+    const row = counts.get(key);
+    if (row) row.count++;
+    else counts.set(key, { projectId: e.projectId, itemType: 'event', outcome: 'processed', day, count: 1 });
+  }
+  return [...counts.values()];
+}
+
+function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const list = out.get(key);
+    if (list) list.push(item);
+    else out.set(key, [item]);
+  }
+  return out;
+}

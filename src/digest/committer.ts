@@ -1,0 +1,147 @@
+import { AppError } from '../app-error.ts';
+import type { IngestOutcome, Store } from '../store/types.ts';
+import { commitBatch } from './commit.ts';
+import type { PreparedEvent } from './prepare.ts';
+
+interface Waiter {
+  events: PreparedEvent[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export interface CommitterOptions {
+  batchSize: number;
+  batchDelayMs: number;
+  maxPendingEvents: number;
+  onError: (error: unknown, events: number) => void;
+}
+
+/**
+ * Group commit: requests hand their prepared events here and wait; one transaction commits
+ * everything that queued up meanwhile, then every waiter is answered. A request is acknowledged
+ * only after its events are committed. When the queue is full, submit() refuses with 503 so
+ * memory stays bounded instead of buffering without limit.
+ */
+export class GroupCommitter {
+  private queue: Waiter[] = [];
+  private pendingEvents = 0;
+  private outcomes = new Map<string, IngestOutcome>();
+  private flushing: Promise<void> | null = null;
+  private scheduled = false;
+  private closed = false;
+  private readonly store: Store;
+  private readonly options: CommitterOptions;
+
+  constructor(store: Store, options: CommitterOptions) {
+    this.store = store;
+    this.options = options;
+  }
+
+  get pending(): number {
+    return this.pendingEvents;
+  }
+
+  submit(events: PreparedEvent[]): Promise<void> {
+    if (this.closed)
+      return Promise.reject(new AppError('UNAVAILABLE', 'server is shutting down', { retryAfter: 5 }));
+    if (this.pendingEvents + events.length > this.options.maxPendingEvents) {
+      return Promise.reject(new AppError('UNAVAILABLE', 'ingest is behind; retry later', { retryAfter: 1 }));
+    }
+    return new Promise((resolve, reject) => {
+      this.queue.push({ events, resolve, reject });
+      this.pendingEvents += events.length;
+      this.schedule();
+    });
+  }
+
+  /** Counts items taken but not processed; written with the next batch (best effort, no ack). */
+  countOutcome(outcome: Omit<IngestOutcome, 'count'>, count: number): void {
+    const key = `${outcome.projectId}\0${outcome.itemType}\0${outcome.outcome}\0${outcome.day}`;
+    const row = this.outcomes.get(key);
+    if (row) row.count += count;
+    else this.outcomes.set(key, { ...outcome, count });
+    this.schedule();
+  }
+
+  /** Stops taking events and waits until everything queued is committed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.drain();
+  }
+
+  /** Waits until everything queued so far, outcome counters included, is committed. */
+  async drain(): Promise<void> {
+    while (this.flushing || this.queue.length > 0 || this.outcomes.size > 0) {
+      if (this.flushing) await this.flushing;
+      else await this.flush();
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      void this.flush();
+    };
+    // setImmediate runs after the poll phase, so every request already readable joins the batch.
+    if (this.options.batchDelayMs > 0) setTimeout(run, this.options.batchDelayMs);
+    else setImmediate(run);
+  }
+
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    this.flushing = this.flushOnce().finally(() => {
+      this.flushing = null;
+      if (this.queue.length > 0 || this.outcomes.size > 0) this.schedule();
+    });
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<void> {
+    const batch: Waiter[] = [];
+    let size = 0;
+    while (
+      this.queue.length > 0 &&
+      (batch.length === 0 || size + this.queue[0].events.length <= this.options.batchSize)
+    ) {
+      const waiter = this.queue.shift()!;
+      batch.push(waiter);
+      size += waiter.events.length;
+    }
+    const outcomes = [...this.outcomes.values()];
+    this.outcomes.clear();
+    try {
+      await commitBatch(
+        this.store,
+        batch.flatMap((w) => w.events),
+        outcomes,
+      );
+      this.settle(batch, null);
+    } catch (error) {
+      if (batch.length <= 1) {
+        this.options.onError(error, size);
+        this.settle(batch, error);
+        return;
+      }
+      // One bad request must not fail the others: retry each on its own.
+      for (const waiter of batch) {
+        try {
+          await commitBatch(this.store, waiter.events, []);
+          this.settle([waiter], null);
+        } catch (single) {
+          this.options.onError(single, waiter.events.length);
+          this.settle([waiter], single);
+        }
+      }
+    }
+  }
+
+  private settle(batch: Waiter[], error: unknown): void {
+    for (const waiter of batch) {
+      this.pendingEvents -= waiter.events.length;
+      if (error) waiter.reject(error);
+      else waiter.resolve();
+    }
+  }
+}

@@ -1,0 +1,328 @@
+import { randomUUID } from 'node:crypto';
+import type { Breadcrumb, EventUser, NormalizedEvent, SingleException, Stacktrace } from './event.ts';
+import { userKeyOf } from './user-key.ts';
+
+export interface NormalizeContext {
+  /** Epoch milliseconds. */
+  receivedAt: number;
+  envelopeEventId?: string;
+  /** Epoch milliseconds, from the envelope header `sent_at`. */
+  sentAt?: number;
+  clientIp?: string;
+}
+
+type Obj = Record<string, unknown>;
+
+// relay-event-normalization clock_drift.rs MINIMUM_CLOCK_DRIFT; relay-config `max_secs_in_future`.
+const MIN_CLOCK_DRIFT_SECS = 55 * 60;
+const MAX_SECS_IN_FUTURE = 60;
+const MAX_MESSAGE_CHARS = 8192;
+// relay trimming.rs enforces 250 frames per stacktrace, dropping from the middle.
+const MAX_FRAMES = 250;
+const MAX_BREADCRUMBS = 100;
+const MAX_TAG_CHARS = 200;
+
+// relay-event-schema Level::from_str and from_python_level (10, 20, … 50).
+const LEVELS = ['debug', 'info', 'warning', 'error', 'fatal'] as const;
+const LEVEL_ALIASES = new Map<string, NormalizedEvent['level']>([
+  ['log', 'info'],
+  ['warn', 'warning'],
+  ['critical', 'fatal'],
+]);
+
+const HEX_ID = /^[0-9a-f]{32}$/i;
+const DASHED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NUMERIC = /^\s*\d+(?:\.\d+)?\s*$/;
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+const BAD_ENVIRONMENT = /[/\r\n\t\f\v]/;
+const BAD_RELEASE = /[\r\n\t\f\v]/;
+
+export function normalizeEvent(raw: Obj, ctx: NormalizeContext): NormalizedEvent {
+  const received = ctx.receivedAt / 1000;
+  const drift = clockDriftSecs(received, ctx.sentAt);
+  const exception = normalizeExceptions(raw.exception);
+  const event: NormalizedEvent = {
+    ...raw,
+    event_id:
+      parseEventId(ctx.envelopeEventId) ?? parseEventId(raw.event_id) ?? randomUUID().replaceAll('-', ''),
+    timestamp: eventTimestamp(raw.timestamp, received, drift),
+    received,
+    level: parseLevel(raw.level),
+    platform: (typeof raw.platform === 'string' && raw.platform.trim()) || 'other',
+    environment: cleanEnvironment(raw.environment),
+    type: exception ? 'error' : 'default',
+    tags: {},
+  };
+  setField(event, 'exception', exception);
+  setField(event, 'release', cleanRelease(raw.release));
+  for (const key of ['dist', 'logger', 'transaction', 'server_name', 'checksum'] as const) {
+    setField(event, key, lenientString(raw[key]));
+  }
+  setField(event, 'fingerprint', Array.isArray(raw.fingerprint) ? stringList(raw.fingerprint) : undefined);
+
+  const logentry = normalizeLogentry(raw.logentry);
+  if (logentry) event.logentry = logentry;
+  else {
+    setField(event, 'logentry', normalizeLogentry(raw.message));
+    if (event.logentry) delete event.message;
+  }
+
+  setField(event, 'stacktrace', normalizeStacktrace(raw.stacktrace));
+  setField(event, 'threads', normalizeThreads(raw.threads));
+  setField(event, 'breadcrumbs', normalizeBreadcrumbs(raw.breadcrumbs, drift));
+  setField(event, 'user', normalizeUser(raw.user, ctx.clientIp));
+  setField(event, 'request', normalizeRequest(raw.request));
+  setField(event, 'contexts', isObject(raw.contexts) ? objectEntriesOnly(raw.contexts) : undefined);
+  for (const key of ['extra', 'sdk', 'modules'] as const)
+    setField(event, key, isObject(raw[key]) ? raw[key] : undefined);
+  event.tags = buildTags(event, raw.tags);
+  return event;
+}
+
+function setField<K extends keyof NormalizedEvent>(event: NormalizedEvent, key: K, value: unknown): void {
+  if (value === undefined) delete event[key as string];
+  else event[key] = value as NormalizedEvent[K];
+}
+
+function isObject(value: unknown): value is Obj {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function lenientString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+function truncate(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+function stringList(values: unknown[]): string[] | undefined {
+  const out: string[] = [];
+  for (const value of values) {
+    const text = lenientString(value);
+    if (text !== undefined) out.push(text);
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+function parseEventId(value: unknown): string | undefined {
+  if (typeof value !== 'string' || !(HEX_ID.test(value) || DASHED_ID.test(value))) return undefined;
+  return value.replaceAll('-', '').toLowerCase();
+}
+
+function parseLevel(value: unknown): NormalizedEvent['level'] {
+  const text = String(value).trim().toLowerCase();
+  if (/^[1-5]0$/.test(text)) return LEVELS[Number(text) / 10 - 1];
+  return LEVEL_ALIASES.get(text) ?? LEVELS.find((level) => level === text) ?? 'error';
+}
+
+/** Unix seconds from a number, numeric string or RFC 3339 string (no zone means UTC). */
+function parseTimestamp(value: unknown): number | undefined {
+  let seconds: number | undefined;
+  if (typeof value === 'number') seconds = value;
+  else if (typeof value === 'string') {
+    if (NUMERIC.test(value)) seconds = Number(value);
+    else {
+      const match = RFC3339.exec(value.trim());
+      if (!match) return undefined;
+      const [, date, time, fraction, zone = 'Z'] = match;
+      const offset = zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase();
+      seconds = Date.parse(`${date}T${time}${offset}`) / 1000 + (fraction ? Number(`0${fraction}`) : 0);
+    }
+  }
+  return seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+}
+
+function clockDriftSecs(received: number, sentAtMs: number | undefined): number {
+  if (sentAtMs === undefined || !Number.isFinite(sentAtMs)) return 0;
+  const drift = received - sentAtMs / 1000;
+  return Math.abs(drift) >= MIN_CLOCK_DRIFT_SECS ? drift : 0;
+}
+
+function eventTimestamp(value: unknown, received: number, drift: number): number {
+  const parsed = parseTimestamp(value);
+  if (parsed === undefined) return received;
+  const corrected = parsed + drift;
+  return corrected > received + MAX_SECS_IN_FUTURE ? received : corrected;
+}
+
+function cleanEnvironment(value: unknown): string {
+  if (typeof value !== 'string') return 'production';
+  const env = value.trim();
+  return env && env.length <= 64 && !BAD_ENVIRONMENT.test(env) ? env : 'production';
+}
+
+function cleanRelease(value: unknown): string | undefined {
+  const release = lenientString(value)?.trim();
+  if (!release || release.length > 200 || release === '.' || release === '..') return undefined;
+  return BAD_RELEASE.test(release) ? undefined : release;
+}
+
+/** Accepts a logentry object, a legacy `message` string, or a `message` object shaped like a logentry. */
+function normalizeLogentry(value: unknown): NormalizedEvent['logentry'] {
+  if (typeof value === 'string') {
+    const text = truncate(value, MAX_MESSAGE_CHARS);
+    return text ? { formatted: text, message: text } : undefined;
+  }
+  if (!isObject(value)) return undefined;
+  const template = typeof value.message === 'string' ? truncate(value.message, MAX_MESSAGE_CHARS) : undefined;
+  const params = Array.isArray(value.params) ? value.params : undefined;
+  let formatted = typeof value.formatted === 'string' ? value.formatted : undefined;
+  if (!formatted && template) formatted = params ? formatParams(template, params) : template;
+  if (!formatted && !template) return undefined;
+  const logentry: NonNullable<NormalizedEvent['logentry']> = { ...value };
+  setOptional(logentry, 'formatted', formatted && truncate(formatted, MAX_MESSAGE_CHARS));
+  setOptional(logentry, 'message', template);
+  setOptional(logentry, 'params', params);
+  return logentry;
+}
+
+function setOptional<T extends object, K extends keyof T>(target: T, key: K, value: T[K] | undefined): void {
+  if (value === undefined) delete target[key];
+  else target[key] = value;
+}
+
+function formatParams(template: string, params: unknown[]): string {
+  let next = 0;
+  return template.replace(/%s/g, (token) => (next < params.length ? String(params[next++]) : token));
+}
+
+function listOf(value: unknown): unknown[] | undefined {
+  if (Array.isArray(value)) return value;
+  return isObject(value) && Array.isArray(value.values) ? value.values : undefined;
+}
+
+function normalizeExceptions(value: unknown): { values: SingleException[] } | undefined {
+  const values: SingleException[] = [];
+  for (const item of listOf(value) ?? []) {
+    if (!isObject(item)) continue;
+    const exception: SingleException = { ...item };
+    setOptional(exception, 'stacktrace', normalizeStacktrace(item.stacktrace));
+    setOptional(exception, 'mechanism', isObject(item.mechanism) ? item.mechanism : undefined);
+    setOptional(exception, 'type', lenientString(item.type));
+    const value = isObject(item.value) ? JSON.stringify(item.value) : lenientString(item.value);
+    setOptional(exception, 'value', value);
+    setOptional(exception, 'module', lenientString(item.module));
+    values.push(exception);
+  }
+  return values.length > 0 ? { values } : undefined;
+}
+
+function normalizeStacktrace(value: unknown): Stacktrace | undefined {
+  if (!isObject(value) || !Array.isArray(value.frames)) return undefined;
+  let frames = value.frames.every(isObject) ? value.frames : value.frames.filter(isObject);
+  if (frames.length === 0) return undefined;
+  if (frames.length > MAX_FRAMES) {
+    frames = [...frames.slice(0, MAX_FRAMES / 2), ...frames.slice(-MAX_FRAMES / 2)];
+  }
+  return { ...value, frames };
+}
+
+function normalizeThreads(value: unknown): NormalizedEvent['threads'] {
+  const list = listOf(value);
+  if (!list) return undefined;
+  const values = list.filter(isObject).map((thread) => {
+    const copy = { ...thread };
+    setOptional(copy, 'stacktrace', normalizeStacktrace(thread.stacktrace));
+    return copy;
+  });
+  return values.length > 0 ? { values } : undefined;
+}
+
+function normalizeBreadcrumbs(value: unknown, drift: number): NormalizedEvent['breadcrumbs'] {
+  const list = listOf(value);
+  if (!list) return undefined;
+  const values: Breadcrumb[] = [];
+  for (const crumb of list.length > MAX_BREADCRUMBS ? list.slice(-MAX_BREADCRUMBS) : list) {
+    if (!isObject(crumb)) continue;
+    if (typeof crumb.timestamp === 'number' && drift === 0) {
+      values.push(crumb);
+      continue;
+    }
+    const copy: Breadcrumb = { ...crumb };
+    const timestamp = parseTimestamp(crumb.timestamp);
+    setOptional(copy, 'timestamp', timestamp === undefined ? undefined : timestamp + drift);
+    values.push(copy);
+  }
+  return { values };
+}
+
+function normalizeUser(value: unknown, clientIp: string | undefined): EventUser | undefined {
+  if (!isObject(value)) return undefined;
+  const user: EventUser = { ...value };
+  for (const key of ['id', 'username', 'email', 'ip_address'] as const)
+    setOptional(user, key, lenientString(value[key]));
+  if (user.ip_address === '{{auto}}') setOptional(user, 'ip_address', clientIp);
+  return user;
+}
+
+function normalizeRequest(value: unknown): NormalizedEvent['request'] {
+  if (!isObject(value)) return undefined;
+  const request: NonNullable<NormalizedEvent['request']> = { ...value };
+  setOptional(request, 'url', typeof value.url === 'string' ? value.url : undefined);
+  setOptional(request, 'headers', normalizeHeaders(value.headers));
+  return request;
+}
+
+function normalizeHeaders(value: unknown): Record<string, string> | undefined {
+  const entries = Array.isArray(value) ? value : isObject(value) ? Object.entries(value) : undefined;
+  if (!entries) return undefined;
+  const headers: Record<string, string> = {};
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || typeof entry[0] !== 'string' || entry[0] === '__proto__') continue;
+    const text = Array.isArray(entry[1]) ? stringList(entry[1])?.join(', ') : lenientString(entry[1]);
+    if (text === undefined) continue;
+    headers[entry[0]] = Object.hasOwn(headers, entry[0]) ? `${headers[entry[0]]}, ${text}` : text;
+  }
+  return headers;
+}
+
+function objectEntriesOnly(value: Obj): Record<string, Obj> {
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, Obj] => isObject(entry[1])),
+  );
+}
+
+function tagText(value: unknown): string | undefined {
+  const text = lenientString(value)?.trim();
+  return text ? truncate(text, MAX_TAG_CHARS) : undefined;
+}
+
+/** Tags Sentry derives from the event; the payload's own tags override them key by key. */
+function buildTags(event: NormalizedEvent, rawTags: unknown): Record<string, string> {
+  const tags: Record<string, string> = {};
+  const put = (key: string, value: unknown) => {
+    const text = tagText(value);
+    if (text !== undefined) tags[key] = text;
+  };
+  put('level', event.level);
+  put('environment', event.environment);
+  put('release', event.release);
+  put('server_name', event.server_name);
+  put('transaction', event.transaction);
+  put('url', event.request?.url);
+  put('user', userKeyOf(event.user));
+  for (const name of ['browser', 'os', 'runtime']) {
+    const context = event.contexts?.[name];
+    const contextName = tagText(context?.name);
+    if (!contextName) continue;
+    const version = tagText(context?.version);
+    put(name, version ? `${contextName} ${version}` : contextName);
+    put(`${name}.name`, contextName);
+  }
+  put('sdk', event.sdk?.name);
+  const mechanism = event.exception?.values.at(-1)?.mechanism;
+  put('mechanism', mechanism?.type);
+  if (typeof mechanism?.handled === 'boolean') put('handled', mechanism.handled ? 'yes' : 'no');
+
+  const pairs = Array.isArray(rawTags) ? rawTags : isObject(rawTags) ? Object.entries(rawTags) : [];
+  for (const pair of pairs) {
+    if (!Array.isArray(pair)) continue;
+    const key = lenientString(pair[0])?.trim();
+    if (!key || key.length > MAX_TAG_CHARS || key === '__proto__') continue;
+    put(key, pair[1]);
+  }
+  return tags;
+}

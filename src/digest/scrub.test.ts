@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { NormalizedEvent } from './event.ts';
+import { normalizeEvent } from './normalize.ts';
+import { scrubEvent } from './scrub.ts';
+
+const build = (raw: Record<string, unknown>) => normalizeEvent(raw, { receivedAt: Date.UTC(2026, 6, 1) });
+
+/** Scrubs and checks the input was left alone. */
+function scrub(event: NormalizedEvent): NormalizedEvent {
+  const before = structuredClone(event);
+  const scrubbed = scrubEvent(event);
+  assert.deepEqual(event, before);
+  return scrubbed;
+}
+
+describe('scrubEvent', () => {
+  test('leaves a clean @sentry/node event alone and returns it as is', () => {
+    const event = build({
+      exception: [{ type: 'TypeError', value: "Cannot read properties of undefined (reading 'id')" }],
+      event_id: 'b0d4e3c1f0c44c5c9a1d2f3e4a5b6c7d',
+      contexts: { trace: { trace_id: '4f3c2a1b0e9d8c7b6a5f4e3d2c1b0a99', span_id: 'a1b2c3d4e5f60718' } },
+      request: { method: 'GET', url: 'https://api.example.com/users/7?page=2' },
+      breadcrumbs: [{ timestamp: 1782907199.9, category: 'console', message: 'loading user 1234567890123' }],
+      tags: { author: 'sam' },
+    });
+    assert.equal(scrub(event), event);
+  });
+
+  test('filters the process environment sentry-cli uploads in extra.environ', () => {
+    const event = build({
+      logentry: { message: 'hello' },
+      extra: {
+        environ: {
+          AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG',
+          AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7',
+          HOME: '/root',
+        },
+        build: 'nightly',
+      },
+    });
+    assert.deepEqual(scrub(event).extra, { environ: '[Filtered]', build: 'nightly' });
+  });
+
+  test('filters sensitive keys at any depth in extra, contexts, user, tags and frame vars', () => {
+    const event = build({
+      extra: {
+        password: 'hunter2',
+        nested: { api_key: 'x', list: [{ refresh_token: 'r', ok: 1 }] },
+        count: 3,
+      },
+      contexts: { app: { app_name: 'web', Session: 's1', has_secret: false } },
+      tags: { session_id: 'abc', team: 'core' },
+      user: { id: '7', credentials: { user: 'a', pass: 'b' } },
+      exception: [
+        { type: 'E', stacktrace: { frames: [{ function: 'f', vars: { MYSQL_PWD: 'p', user: 'u' } }] } },
+      ],
+    });
+    const scrubbed = scrub(event);
+    assert.deepEqual(scrubbed.extra, {
+      password: '[Filtered]',
+      nested: { api_key: '[Filtered]', list: [{ refresh_token: '[Filtered]', ok: 1 }] },
+      count: 3,
+    });
+    assert.deepEqual(scrubbed.contexts?.app, { app_name: 'web', Session: '[Filtered]', has_secret: false });
+    assert.equal(scrubbed.tags.session_id, '[Filtered]');
+    assert.equal(scrubbed.tags.team, 'core');
+    assert.deepEqual(scrubbed.user, { id: '7', credentials: '[Filtered]' });
+    assert.deepEqual(scrubbed.exception?.values[0].stacktrace?.frames[0].vars, {
+      MYSQL_PWD: '[Filtered]',
+      user: 'u',
+    });
+  });
+
+  test('filters auth headers, cookies, query strings and URL credentials in the request', () => {
+    const event = build({
+      request: {
+        url: 'https://deploy:s3cr3t@api.example.com/hook?access_token=abc123&page=2',
+        headers: [
+          ['Authorization', 'Bearer eyJhbGciOiJIUzI1NiJ9.e30.sig'],
+          ['Cookie', 'sessionid=xyz; theme=dark'],
+          ['X-Api-Key', 'k-123'],
+          ['Content-Type', 'application/json'],
+          ['Referer', 'https://example.com/?token=abc&q=shoes'],
+        ],
+        cookies: { sessionid: 'xyz', theme: 'dark' },
+        query_string: [
+          ['api_key', 'k'],
+          ['q', 'shoes'],
+        ],
+        data: 'user=sam&password=hunter2',
+        env: { REMOTE_ADDR: '10.0.0.1', SECRET_KEY: 'django' },
+      },
+    });
+    const request = scrub(event).request;
+    assert.equal(request?.url, 'https://[Filtered]@api.example.com/hook?access_token=[Filtered]&page=2');
+    assert.deepEqual(request?.headers, {
+      Authorization: '[Filtered]',
+      Cookie: '[Filtered]',
+      'X-Api-Key': '[Filtered]',
+      'Content-Type': 'application/json',
+      Referer: 'https://example.com/?token=[Filtered]&q=shoes',
+    });
+    assert.equal(request?.cookies, '[Filtered]');
+    assert.deepEqual(request?.query_string, [
+      ['api_key', '[Filtered]'],
+      ['q', 'shoes'],
+    ]);
+    assert.equal(request?.data, 'user=sam&password=[Filtered]');
+    assert.deepEqual(request?.env, { REMOTE_ADDR: '10.0.0.1', SECRET_KEY: '[Filtered]' });
+    assert.equal(
+      scrub(build({ request: { query_string: 'token=abc&q=1' } })).request?.query_string,
+      'token=[Filtered]&q=1',
+    );
+  });
+
+  test('filters Luhn-valid card numbers in any string, keeps other digit runs', () => {
+    const event = build({
+      message: 'charge failed for card 4111 1111 1111 1111, order 1234567890123',
+      exception: [{ type: 'PaymentError', value: 'card 5500-0000-0000-0004 declined' }],
+      breadcrumbs: [{ message: 'retry 378282246310005.', data: { ts: '1782907200.1234567890123' } }],
+    });
+    const scrubbed = scrub(event);
+    assert.equal(scrubbed.logentry?.formatted, 'charge failed for card [Filtered], order 1234567890123');
+    assert.equal(scrubbed.exception?.values[0].value, 'card [Filtered] declined');
+    assert.deepEqual(scrubbed.breadcrumbs?.values[0], {
+      message: 'retry [Filtered].',
+      data: { ts: '1782907200.1234567890123' },
+    });
+    assert.equal(scrubbed.event_id, event.event_id);
+  });
+
+  test('filters bearer and basic credentials and private keys in text, not prose', () => {
+    const event = build({
+      breadcrumbs: [
+        { message: 'GET /me with Bearer abc123def456' },
+        { message: 'Basic dXNlcjpwYXNzd29yZA== sent' },
+        { message: 'Basic usage: the bearer instruments' },
+        { message: 'key -----BEGIN RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE KEY----- loaded' },
+        { message: 'redis://:hunter2@cache:6379 down' },
+      ],
+    });
+    assert.deepEqual(
+      scrub(event).breadcrumbs?.values.map((crumb) => crumb.message),
+      [
+        'GET /me with Bearer [Filtered]',
+        'Basic [Filtered] sent',
+        'Basic usage: the bearer instruments',
+        'key [Filtered] loaded',
+        'redis://[Filtered]@cache:6379 down',
+      ],
+    );
+  });
+
+  test('caps nesting depth and string length', () => {
+    let deep: Record<string, unknown> = { leaf: 'bottom' };
+    for (let i = 0; i < 30; i++) deep = { child: deep };
+    const scrubbed = scrub(build({ extra: { deep, big: 'a'.repeat(20_000) } }));
+    let node = (scrubbed.extra as Record<string, unknown>).deep;
+    let depth = 2; // event is 0, extra 1, deep 2
+    while (typeof node === 'object' && node !== null) {
+      node = (node as Record<string, unknown>).child;
+      depth++;
+    }
+    assert.equal(node, '[Nested]');
+    assert.equal(depth, 21);
+    assert.equal(String(scrubbed.extra?.big).length, 16 * 1024);
+  });
+
+  test('a __proto__ key cannot smuggle values past the scrubber', () => {
+    const event = build({ extra: JSON.parse('{"__proto__": {"password": "hunter2"}}') });
+    const extra = scrub(event).extra as Record<string, unknown>;
+    assert.deepEqual(Object.getOwnPropertyDescriptor(extra, '__proto__')?.value, { password: '[Filtered]' });
+    assert.equal(Object.getPrototypeOf(extra), Object.prototype);
+  });
+});

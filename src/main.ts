@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { buildServer } from './api/server.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { type Config, publicUrlOf } from './config/config.ts';
+import type { AppContext } from './context.ts';
+import { GroupCommitter } from './digest/committer.ts';
+import { scheduleRetention } from './digest/retention.ts';
+import { KeyCache } from './ingest/key-cache.ts';
+import { INGEST_LIMITS } from './ingest/limits.ts';
+import { KeyRateLimiter } from './ingest/rate-limit.ts';
+import { openStore } from './store/open-store.ts';
+
+export interface RunningServer {
+  ctx: AppContext;
+  /** Base URL actually listening, e.g. http://127.0.0.1:8000 */
+  url: string;
+  port: number;
+  /** Stops accepting, finishes in-flight requests and commits, closes the store. */
+  close(): Promise<void>;
+}
+
+/** Composition root: config → store → services → transports. Nothing global. */
+export async function startServer(config: Config, deps: { clock?: Clock } = {}): Promise<RunningServer> {
+  const logger = pino({ level: config.logLevel });
+  const store = await openStore(config.databaseUrl, { synchronous: config.sqliteSynchronous });
+  await store.migrate();
+  let boundPort = config.port;
+  const ctx: AppContext = {
+    config,
+    store,
+    clock: deps.clock ?? systemClock,
+    logger,
+    limits: INGEST_LIMITS,
+    committer: new GroupCommitter(store, {
+      batchSize: config.commitBatchSize,
+      batchDelayMs: config.commitBatchDelayMs,
+      maxPendingEvents: config.maxPendingEvents,
+      onError: (error, events) => logger.error({ err: error, events }, 'commit failed'),
+    }),
+    keyCache: new KeyCache(store),
+    rateLimiter: new KeyRateLimiter(),
+    publicUrl: () => publicUrlOf(config, boundPort),
+  };
+  const app = await buildServer(ctx);
+  await app.listen({ host: config.host, port: config.port });
+  boundPort = (app.server.address() as AddressInfo).port;
+  const stopRetention = scheduleRetention(ctx);
+  let closing: Promise<void> | null = null;
+  return {
+    ctx,
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${boundPort}`,
+    port: boundPort,
+    close: () => {
+      closing ??= (async () => {
+        stopRetention();
+        await app.close();
+        await ctx.committer.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,162 @@
+import type { PoolClient } from 'pg';
+import type { IngestTx, Issue, NewIssue } from '../types.ts';
+import { mergeIssueUpdates } from './aggregate.ts';
+import {
+  addActivities,
+  addIssueBuckets,
+  addIssueUsers,
+  addOutcomes,
+  addTagValues,
+  ensureEnvironments,
+  ensureReleases,
+} from './ingest-counters.ts';
+import { one, type Row, rows } from './pool.ts';
+import { toIssue } from './rows.ts';
+
+/** IngestTx on one client inside an open transaction; every method is one round trip or two. */
+export function createIngestTx(client: PoolClient): IngestTx {
+  return {
+    async findIssuesByHashes(projectId, hashes) {
+      // Locked in id order so two nodes ingesting into the same issues queue instead of deadlocking.
+      const found = await rows(
+        client,
+        `SELECT h.hash, i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
+         WHERE h.project_id = $1 AND h.hash = ANY($2::text[])
+         ORDER BY i.id FOR UPDATE OF i`,
+        [projectId, hashes],
+      );
+      return new Map(found.map((row) => [String(row.hash), toIssue(row)]));
+    },
+    createIssue: (input) => createIssue(client, input),
+    async addIssueHashes(projectId, issueId, hashes) {
+      await client.query(
+        `INSERT INTO issue_hashes (project_id, hash, issue_id) SELECT $1, unnest($2::text[]), $3
+         ON CONFLICT DO NOTHING`,
+        [projectId, hashes, issueId],
+      );
+    },
+    async insertEvents(events) {
+      if (events.length === 0) return new Set();
+      const inserted = await rows<{ event_id: string }>(
+        client,
+        `INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, level, release,
+           environment, user_key, payload, payload_codec, size)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[],
+           $7::text[], $8::text[], $9::text[], $10::bytea[], $11::text[], $12::integer[])
+         ON CONFLICT (project_id, event_id) DO NOTHING RETURNING event_id`,
+        [
+          events.map((e) => e.projectId),
+          events.map((e) => e.eventId),
+          events.map((e) => e.issueId),
+          events.map((e) => e.timestamp),
+          events.map((e) => e.receivedAt),
+          events.map((e) => e.level),
+          events.map((e) => e.release),
+          events.map((e) => e.environment),
+          events.map((e) => e.userKey),
+          events.map((e) => e.payload),
+          events.map((e) => e.payloadCodec),
+          events.map((e) => e.size),
+        ],
+      );
+      return new Set(inserted.map((row) => row.event_id));
+    },
+    async updateIssues(updates) {
+      if (updates.length === 0) return;
+      const merged = mergeIssueUpdates(updates);
+      // SET expressions read the row as it was, so the CASEs compare against the stored last_seen.
+      await client.query(
+        `UPDATE issues AS i SET
+           times_seen = i.times_seen + u.add_times_seen,
+           user_count = i.user_count + u.add_user_count,
+           first_seen = LEAST(i.first_seen, u.first_seen),
+           last_seen = GREATEST(i.last_seen, u.last_seen),
+           title = CASE WHEN u.last_seen >= i.last_seen THEN u.title ELSE i.title END,
+           culprit = CASE WHEN u.last_seen >= i.last_seen THEN u.culprit ELSE i.culprit END,
+           metadata = CASE WHEN u.last_seen >= i.last_seen THEN u.metadata::jsonb ELSE i.metadata END,
+           level = CASE WHEN u.last_seen >= i.last_seen THEN u.level ELSE i.level END,
+           last_release = CASE WHEN u.last_seen >= i.last_seen THEN u.last_release ELSE i.last_release END,
+           status = CASE WHEN u.reopen THEN 'unresolved' ELSE i.status END,
+           substatus = CASE WHEN u.reopen THEN u.reopen_as ELSE i.substatus END,
+           resolved_at = CASE WHEN u.reopen THEN NULL ELSE i.resolved_at END
+         FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[],
+           $7::text[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[])
+           AS u(issue_id, add_times_seen, add_user_count, first_seen, last_seen, title, culprit, metadata,
+                level, last_release, reopen, reopen_as)
+         WHERE i.id = u.issue_id`,
+        [
+          merged.map((u) => u.issueId),
+          merged.map((u) => u.addTimesSeen),
+          merged.map((u) => u.addUserCount),
+          merged.map((u) => u.firstSeen),
+          merged.map((u) => u.lastSeen),
+          merged.map((u) => u.title),
+          merged.map((u) => u.culprit),
+          merged.map((u) => JSON.stringify(u.metadata)),
+          merged.map((u) => u.level),
+          merged.map((u) => u.lastRelease),
+          merged.map((u) => u.reopenAs !== undefined),
+          merged.map((u) => u.reopenAs ?? null),
+        ],
+      );
+    },
+    addIssueBuckets: (rows) => addIssueBuckets(client, rows),
+    addTagValues: (rows) => addTagValues(client, rows),
+    addIssueUsers: (rows) => addIssueUsers(client, rows),
+    ensureReleases: (rows) => ensureReleases(client, rows),
+    ensureEnvironments: (rows) => ensureEnvironments(client, rows),
+    addActivities: (rows) => addActivities(client, rows),
+    addOutcomes: (rows) => addOutcomes(client, rows),
+  };
+}
+
+/**
+ * The counter UPDATE row-locks the project, so concurrent creators in one project take turns
+ * and numbers never repeat. The hashes go in ON CONFLICT DO NOTHING: if another node linked
+ * every one of them first, this node's issue is dropped, its number handed back (the project
+ * row is still ours), and the winner's issue returned, locked like findIssuesByHashes does.
+ */
+async function createIssue(client: PoolClient, input: NewIssue): Promise<Issue> {
+  const created = await one(
+    client,
+    `WITH counter AS (
+       UPDATE projects SET last_short_id = last_short_id + 1 WHERE id = $1 RETURNING last_short_id
+     ), issue AS (
+       INSERT INTO issues (project_id, short_id_number, title, culprit, type, metadata, level, status,
+         substatus, first_seen, last_seen, times_seen, user_count, first_release, last_release, grouping_version)
+       SELECT $1, counter.last_short_id, $3, $4, $5, $6::jsonb, $7, 'unresolved', 'new', $8, $8, 0, 0, $9, $9, $10
+       FROM counter RETURNING *
+     ), linked AS (
+       INSERT INTO issue_hashes (project_id, hash, issue_id)
+       SELECT $1, hash, issue.id FROM issue, unnest($2::text[]) AS hash
+       ON CONFLICT DO NOTHING RETURNING hash
+     )
+     SELECT issue.*, (SELECT count(*) FROM linked) AS linked_hashes FROM issue`,
+    [
+      input.projectId,
+      input.hashes,
+      input.title,
+      input.culprit,
+      input.type,
+      JSON.stringify(input.metadata),
+      input.level,
+      input.firstSeen,
+      input.firstRelease,
+      input.groupingVersion,
+    ],
+  );
+  if (!created) throw new Error(`project ${input.projectId} does not exist`);
+  if (Number(created.linked_hashes) > 0 || input.hashes.length === 0) return toIssue(created);
+  await client.query(
+    `WITH dropped AS (DELETE FROM issues WHERE id = $1)
+     UPDATE projects SET last_short_id = last_short_id - 1 WHERE id = $2`,
+    [created.id, input.projectId],
+  );
+  const winner = await one<Row>(
+    client,
+    `SELECT i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
+     WHERE h.project_id = $1 AND h.hash = $2 FOR UPDATE OF i`,
+    [input.projectId, input.hashes[0]],
+  );
+  return toIssue(winner!);
+}

@@ -1,0 +1,81 @@
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { Mutex } from './mutex.ts';
+
+export type SqliteSynchronous = 'NORMAL' | 'FULL';
+export type Row = Record<string, SQLInputValue>;
+
+/** One DatabaseSync plus its prepared statements, each prepared once on first use. */
+export class SqliteConnection {
+  readonly db: DatabaseSync;
+  readonly #statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync) {
+    this.db = db;
+  }
+
+  statement(sql: string): StatementSync {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  get<T>(sql: string, ...params: SQLInputValue[]): T | undefined {
+    return this.statement(sql).get(...params) as T | undefined;
+  }
+
+  all<T>(sql: string, ...params: SQLInputValue[]): T[] {
+    return this.statement(sql).all(...params) as T[];
+  }
+
+  run(sql: string, ...params: SQLInputValue[]): number {
+    return Number(this.statement(sql).run(...params).changes);
+  }
+}
+
+/**
+ * The writer connection and a reader. Writes (ingest transactions and every other write) go
+ * through `writer` under `writeLock`: an ingest transaction awaits between its steps, and
+ * anything else touching the writer then would join that transaction. Reads use a second
+ * connection so they never see a transaction's uncommitted rows; WAL lets it read while the
+ * writer writes. An in-memory database cannot be shared, so there the reader is the writer.
+ */
+export interface SqliteHandles {
+  writer: SqliteConnection;
+  reader: SqliteConnection;
+  writeLock: Mutex;
+  close(): void;
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+export function openSqlite(path: string, synchronous: SqliteSynchronous): SqliteHandles {
+  const inMemory = path === ':memory:';
+  const writerDb = new DatabaseSync(path, { enableForeignKeyConstraints: true });
+  writerDb.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  if (!inMemory) writerDb.exec('PRAGMA journal_mode = WAL');
+  // In WAL mode NORMAL skips the fsync per commit: a killed process loses nothing (the WAL is
+  // in the OS cache), only a power loss or OS crash can drop the last transactions. FULL
+  // fsyncs every commit for those who need that too.
+  writerDb.exec(`PRAGMA synchronous = ${synchronous}`);
+  writerDb.exec('PRAGMA temp_store = MEMORY');
+  const writer = new SqliteConnection(writerDb);
+  let reader = writer;
+  if (!inMemory) {
+    const readerDb = new DatabaseSync(path, { enableForeignKeyConstraints: true });
+    readerDb.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    reader = new SqliteConnection(readerDb);
+  }
+  return {
+    writer,
+    reader,
+    writeLock: new Mutex(),
+    close() {
+      if (reader !== writer) reader.db.close();
+      writer.db.exec('PRAGMA optimize');
+      writer.db.close();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import type { IngestTx, IssueUpdate, StoredEvent } from '../types.ts';
+import type { SqliteConnection } from './connection.ts';
+
+type Rows<K extends keyof IngestTx> = Parameters<IngestTx[K]>[0];
+
+export function insertEvents(db: SqliteConnection, events: StoredEvent[]): Set<string> {
+  const inserted = new Set<string>();
+  for (const event of events) {
+    const changes = db.run(
+      `INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, level, release,
+         environment, user_key, payload, payload_codec, size)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, event_id) DO NOTHING`,
+      event.projectId,
+      event.eventId,
+      event.issueId,
+      event.timestamp,
+      event.receivedAt,
+      event.level,
+      event.release,
+      event.environment,
+      event.userKey,
+      event.payload,
+      event.payloadCodec,
+      event.size,
+    );
+    if (changes === 1) inserted.add(event.eventId);
+  }
+  return inserted;
+}
+
+/** Display fields follow the newest event: they change only when lastSeen does not go back. */
+export function updateIssues(db: SqliteConnection, updates: IssueUpdate[]): void {
+  for (const update of updates) {
+    const reopen = update.reopenAs !== undefined;
+    db.run(
+      `UPDATE issues SET
+         times_seen = times_seen + ?1,
+         user_count = user_count + ?2,
+         first_seen = min(first_seen, ?3),
+         last_seen = max(last_seen, ?4),
+         title = CASE WHEN ?4 >= last_seen THEN ?5 ELSE title END,
+         culprit = CASE WHEN ?4 >= last_seen THEN ?6 ELSE culprit END,
+         metadata = CASE WHEN ?4 >= last_seen THEN ?7 ELSE metadata END,
+         level = CASE WHEN ?4 >= last_seen THEN ?8 ELSE level END,
+         last_release = CASE WHEN ?4 >= last_seen THEN ?9 ELSE last_release END,
+         status = CASE WHEN ?10 THEN 'unresolved' ELSE status END,
+         substatus = CASE WHEN ?10 THEN ?11 ELSE substatus END,
+         resolved_at = CASE WHEN ?10 THEN NULL ELSE resolved_at END
+       WHERE id = ?12`,
+      update.addTimesSeen,
+      update.addUserCount,
+      update.firstSeen,
+      update.lastSeen,
+      update.title,
+      update.culprit,
+      JSON.stringify(update.metadata),
+      update.level,
+      update.lastRelease,
+      reopen ? 1 : 0,
+      update.reopenAs ?? null,
+      update.issueId,
+    );
+  }
+}
+
+export function ensureReleases(db: SqliteConnection, rows: Rows<'ensureReleases'>): void {
+  for (const row of rows) {
+    db.run(
+      `INSERT INTO releases (org_id, version, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
+       ON CONFLICT (org_id, version) DO UPDATE SET
+         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
+       WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen`,
+      row.orgId,
+      row.version,
+      row.seenAt,
+    );
+    db.run(
+      `INSERT INTO release_projects (release_id, project_id)
+       SELECT id, ?3 FROM releases WHERE org_id = ?1 AND version = ?2 ON CONFLICT DO NOTHING`,
+      row.orgId,
+      row.version,
+      row.projectId,
+    );
+  }
+}
+
+export function ensureEnvironments(db: SqliteConnection, rows: Rows<'ensureEnvironments'>): void {
+  for (const row of rows) {
+    db.run(
+      `INSERT INTO environments (org_id, name, first_seen) VALUES (?, ?, ?)
+       ON CONFLICT (org_id, name) DO UPDATE SET first_seen = excluded.first_seen
+       WHERE excluded.first_seen < first_seen`,
+      row.orgId,
+      row.name,
+      row.seenAt,
+    );
+    db.run(
+      `INSERT INTO environment_projects (environment_id, project_id)
+       SELECT id, ?3 FROM environments WHERE org_id = ?1 AND name = ?2 ON CONFLICT DO NOTHING`,
+      row.orgId,
+      row.name,
+      row.projectId,
+    );
+  }
+}
+
+export function addActivities(db: SqliteConnection, rows: Rows<'addActivities'>): void {
+  for (const row of rows) {
+    db.run(
+      'INSERT INTO issue_activities (issue_id, type, data, actor, created_at) VALUES (?, ?, ?, ?, ?)',
+      row.issueId,
+      row.type,
+      JSON.stringify(row.data),
+      row.actor,
+      row.createdAt,
+    );
+  }
+}

@@ -1,0 +1,119 @@
+import type { IngestTx, Issue, NewIssue } from '../types.ts';
+import type { SqliteConnection } from './connection.ts';
+import { addIssueBuckets, addIssueUsers, addOutcomes, addTagValues } from './ingest-counters.ts';
+import {
+  addActivities,
+  ensureEnvironments,
+  ensureReleases,
+  insertEvents,
+  updateIssues,
+} from './ingest-rows.ts';
+import { toIssue } from './rows.ts';
+
+/**
+ * IngestTx on the writer connection. The methods are async to satisfy the interface but run
+ * synchronously; the caller holds the write lock and an open BEGIN IMMEDIATE transaction.
+ */
+export function createIngestTx(db: SqliteConnection): IngestTx {
+  return {
+    async findIssuesByHashes(projectId, hashes) {
+      const found = new Map<string, Issue>();
+      for (const hash of new Set(hashes)) {
+        const row = db.get<Record<string, unknown>>(
+          `SELECT h.hash, i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
+           WHERE h.project_id = ? AND h.hash = ?`,
+          projectId,
+          hash,
+        );
+        if (row) found.set(hash, toIssue(row));
+      }
+      return found;
+    },
+    async createIssue(input) {
+      return createIssue(db, input);
+    },
+    async addIssueHashes(projectId, issueId, hashes) {
+      for (const hash of hashes) linkHash(db, projectId, issueId, hash);
+    },
+    async insertEvents(events) {
+      return insertEvents(db, events);
+    },
+    async updateIssues(updates) {
+      updateIssues(db, updates);
+    },
+    async addIssueBuckets(rows) {
+      addIssueBuckets(db, rows);
+    },
+    async addTagValues(rows) {
+      addTagValues(db, rows);
+    },
+    async addIssueUsers(rows) {
+      return addIssueUsers(db, rows);
+    },
+    async ensureReleases(rows) {
+      ensureReleases(db, rows);
+    },
+    async ensureEnvironments(rows) {
+      ensureEnvironments(db, rows);
+    },
+    async addActivities(rows) {
+      addActivities(db, rows);
+    },
+    async addOutcomes(rows) {
+      addOutcomes(db, rows);
+    },
+  };
+}
+
+function linkHash(db: SqliteConnection, projectId: number, issueId: number, hash: string): boolean {
+  return (
+    db.run(
+      'INSERT INTO issue_hashes (project_id, hash, issue_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      projectId,
+      hash,
+      issueId,
+    ) === 1
+  );
+}
+
+/**
+ * If every hash is already linked (another writer created the issue first), the new row is
+ * dropped, its short-id number handed back, and the existing issue returned instead.
+ */
+function createIssue(db: SqliteConnection, input: NewIssue): Issue {
+  const counter = db.get<{ last_short_id: number }>(
+    'UPDATE projects SET last_short_id = last_short_id + 1 WHERE id = ? RETURNING last_short_id',
+    input.projectId,
+  );
+  if (!counter) throw new Error(`project ${input.projectId} does not exist`);
+  const row = db.get<Record<string, unknown>>(
+    `INSERT INTO issues (project_id, short_id_number, title, culprit, type, metadata, level, status,
+       substatus, first_seen, last_seen, times_seen, user_count, first_release, last_release,
+       grouping_version)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', 'new', ?, ?, 0, 0, ?, ?, ?) RETURNING *`,
+    input.projectId,
+    counter.last_short_id,
+    input.title,
+    input.culprit,
+    input.type,
+    JSON.stringify(input.metadata),
+    input.level,
+    input.firstSeen,
+    input.firstSeen,
+    input.firstRelease,
+    input.firstRelease,
+    input.groupingVersion,
+  )!;
+  const issue = toIssue(row);
+  let linked = 0;
+  for (const hash of input.hashes) if (linkHash(db, input.projectId, issue.id, hash)) linked++;
+  if (linked > 0 || input.hashes.length === 0) return issue;
+  db.run('DELETE FROM issues WHERE id = ?', issue.id);
+  db.run('UPDATE projects SET last_short_id = last_short_id - 1 WHERE id = ?', input.projectId);
+  const winner = db.get<Record<string, unknown>>(
+    'SELECT i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id WHERE h.project_id = ? AND h.hash = ?',
+    input.projectId,
+    input.hashes[0],
+  )!;
+  return toIssue(winner);
+}

@@ -1,0 +1,103 @@
+import { AppError } from '../../app-error.ts';
+import type { BucketCount, IssueListQuery, IssuePage, Store, TagValueCount } from '../types.ts';
+import type { SqliteConnection } from './connection.ts';
+import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from './issue-cursor.ts';
+import { toActivity, toIssue } from './rows.ts';
+
+type Row = Record<string, unknown>;
+
+export function createIssueQueries(db: SqliteConnection): Store['issues'] {
+  return {
+    async getById(id) {
+      const row = db.get<Row>('SELECT * FROM issues WHERE id = ?', id);
+      return row ? toIssue(row) : null;
+    },
+    async getByShortId(projectId, shortIdNumber) {
+      const row = db.get<Row>(
+        'SELECT * FROM issues WHERE project_id = ? AND short_id_number = ?',
+        projectId,
+        shortIdNumber,
+      );
+      return row ? toIssue(row) : null;
+    },
+    list: async (query) => listIssues(db, query),
+    async hashes(issueId) {
+      return db
+        .all<{ hash: string }>('SELECT hash FROM issue_hashes WHERE issue_id = ? ORDER BY hash', issueId)
+        .map((row) => row.hash);
+    },
+    async tagValues(issueId, key) {
+      const rows =
+        key === undefined
+          ? db.all<Row>(
+              'SELECT * FROM issue_tag_values WHERE issue_id = ? ORDER BY key, count DESC, value',
+              issueId,
+            )
+          : db.all<Row>(
+              'SELECT * FROM issue_tag_values WHERE issue_id = ? AND key = ? ORDER BY count DESC, value',
+              issueId,
+              key,
+            );
+      return rows.map(
+        (row): TagValueCount => ({
+          key: String(row.key),
+          value: String(row.value),
+          count: Number(row.count),
+          firstSeen: Number(row.first_seen),
+          lastSeen: Number(row.last_seen),
+        }),
+      );
+    },
+    async buckets(issueIds, resolution, start, end) {
+      const table = resolution === 'minute' ? 'issue_buckets_minute' : 'issue_buckets_hour';
+      const result = new Map<number, BucketCount[]>(issueIds.map((id) => [id, []]));
+      const rows = db.all<Row>(
+        `SELECT issue_id, start, count FROM ${table}
+         WHERE issue_id IN (SELECT value FROM json_each(?)) AND start >= ? AND start < ?
+         ORDER BY issue_id, start`,
+        JSON.stringify(issueIds),
+        start,
+        end,
+      );
+      for (const row of rows) {
+        result.get(Number(row.issue_id))?.push({ start: Number(row.start), count: Number(row.count) });
+      }
+      return result;
+    },
+    async activities(issueId) {
+      return db
+        .all<Row>('SELECT * FROM issue_activities WHERE issue_id = ? ORDER BY created_at, id', issueId)
+        .map(toActivity);
+    },
+  };
+}
+
+function listIssues(db: SqliteConnection, query: IssueListQuery): IssuePage {
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1) {
+    throw new AppError('VALIDATION', 'issue list limit must be a positive integer');
+  }
+  const { column } = SORT_COLUMNS[query.sort];
+  const where = ['i.project_id IN (SELECT id FROM projects WHERE org_id = ?)'];
+  const params: (number | string)[] = [query.orgId];
+  if (query.projectIds) {
+    where.push('i.project_id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(query.projectIds));
+  }
+  if (query.statuses) {
+    where.push('i.status IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(query.statuses));
+  }
+  if (query.cursor) {
+    const after = decodeIssueCursor(query.sort, query.cursor);
+    where.push(`(i.${column}, i.id) < (?, ?)`);
+    params.push(after.value, after.id);
+  }
+  const rows = db.all<Row>(
+    `SELECT i.* FROM issues i WHERE ${where.join(' AND ')} ORDER BY i.${column} DESC, i.id DESC LIMIT ?`,
+    ...params,
+    query.limit + 1,
+  );
+  const issues = rows.slice(0, query.limit).map(toIssue);
+  const hasMore = rows.length > query.limit;
+  return { issues, nextCursor: hasMore ? encodeIssueCursor(query.sort, issues[issues.length - 1]) : null };
+}

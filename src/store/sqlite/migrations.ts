@@ -1,0 +1,179 @@
+/**
+ * Numbered SQLite migrations: index + 1 is the version recorded in schema_migrations. Append only;
+ * never edit a migration that has shipped. Times are epoch ms (INTEGER), JSON is TEXT.
+ */
+export const SQLITE_MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE orgs (
+    id INTEGER PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE projects (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    slug TEXT NOT NULL,
+    name TEXT NOT NULL,
+    platform TEXT,
+    created_at INTEGER NOT NULL,
+    event_max_age_days INTEGER NOT NULL DEFAULT 90,
+    events_per_issue INTEGER NOT NULL DEFAULT 10000,
+    last_short_id INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (org_id, slug)
+  );
+  CREATE TABLE project_keys (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    label TEXT NOT NULL,
+    public_key TEXT NOT NULL UNIQUE,
+    secret_key TEXT NOT NULL,
+    is_active INTEGER NOT NULL DEFAULT 1,
+    rate_limit_count INTEGER,
+    rate_limit_window_seconds INTEGER,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX project_keys_project ON project_keys (project_id);
+  CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    password_hash TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE api_tokens (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('user', 'org')),
+    org_id INTEGER REFERENCES orgs(id) ON DELETE CASCADE,
+    user_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    token_prefix TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER,
+    revoked_at INTEGER
+  );
+  CREATE TABLE issues (
+    id INTEGER PRIMARY KEY,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    short_id_number INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    culprit TEXT NOT NULL,
+    type TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    level TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'unresolved',
+    substatus TEXT,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    times_seen INTEGER NOT NULL DEFAULT 0,
+    user_count INTEGER NOT NULL DEFAULT 0,
+    first_release TEXT,
+    last_release TEXT,
+    grouping_version TEXT NOT NULL,
+    resolved_at INTEGER,
+    UNIQUE (project_id, short_id_number)
+  );
+  CREATE INDEX issues_project_status_last_seen ON issues (project_id, status, last_seen);
+  CREATE INDEX issues_project_first_seen ON issues (project_id, first_seen);
+  CREATE TABLE issue_hashes (
+    project_id INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    PRIMARY KEY (project_id, hash)
+  ) WITHOUT ROWID;
+  CREATE INDEX issue_hashes_issue ON issue_hashes (issue_id);
+  CREATE TABLE events (
+    project_id INTEGER NOT NULL,
+    event_id TEXT NOT NULL,
+    issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    timestamp INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    level TEXT NOT NULL,
+    release TEXT,
+    environment TEXT NOT NULL,
+    user_key TEXT,
+    payload BLOB NOT NULL,
+    payload_codec TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    PRIMARY KEY (project_id, event_id)
+  );
+  CREATE INDEX events_issue_timestamp ON events (issue_id, timestamp DESC, event_id DESC);
+  CREATE INDEX events_project_timestamp ON events (project_id, timestamp);
+  CREATE TABLE issue_buckets_minute (
+    issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    project_id INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (issue_id, start)
+  ) WITHOUT ROWID;
+  CREATE INDEX issue_buckets_minute_start ON issue_buckets_minute (start);
+  CREATE TABLE issue_buckets_hour (
+    issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL,
+    project_id INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (issue_id, start)
+  ) WITHOUT ROWID;
+  CREATE TABLE issue_tag_values (
+    issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    PRIMARY KEY (issue_id, key, value)
+  ) WITHOUT ROWID;
+  CREATE TABLE issue_users (
+    issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    user_key TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    PRIMARY KEY (issue_id, user_key)
+  ) WITHOUT ROWID;
+  CREATE TABLE releases (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    version TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    UNIQUE (org_id, version)
+  );
+  CREATE TABLE release_projects (
+    release_id INTEGER NOT NULL REFERENCES releases(id) ON DELETE CASCADE,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    PRIMARY KEY (release_id, project_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX release_projects_project ON release_projects (project_id);
+  CREATE TABLE environments (
+    id INTEGER PRIMARY KEY,
+    org_id INTEGER NOT NULL REFERENCES orgs(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    first_seen INTEGER NOT NULL,
+    UNIQUE (org_id, name)
+  );
+  CREATE TABLE environment_projects (
+    environment_id INTEGER NOT NULL REFERENCES environments(id) ON DELETE CASCADE,
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    PRIMARY KEY (environment_id, project_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX environment_projects_project ON environment_projects (project_id);
+  CREATE TABLE issue_activities (
+    id INTEGER PRIMARY KEY,
+    issue_id INTEGER NOT NULL REFERENCES issues(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX issue_activities_issue ON issue_activities (issue_id, created_at);
+  CREATE TABLE ingest_outcomes (
+    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    item_type TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (project_id, item_type, outcome, day)
+  ) WITHOUT ROWID;
+  `,
+];

@@ -1,0 +1,54 @@
+import type { IngestTx, Store } from '../types.ts';
+import { createAccounts } from './accounts.ts';
+import { openSqlite, type SqliteHandles, type SqliteSynchronous } from './connection.ts';
+import { createEventQueries } from './event-queries.ts';
+import { createIngestTx } from './ingest-tx.ts';
+import { createIssueQueries } from './issue-queries.ts';
+import { migrateSqlite } from './migrate.ts';
+import { createRetention } from './retention.ts';
+
+export interface SqliteStoreOptions {
+  synchronous?: SqliteSynchronous;
+}
+
+/** A Store on one SQLite file (or ':memory:'); call migrate() before use. */
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): Store {
+  const handles = openSqlite(path, options.synchronous ?? 'NORMAL');
+  const tx = createIngestTx(handles.writer);
+  let closing: Promise<void> | undefined;
+  return {
+    backend: 'sqlite',
+    migrate: () => migrateSqlite(handles),
+    close() {
+      closing ??= handles.writeLock.drain().then(() => handles.close());
+      return closing;
+    },
+    ...createAccounts(handles),
+    ingestWrite: (fn) => ingestWrite(handles, tx, fn),
+    issues: createIssueQueries(handles.reader),
+    ...createEventQueries(handles.reader),
+    retention: createRetention(handles),
+  };
+}
+
+/**
+ * BEGIN IMMEDIATE takes the write lock up front, so another process's writer waits in
+ * busy_timeout here instead of failing mid-transaction on a lock upgrade.
+ */
+async function ingestWrite<T>(
+  handles: SqliteHandles,
+  tx: IngestTx,
+  fn: (tx: IngestTx) => Promise<T>,
+): Promise<T> {
+  return handles.writeLock.run(async () => {
+    handles.writer.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await fn(tx);
+      handles.writer.db.exec('COMMIT');
+      return result;
+    } catch (error) {
+      handles.writer.db.exec('ROLLBACK');
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,344 @@
+/**
+ * The backend-neutral Store. Implemented on node:sqlite (store/sqlite) and PostgreSQL
+ * (store/postgres); both pass store/contract.test.ts. No driver type crosses this file.
+ *
+ * Conventions: ids of organisations, projects, issues, keys and tokens are numbers (bigint
+ * identity columns; safe as JS numbers); times are epoch milliseconds (numbers) in and out.
+ */
+
+export interface Org {
+  id: number;
+  slug: string;
+  name: string;
+  createdAt: number;
+}
+
+export interface Project {
+  id: number;
+  orgId: number;
+  slug: string;
+  name: string;
+  platform: string | null;
+  createdAt: number;
+  /** Events older than this are pruned by retention (counts survive). */
+  eventMaxAgeDays: number;
+  /** At most this many events are kept per issue (newest kept). */
+  eventsPerIssue: number;
+}
+
+export interface ProjectKey {
+  id: number;
+  projectId: number;
+  label: string;
+  /** 32 lowercase hex characters; the DSN's user part. */
+  publicKey: string;
+  secretKey: string;
+  isActive: boolean;
+  /** Per-key rate limit: at most `rateLimitCount` events per `rateLimitWindowSeconds`; null = none. */
+  rateLimitCount: number | null;
+  rateLimitWindowSeconds: number | null;
+  createdAt: number;
+}
+
+export interface User {
+  id: number;
+  email: string;
+  name: string;
+  /** scrypt hash string; never returned by the API. */
+  passwordHash: string | null;
+  createdAt: number;
+}
+
+export interface ApiToken {
+  id: number;
+  /** Token kind: user token (`sntryu_…`) or organisation token (`sntrys_…`). */
+  kind: 'user' | 'org';
+  orgId: number | null;
+  userId: number | null;
+  name: string;
+  scopes: string[];
+  /** sha256 hex of the whole token; the token itself is never stored. */
+  tokenHash: string;
+  /** First characters of the token, for display ("sntryu_ab12…"). */
+  tokenPrefix: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export type IssueStatus = 'unresolved' | 'resolved' | 'ignored';
+export type IssueSubstatus = 'new' | 'ongoing' | 'regressed' | 'escalating' | 'archived_forever' | null;
+
+export interface Issue {
+  id: number;
+  projectId: number;
+  /** Per-project counter behind the short id (`WEB-12` is shortIdNumber 12 of project `web`). */
+  shortIdNumber: number;
+  title: string;
+  culprit: string;
+  /** 'error' (has an exception) or 'default' (message event). */
+  type: string;
+  /** Main exception type / message summary, for display. */
+  metadata: IssueMetadata;
+  level: string;
+  status: IssueStatus;
+  substatus: IssueSubstatus;
+  firstSeen: number;
+  lastSeen: number;
+  timesSeen: number;
+  userCount: number;
+  firstRelease: string | null;
+  lastRelease: string | null;
+  /** Grouping config that created the issue, e.g. 'v1'. */
+  groupingVersion: string;
+  resolvedAt: number | null;
+}
+
+export interface IssueMetadata {
+  type?: string;
+  value?: string;
+  filename?: string;
+  function?: string;
+  title?: string;
+}
+
+/** An event as stored: indexed columns plus the compressed normalised payload. */
+export interface StoredEvent {
+  eventId: string;
+  projectId: number;
+  issueId: number;
+  /** When the event happened (client timestamp, normalised). */
+  timestamp: number;
+  receivedAt: number;
+  level: string;
+  release: string | null;
+  environment: string;
+  /** Stable user identity (id:…, email:…, username:…, ip:…) or null. */
+  userKey: string | null;
+  /** Compressed JSON of the normalised, scrubbed event (codec chosen by the backend-neutral digest). */
+  payload: Uint8Array;
+  payloadCodec: string;
+  /** Uncompressed payload size in bytes. */
+  size: number;
+}
+
+export interface IssueActivity {
+  id: number;
+  issueId: number;
+  type: string;
+  data: Record<string, unknown>;
+  /** 'system', 'user:12', 'token:3'. */
+  actor: string;
+  createdAt: number;
+}
+
+export interface TagValueCount {
+  key: string;
+  value: string;
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface BucketCount {
+  /** Bucket start, epoch ms (minute or hour aligned). */
+  start: number;
+  count: number;
+}
+
+/** What the digest hands the store for a new issue. */
+export interface NewIssue {
+  projectId: number;
+  hashes: string[];
+  title: string;
+  culprit: string;
+  type: string;
+  metadata: IssueMetadata;
+  level: string;
+  firstSeen: number;
+  firstRelease: string | null;
+  groupingVersion: string;
+}
+
+/** Applied once per issue per batch; counters are deltas. */
+export interface IssueUpdate {
+  issueId: number;
+  addTimesSeen: number;
+  addUserCount: number;
+  firstSeen: number;
+  lastSeen: number;
+  /** Latest event's display fields (only applied when lastSeen advances the issue's). */
+  title: string;
+  culprit: string;
+  metadata: IssueMetadata;
+  level: string;
+  lastRelease: string | null;
+  /** When set, the issue becomes unresolved with this substatus (regression). */
+  reopenAs: IssueSubstatus | undefined;
+}
+
+export interface IngestOutcome {
+  projectId: number;
+  /** Envelope item type ('event', 'session', 'transaction', …). */
+  itemType: string;
+  /** 'processed' (stored and grouped) | 'accepted' (taken, not processed) | 'rate_limited' | 'invalid'. */
+  outcome: string;
+  /** Day bucket start, epoch ms (UTC midnight). */
+  day: number;
+  count: number;
+}
+
+/**
+ * The digest's set-oriented primitives inside one write transaction. All `add*` methods add
+ * counts to existing rows (upsert). Callers aggregate per batch before calling.
+ */
+export interface IngestTx {
+  /** For each hash that is known in the project, its issue (locked for update where the backend can). */
+  findIssuesByHashes(projectId: number, hashes: string[]): Promise<Map<string, Issue>>;
+  /** Creates the issue with the next short-id number of its project and links all its hashes. */
+  createIssue(input: NewIssue): Promise<Issue>;
+  /** Links extra hashes to an existing issue (ignoring ones already linked). */
+  addIssueHashes(projectId: number, issueId: number, hashes: string[]): Promise<void>;
+  /** Inserts events; returns the event ids actually inserted (a retransmitted event_id is skipped). */
+  insertEvents(events: StoredEvent[]): Promise<Set<string>>;
+  updateIssues(updates: IssueUpdate[]): Promise<void>;
+  /** Adds to the minute bucket at `start` (minute-aligned) and to the hour bucket that contains it. */
+  addIssueBuckets(
+    rows: { issueId: number; projectId: number; start: number; count: number }[],
+  ): Promise<void>;
+  addTagValues(rows: ({ issueId: number } & TagValueCount)[]): Promise<void>;
+  /** Records users per issue; returns per issue how many of them were not seen before. */
+  addIssueUsers(rows: { issueId: number; userKey: string; seenAt: number }[]): Promise<Map<number, number>>;
+  ensureReleases(
+    rows: { orgId: number; projectId: number; version: string; seenAt: number }[],
+  ): Promise<void>;
+  ensureEnvironments(
+    rows: { orgId: number; projectId: number; name: string; seenAt: number }[],
+  ): Promise<void>;
+  addActivities(rows: Omit<IssueActivity, 'id'>[]): Promise<void>;
+  addOutcomes(rows: IngestOutcome[]): Promise<void>;
+}
+
+export type IssueSort = 'date' | 'new' | 'freq' | 'user';
+
+export interface IssueListQuery {
+  orgId: number;
+  projectIds?: number[];
+  statuses?: IssueStatus[];
+  sort: IssueSort;
+  limit: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface IssuePage {
+  issues: Issue[];
+  nextCursor: string | null;
+}
+
+export interface RetentionResult {
+  eventsDeleted: number;
+  bucketsDeleted: number;
+}
+
+export interface Store {
+  readonly backend: 'sqlite' | 'postgres';
+  /** Applies pending numbered migrations; safe to call on every start. */
+  migrate(): Promise<void>;
+  /** Waits for in-flight work and releases the connection(s). */
+  close(): Promise<void>;
+
+  orgs: {
+    create(input: { slug: string; name: string; now: number }): Promise<Org>;
+    getBySlug(slug: string): Promise<Org | null>;
+    getById(id: number): Promise<Org | null>;
+    list(): Promise<Org[]>;
+  };
+  projects: {
+    create(input: {
+      orgId: number;
+      slug: string;
+      name: string;
+      platform: string | null;
+      now: number;
+    }): Promise<Project>;
+    getById(id: number): Promise<Project | null>;
+    getBySlug(orgId: number, slug: string): Promise<Project | null>;
+    listByOrg(orgId: number): Promise<Project[]>;
+    listAll(): Promise<Project[]>;
+    /** Changes settings (retention limits included); null when the project does not exist. */
+    update(
+      id: number,
+      patch: Partial<Pick<Project, 'name' | 'platform' | 'eventMaxAgeDays' | 'eventsPerIssue'>>,
+    ): Promise<Project | null>;
+  };
+  keys: {
+    create(input: {
+      projectId: number;
+      label: string;
+      publicKey: string;
+      secretKey: string;
+      now: number;
+    }): Promise<ProjectKey>;
+    getByPublicKey(publicKey: string): Promise<ProjectKey | null>;
+    listByProject(projectId: number): Promise<ProjectKey[]>;
+    update(
+      id: number,
+      patch: Partial<Pick<ProjectKey, 'label' | 'isActive' | 'rateLimitCount' | 'rateLimitWindowSeconds'>>,
+    ): Promise<ProjectKey | null>;
+  };
+  users: {
+    create(input: { email: string; name: string; passwordHash: string | null; now: number }): Promise<User>;
+    getByEmail(email: string): Promise<User | null>;
+    getById(id: number): Promise<User | null>;
+  };
+  tokens: {
+    create(input: Omit<ApiToken, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<ApiToken>;
+    /** Active (not revoked) token by hash. */
+    getByHash(tokenHash: string): Promise<ApiToken | null>;
+    touch(id: number, now: number): Promise<void>;
+    revoke(id: number, now: number): Promise<boolean>;
+  };
+
+  /** Runs `fn` in one short write transaction, serialised with the other ingest writes. */
+  ingestWrite<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T>;
+
+  issues: {
+    getById(id: number): Promise<Issue | null>;
+    getByShortId(projectId: number, shortIdNumber: number): Promise<Issue | null>;
+    list(query: IssueListQuery): Promise<IssuePage>;
+    hashes(issueId: number): Promise<string[]>;
+    tagValues(issueId: number, key?: string): Promise<TagValueCount[]>;
+    /** Minute buckets (resolution 'minute') or hour buckets, start inclusive, end exclusive. */
+    buckets(
+      issueIds: number[],
+      resolution: 'minute' | 'hour',
+      start: number,
+      end: number,
+    ): Promise<Map<number, BucketCount[]>>;
+    activities(issueId: number): Promise<IssueActivity[]>;
+  };
+  events: {
+    get(projectId: number, eventId: string): Promise<StoredEvent | null>;
+    latestForIssue(issueId: number): Promise<StoredEvent | null>;
+    listForIssue(issueId: number, limit: number): Promise<StoredEvent[]>;
+    countForProject(projectId: number): Promise<number>;
+  };
+  releases: {
+    listByProject(projectId: number): Promise<{ version: string; firstSeen: number; lastSeen: number }[]>;
+  };
+  environments: {
+    listByProject(projectId: number): Promise<string[]>;
+  };
+  outcomes: {
+    /** Totals per (itemType, outcome) for a project since `since`. */
+    totals(projectId: number, since: number): Promise<{ itemType: string; outcome: string; count: number }[]>;
+  };
+  retention: {
+    /**
+     * Deletes events older than each project's eventMaxAgeDays and beyond its eventsPerIssue,
+     * and minute buckets older than `minuteBucketsBefore`. Issue counters are left untouched.
+     */
+    prune(input: { now: number; minuteBucketsBefore: number; batchSize: number }): Promise<RetentionResult>;
+  };
+}

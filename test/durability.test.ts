@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { openStore } from '../src/store/open-store.ts';
+import { spawnServe } from './helpers/cli-server.ts';
+import { run } from './helpers/run.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'firebreak-durability-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+test('SIGKILL mid-way loses no acknowledged event; SIGTERM shuts down cleanly', async () => {
+  const database = `sqlite:${join(dir, 'durable.db')}`;
+  const setupRun = await run(process.execPath, [
+    'bin/firebreak.js',
+    'setup',
+    '--org',
+    'durable',
+    '--project',
+    'api',
+    '--database',
+    database,
+    '--json',
+  ]);
+  assert.equal(setupRun.code, 0, setupRun.stderr);
+  const setup = JSON.parse(setupRun.stdout);
+  const server = await spawnServe(['--database', database]);
+  const key = new URL(setup.dsn).username;
+  const url = `${server.url}/api/${setup.projectId}/envelope/?sentry_key=${key}&sentry_version=7`;
+
+  const acknowledged: string[] = [];
+  let stop = false;
+  const sender = async (worker: number) => {
+    for (let i = 0; !stop; i++) {
+      const id = randomUUID().replaceAll('-', '');
+      const body = `{"event_id":"${id}"}\n{"type":"event"}\n${JSON.stringify({ message: `worker ${worker} event ${i}`, extra: { pad: 'x'.repeat(2000) } })}`;
+      try {
+        const response = await fetch(url, { method: 'POST', body });
+        if (response.status === 200) acknowledged.push(((await response.json()) as { id: string }).id);
+        else await response.arrayBuffer();
+      } catch {
+        return; // the server is gone
+      }
+    }
+  };
+  const senders = Array.from({ length: 8 }, (_, w) => sender(w));
+  while (acknowledged.length < 400) await new Promise((r) => setTimeout(r, 5));
+  server.child.kill('SIGKILL');
+  stop = true;
+  await Promise.all(senders);
+  assert.equal(await server.exited, 'SIGKILL');
+
+  const restarted = await spawnServe(['--database', database]);
+  const store = await openStore(database);
+  try {
+    const missing: string[] = [];
+    for (const id of acknowledged) {
+      if (!(await store.events.get(Number(setup.projectId), id))) missing.push(id);
+    }
+    assert.deepEqual(missing, [], `${missing.length} of ${acknowledged.length} acknowledged events lost`);
+    const health = await fetch(`${restarted.url}/_health/`);
+    assert.equal(health.status, 200);
+  } finally {
+    await store.close();
+  }
+  restarted.child.kill('SIGTERM');
+  assert.equal(await restarted.exited, 0);
+});

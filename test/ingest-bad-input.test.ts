@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import type { SetupResult } from '../src/projects/setup-project.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+/** Every bad request gets a 4xx with {"detail"} and the server keeps serving good ones. */
+describe('ingest rejects bad input clearly and keeps serving', () => {
+  let t: TestServer;
+  let setup: SetupResult;
+  let key: string;
+  let envelopeUrl: string;
+  before(async () => {
+    t = await startTestServer();
+    setup = await t.setup();
+    key = new URL(setup.dsn).username;
+    envelopeUrl = `${t.url}/api/${setup.projectId}/envelope/?sentry_key=${key}&sentry_version=7`;
+  });
+  after(() => t.close());
+
+  const event = (message: string) => JSON.stringify({ message, level: 'error' });
+  const envelope = (payload: string, header = '{}') => `${header}\n{"type":"event"}\n${payload}`;
+
+  async function post(url: string, body: string | Buffer, headers: Record<string, string> = {}) {
+    const response = await fetch(url, { method: 'POST', body, headers });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
+  }
+
+  async function expectRejected(
+    result: Promise<{ status: number; body: any }>,
+    status: number,
+    detail: RegExp,
+  ): Promise<void> {
+    const { status: got, body } = await result;
+    assert.equal(got, status, JSON.stringify(body));
+    assert.match(body.detail, detail);
+    // The server still takes a good event afterwards.
+    const ok = await post(envelopeUrl, envelope(event('still alive')));
+    assert.equal(ok.status, 200);
+    assert.match(ok.body.id, /^[0-9a-f]{32}$/);
+  }
+
+  test('missing authentication → 401', () =>
+    expectRejected(
+      post(`${t.url}/api/${setup.projectId}/envelope/`, envelope(event('x'))),
+      401,
+      /authorization/,
+    ));
+
+  test('unknown key → 403', () =>
+    expectRejected(
+      post(`${t.url}/api/${setup.projectId}/envelope/?sentry_key=${'0'.repeat(32)}`, envelope(event('x'))),
+      403,
+      /unknown public key/,
+    ));
+
+  test('disabled key → 403', async () => {
+    const other = await t.setup();
+    const store = t.server.ctx.store;
+    const [otherKey] = await store.keys.listByProject(Number(other.projectId));
+    await store.keys.update(otherKey.id, { isActive: false });
+    await expectRejected(
+      post(
+        `${t.url}/api/${other.projectId}/envelope/?sentry_key=${otherKey.publicKey}`,
+        envelope(event('x')),
+      ),
+      403,
+      /disabled/,
+    );
+  });
+
+  test("another project's key → 403", async () => {
+    const other = await t.setup();
+    await expectRejected(
+      post(`${t.url}/api/${other.projectId}/envelope/?sentry_key=${key}`, envelope(event('x'))),
+      403,
+      /does not belong/,
+    );
+  });
+
+  test('malformed envelope header → 400', () =>
+    expectRejected(post(envelopeUrl, '{not json\n{"type":"event"}\n{}'), 400, /header/));
+
+  test('item length past the body → 400', () =>
+    expectRejected(post(envelopeUrl, '{}\n{"type":"event","length":5000}\n{"message":"x"}'), 400, /.+/));
+
+  test('invalid JSON event → 400', () =>
+    expectRejected(post(envelopeUrl, envelope('{"message": ')), 400, /invalid JSON/));
+
+  test('non-object JSON event → 400', () =>
+    expectRejected(post(envelopeUrl, envelope('[1,2,3]')), 400, /JSON object/));
+
+  test('very deep nesting → 400', () =>
+    expectRejected(
+      post(envelopeUrl, envelope(`{"extra":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)),
+      400,
+      /deep/,
+    ));
+
+  test('oversized event (over 1 MiB) → 413', () =>
+    expectRejected(post(envelopeUrl, envelope(event('x'.repeat(1_100_000)))), 413, /.+/));
+
+  test('gzip bomb → 413 without exhausting memory', async () => {
+    const bomb = gzipSync(Buffer.alloc(300 * 1024 * 1024), { level: 9 });
+    assert.ok(bomb.length < 1024 * 1024);
+    await expectRejected(post(envelopeUrl, bomb, { 'Content-Encoding': 'gzip' }), 413, /.+/);
+  });
+
+  test('unknown content encoding → 415', () =>
+    expectRejected(
+      post(envelopeUrl, envelope(event('x')), { 'Content-Encoding': 'snappy' }),
+      415,
+      /encoding/,
+    ));
+
+  test('empty body → 400', () => expectRejected(post(envelopeUrl, ''), 400, /empty/));
+
+  test('store endpoint: invalid JSON → 400, valid event → id', async () => {
+    const storeUrl = `${t.url}/api/${setup.projectId}/store/?sentry_key=${key}&sentry_version=7`;
+    await expectRejected(post(storeUrl, '{"oops"', { 'Content-Type': 'application/json' }), 400, /JSON/);
+    const ok = await post(storeUrl, JSON.stringify({ event_id: 'a'.repeat(32), message: 'legacy store' }), {
+      'Content-Type': 'application/json',
+    });
+    assert.equal(ok.status, 200);
+    assert.deepEqual(ok.body, { id: 'a'.repeat(32) });
+  });
+
+  test('CORS preflight answers without auth, and errors carry CORS headers', async () => {
+    const preflight = await fetch(envelopeUrl, {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://app.example.com' },
+    });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.match(preflight.headers.get('access-control-allow-headers') ?? '', /x-sentry-auth/);
+    const denied = await post(`${t.url}/api/${setup.projectId}/envelope/`, envelope(event('x')));
+    assert.equal(denied.headers.get('access-control-allow-origin'), '*');
+  });
+
+  test('per-key rate limit → 429 with Retry-After and X-Sentry-Rate-Limits', async () => {
+    const limited = await t.setup();
+    const store = t.server.ctx.store;
+    const [limitedKey] = await store.keys.listByProject(Number(limited.projectId));
+    await store.keys.update(limitedKey.id, { rateLimitCount: 2, rateLimitWindowSeconds: 3600 });
+    t.server.ctx.keyCache.forget(limitedKey.publicKey);
+    const url = `${t.url}/api/${limited.projectId}/envelope/?sentry_key=${limitedKey.publicKey}`;
+    assert.equal((await post(url, envelope(event('one')))).status, 200);
+    assert.equal((await post(url, envelope(event('two')))).status, 200);
+    const third = await post(url, envelope(event('three')));
+    assert.equal(third.status, 429);
+    assert.ok(Number(third.headers.get('retry-after')) > 0);
+    assert.match(third.headers.get('x-sentry-rate-limits') ?? '', /^\d+:error;default;security:key$/);
+    assert.match(third.body.detail, /rate limit/);
+  });
+
+  test('every auth form is accepted: X-Sentry-Auth, Authorization: Sentry, envelope dsn header', async () => {
+    const bare = `${t.url}/api/${setup.projectId}/envelope/`;
+    const viaHeader = await post(bare, envelope(event('x-sentry-auth')), {
+      'X-Sentry-Auth': `Sentry sentry_key=${key}, sentry_version=7, sentry_client=test/1.0`,
+    });
+    assert.equal(viaHeader.status, 200);
+    const viaAuthorization = await post(bare, envelope(event('authorization')), {
+      Authorization: `Sentry sentry_key=${key}, sentry_version=7`,
+    });
+    assert.equal(viaAuthorization.status, 200);
+    const viaDsn = await post(bare, envelope(event('dsn header'), JSON.stringify({ dsn: setup.dsn })));
+    assert.equal(viaDsn.status, 200);
+    const conflicting = await post(
+      `${bare}?sentry_key=${'1'.repeat(32)}`,
+      envelope(event('x'), JSON.stringify({ dsn: setup.dsn })),
+    );
+    assert.ok(conflicting.status === 401 || conflicting.status === 403);
+  });
+});
