@@ -95,5 +95,15 @@ function describeCulprit(event: NormalizedEvent, view: EventView, synthetic: boo
 
 /** Title, culprit, type and metadata as Sentry derives them (`eventtypes/error.py`, `base.py`). */
 export function describeEvent(event: NormalizedEvent, view: EventView): EventDisplay {
-  return view.exceptions.length > 0 ? describeError(event, view) : describeMessage(event, view);
+  if (view.exceptions.length === 0 || isMessageWithStack(event, view)) return describeMessage(event, view);
+  return describeError(event, view);
+}
+
+/**
+ * @sentry/node ≥ 10 sends captureMessage() as a synthetic exception carrying the call stack
+ * (captured in reference/sentry-clients.md §4). It is still a message: title it by the message.
+ */
+function isMessageWithStack(event: NormalizedEvent, view: EventView): boolean {
+  const main = view.exceptions[view.exceptions.length - 1].exception;
+  return main.mechanism?.synthetic === true && Boolean(event.logentry?.formatted || event.logentry?.message);
 }

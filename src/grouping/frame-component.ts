@@ -11,13 +11,14 @@ const UNKNOWN_JS_FUNCTIONS = new Set(['?', '<anonymous function>', '<anonymous>'
 const LOW_QUALITY_JS_PATHS = new Set(['[native code]', 'native code', 'eval code', '<anonymous>']);
 const PATH_SEPARATOR = /[/\\]/;
 const RUBY_ERB_SUFFIX = /__\d{4,}_\d{4,}$/;
+const URL_ORIGIN = /^(?:https?|applewebdata|blob):/;
 const WHITESPACE_RUN = /\s+/g;
 const JAVASSIST_MARKER = /(\$\$_javassist)(?:_seam)?(?:_[0-9]+)?/g;
 
 /** `has_url_origin` in sentry `grouping/strategies/utils.py`. */
 function hasUrlOrigin(path: string | undefined, allowFileOrigin: boolean): boolean {
   if (!path) return false;
-  if (/^(?:https?|applewebdata|blob):/.test(path)) return true;
+  if (URL_ORIGIN.test(path)) return true;
   return !allowFileOrigin && path.startsWith('file:');
 }
 

@@ -42,11 +42,3 @@ test('keeps the first two non-blank lines and marks the cut', () => {
   assert.equal(normalizeMessageForGrouping('trailing newline\n'), 'trailing newline...');
   assert.equal(normalizeMessageForGrouping('   '), '...');
 });
-
-test('stays fast on adversarial input', () => {
-  const inputs = ['a.'.repeat(4096), '1'.repeat(8192), 'x'.repeat(8192), '1.2.3.'.repeat(1365)];
-  const started = performance.now();
-  for (const input of inputs) normalizeMessageForGrouping(input);
-  // Unbounded patterns take ~200 ms here; the bound is generous to stay stable on slow CI.
-  assert.ok(performance.now() - started < 100, `took ${performance.now() - started} ms`);
-});

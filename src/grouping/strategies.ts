@@ -1,6 +1,6 @@
 import type { NormalizedEvent, SingleException } from '../digest/event.ts';
 import type { EventView } from './event-view.ts';
-import { stacktraceVariants } from './frame-component.ts';
+import { type StacktraceVariants, stacktraceVariants } from './frame-component.ts';
 import type { GroupingFrame } from './frames.ts';
 import { normalizeMessageForGrouping } from './parameterize.ts';
 
@@ -11,34 +11,42 @@ export interface Variants {
   system?: string[] | null;
 }
 
+const NO_STACKTRACE: StacktraceVariants = { app: null, system: null };
+
 interface ExceptionVariant {
   values: string[];
   hasStacktrace: boolean;
 }
 
 /**
- * `single-exception:v1` (sentry `grouping/strategies/newstyle.py`), children in the 2025 order
- * type, value, ns-error, stacktrace. The value only counts when neither the stacktrace nor
- * ns-error does ("stacktrace takes precedence").
+ * `single-exception:v1` (sentry `grouping/strategies/newstyle.py`) for the app and system
+ * stacktrace variants, children in the 2025 order type, value, ns-error, stacktrace. The value only
+ * counts when neither the stacktrace nor ns-error does ("stacktrace takes precedence").
  */
-function exceptionVariant(exception: SingleException, stacktrace: string[] | null): ExceptionVariant {
-  const values: string[] = [];
-  if (exception.mechanism?.synthetic !== true && typeof exception.type === 'string' && exception.type) {
-    values.push(exception.type);
-  }
+function exceptionVariants(
+  exception: SingleException,
+  stack: StacktraceVariants,
+): [app: ExceptionVariant, system: ExceptionVariant] {
+  const type =
+    exception.mechanism?.synthetic !== true && typeof exception.type === 'string' ? exception.type : '';
   const nsError = exception.mechanism?.meta?.ns_error as { domain?: unknown; code?: unknown } | undefined;
   const nsErrorValues: string[] = [];
   if (nsError && typeof nsError === 'object') {
     if (nsError.domain != null) nsErrorValues.push(String(nsError.domain));
     if (nsError.code != null) nsErrorValues.push(String(nsError.code));
   }
-  if (stacktrace === null && nsErrorValues.length === 0 && typeof exception.value === 'string') {
-    const value = normalizeMessageForGrouping(exception.value);
-    if (value) values.push(value);
-  }
-  values.push(...nsErrorValues);
-  if (stacktrace !== null) values.push(...stacktrace);
-  return { values, hasStacktrace: stacktrace !== null };
+  let value: string | undefined;
+  const build = (stacktrace: string[] | null): ExceptionVariant => {
+    const values: string[] = type ? [type] : [];
+    if (stacktrace === null && nsErrorValues.length === 0 && typeof exception.value === 'string') {
+      value ??= normalizeMessageForGrouping(exception.value);
+      if (value) values.push(value);
+    }
+    values.push(...nsErrorValues);
+    if (stacktrace !== null) values.push(...stacktrace);
+    return { values, hasStacktrace: stacktrace !== null };
+  };
+  return [build(stack.app), build(stack.system)];
 }
 
 /**
@@ -62,14 +70,14 @@ function chainedExceptionStrategy(view: EventView): Variants | undefined {
   const app: ExceptionVariant = { values: [], hasStacktrace: false };
   const system: ExceptionVariant = { values: [], hasStacktrace: false };
   for (const { exception, frames } of view.exceptions) {
-    const stack = frames ? stacktraceVariants(frames) : { app: null, system: null };
-    for (const [target, part] of [
-      [app, exceptionVariant(exception, stack.app)],
-      [system, exceptionVariant(exception, stack.system)],
-    ] as const) {
-      target.values.push(...part.values);
-      target.hasStacktrace ||= part.hasStacktrace;
-    }
+    const [appPart, systemPart] = exceptionVariants(
+      exception,
+      frames ? stacktraceVariants(frames) : NO_STACKTRACE,
+    );
+    app.values.push(...appPart.values);
+    app.hasStacktrace ||= appPart.hasStacktrace;
+    system.values.push(...systemPart.values);
+    system.hasStacktrace ||= systemPart.hasStacktrace;
   }
   return dropVariantsWithoutStacktrace(app, system);
 }
