@@ -11,7 +11,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino-specific generics.
     loggerInstance: ctx.logger as FastifyBaseLogger,
     disableRequestLogging: true,
-    ignoreTrailingSlash: true,
+    routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 20 * 1024 * 1024,
     // Trust X-Forwarded-For only when configured behind a proxy; the client IP feeds {{auto}}.
     trustProxy: false,

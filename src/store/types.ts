@@ -300,7 +300,11 @@ export interface Store {
     revoke(id: number, now: number): Promise<boolean>;
   };
 
-  /** Runs `fn` in one short write transaction, serialised with the other ingest writes. */
+  /**
+   * Runs `fn` in one short write transaction, serialised with the other ingest writes. On
+   * PostgreSQL a transaction the database aborts for a deadlock is re-run, so `fn` may run
+   * more than once: it should act only through `tx`.
+   */
   ingestWrite<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T>;
 
   issues: {

@@ -112,11 +112,13 @@ export function createIngestTx(client: PoolClient): IngestTx {
 
 /**
  * The counter UPDATE row-locks the project, so concurrent creators in one project take turns
- * and numbers never repeat. The hashes go in ON CONFLICT DO NOTHING: if another node linked
- * every one of them first, this node's issue is dropped, its number handed back (the project
- * row is still ours), and the winner's issue returned, locked like findIssuesByHashes does.
+ * and numbers never repeat. The hashes go in ON CONFLICT DO NOTHING: if another node linked any
+ * of them first, the event belongs to that node's issue, so this one is dropped, its number
+ * handed back (the project row is still locked by us), the remaining hashes linked to the
+ * winner, and the winner returned, locked like findIssuesByHashes does.
  */
 async function createIssue(client: PoolClient, input: NewIssue): Promise<Issue> {
+  const hashes = [...new Set(input.hashes)];
   const created = await one(
     client,
     `WITH counter AS (
@@ -134,7 +136,7 @@ async function createIssue(client: PoolClient, input: NewIssue): Promise<Issue> 
      SELECT issue.*, (SELECT count(*) FROM linked) AS linked_hashes FROM issue`,
     [
       input.projectId,
-      input.hashes,
+      hashes,
       input.title,
       input.culprit,
       input.type,
@@ -146,7 +148,7 @@ async function createIssue(client: PoolClient, input: NewIssue): Promise<Issue> 
     ],
   );
   if (!created) throw new Error(`project ${input.projectId} does not exist`);
-  if (Number(created.linked_hashes) > 0 || input.hashes.length === 0) return toIssue(created);
+  if (Number(created.linked_hashes) === hashes.length) return toIssue(created);
   await client.query(
     `WITH dropped AS (DELETE FROM issues WHERE id = $1)
      UPDATE projects SET last_short_id = last_short_id - 1 WHERE id = $2`,
@@ -154,9 +156,16 @@ async function createIssue(client: PoolClient, input: NewIssue): Promise<Issue> 
   );
   const winner = await one<Row>(
     client,
-    `SELECT i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
-     WHERE h.project_id = $1 AND h.hash = $2 FOR UPDATE OF i`,
-    [input.projectId, input.hashes[0]],
+    `SELECT i.* FROM unnest($2::text[]) WITH ORDINALITY AS wanted(hash, n)
+     JOIN issue_hashes h ON h.project_id = $1 AND h.hash = wanted.hash
+     JOIN issues i ON i.id = h.issue_id
+     ORDER BY wanted.n LIMIT 1 FOR UPDATE OF i`,
+    [input.projectId, hashes],
+  );
+  await client.query(
+    `INSERT INTO issue_hashes (project_id, hash, issue_id) SELECT $1, unnest($2::text[]), $3
+     ON CONFLICT DO NOTHING`,
+    [input.projectId, hashes, winner!.id],
   );
   return toIssue(winner!);
 }

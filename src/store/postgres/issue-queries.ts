@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { AppError } from '../../app-error.ts';
 import type { BucketCount, IssueListQuery, IssuePage, Store } from '../types.ts';
-import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from './issue-cursor.ts';
+import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from '../issue-cursor.ts';
 import { one, rows } from './pool.ts';
 import { toActivity, toIssue, toTagValueCount } from './rows.ts';
 

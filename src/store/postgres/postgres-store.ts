@@ -19,9 +19,30 @@ export function openPostgresStore(connectionString: string): Store {
       return closing;
     },
     ...createAccounts(pool),
-    ingestWrite: (fn) => inTransaction(pool, (client) => fn(createIngestTx(client))),
+    ingestWrite: (fn) => withDeadlockRetry(() => inTransaction(pool, (client) => fn(createIngestTx(client)))),
     issues: createIssueQueries(pool),
     ...createEventQueries(pool),
     retention: createRetention(pool),
   };
+}
+
+const DEADLOCK_DETECTED = '40P01';
+const SERIALIZATION_FAILURE = '40001';
+const MAX_ATTEMPTS = 3;
+
+/**
+ * Ingest transactions lock issue rows (findIssuesByHashes) and then the project row (the
+ * short-id counter in createIssue); two nodes racing on a brand-new issue can therefore
+ * deadlock. PostgreSQL aborts one of them, and nothing of it was committed, so it is re-run.
+ */
+async function withDeadlockRetry<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      const retryable = code === DEADLOCK_DETECTED || code === SERIALIZATION_FAILURE;
+      if (!retryable || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
 }

@@ -1,8 +1,10 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { AppError } from '../../app-error.ts';
 import { Mutex } from './mutex.ts';
 
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
-export type Row = Record<string, SQLInputValue>;
 
 /** One DatabaseSync plus its prepared statements, each prepared once on first use. */
 export class SqliteConnection {
@@ -52,8 +54,12 @@ export interface SqliteHandles {
 const BUSY_TIMEOUT_MS = 5000;
 
 export function openSqlite(path: string, synchronous: SqliteSynchronous): SqliteHandles {
+  if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
+    throw new AppError('VALIDATION', 'SQLite synchronous must be NORMAL or FULL');
+  }
   const inMemory = path === ':memory:';
-  const writerDb = new DatabaseSync(path, { enableForeignKeyConstraints: true });
+  if (!inMemory) mkdirSync(dirname(path), { recursive: true });
+  const writerDb = openDatabase(path);
   writerDb.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
   if (!inMemory) writerDb.exec('PRAGMA journal_mode = WAL');
   // In WAL mode NORMAL skips the fsync per commit: a killed process loses nothing (the WAL is
@@ -64,7 +70,7 @@ export function openSqlite(path: string, synchronous: SqliteSynchronous): Sqlite
   const writer = new SqliteConnection(writerDb);
   let reader = writer;
   if (!inMemory) {
-    const readerDb = new DatabaseSync(path, { enableForeignKeyConstraints: true });
+    const readerDb = openDatabase(path);
     readerDb.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     reader = new SqliteConnection(readerDb);
   }
@@ -78,4 +84,14 @@ export function openSqlite(path: string, synchronous: SqliteSynchronous): Sqlite
       writer.db.close();
     },
   };
+}
+
+function openDatabase(path: string): DatabaseSync {
+  try {
+    return new DatabaseSync(path, { enableForeignKeyConstraints: true });
+  } catch (error) {
+    throw new AppError('UNAVAILABLE', `cannot open SQLite database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
 }

@@ -77,10 +77,12 @@ function linkHash(db: SqliteConnection, projectId: number, issueId: number, hash
 }
 
 /**
- * If every hash is already linked (another writer created the issue first), the new row is
- * dropped, its short-id number handed back, and the existing issue returned instead.
+ * If another writer already linked any of the hashes, the event belongs to that issue: the new
+ * row is dropped, its short-id number handed back, the remaining hashes linked to the existing
+ * issue, and that issue returned.
  */
 function createIssue(db: SqliteConnection, input: NewIssue): Issue {
+  const hashes = [...new Set(input.hashes)];
   const counter = db.get<{ last_short_id: number }>(
     'UPDATE projects SET last_short_id = last_short_id + 1 WHERE id = ? RETURNING last_short_id',
     input.projectId,
@@ -106,14 +108,20 @@ function createIssue(db: SqliteConnection, input: NewIssue): Issue {
   )!;
   const issue = toIssue(row);
   let linked = 0;
-  for (const hash of input.hashes) if (linkHash(db, input.projectId, issue.id, hash)) linked++;
-  if (linked > 0 || input.hashes.length === 0) return issue;
+  for (const hash of hashes) if (linkHash(db, input.projectId, issue.id, hash)) linked++;
+  if (linked === hashes.length) return issue;
   db.run('DELETE FROM issues WHERE id = ?', issue.id);
   db.run('UPDATE projects SET last_short_id = last_short_id - 1 WHERE id = ?', input.projectId);
-  const winner = db.get<Record<string, unknown>>(
-    'SELECT i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id WHERE h.project_id = ? AND h.hash = ?',
-    input.projectId,
-    input.hashes[0],
-  )!;
-  return toIssue(winner);
+  for (const hash of hashes) {
+    const winner = db.get<Record<string, unknown>>(
+      'SELECT i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id WHERE h.project_id = ? AND h.hash = ?',
+      input.projectId,
+      hash,
+    );
+    if (winner) {
+      for (const other of hashes) linkHash(db, input.projectId, Number(winner.id), other);
+      return toIssue(winner);
+    }
+  }
+  throw new Error('unreachable: a conflicting hash has no issue');
 }

@@ -1,7 +1,7 @@
 import { AppError } from '../../app-error.ts';
 import type { BucketCount, IssueListQuery, IssuePage, Store, TagValueCount } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
-import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from './issue-cursor.ts';
+import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from '../issue-cursor.ts';
 import { toActivity, toIssue } from './rows.ts';
 
 type Row = Record<string, unknown>;

@@ -26,7 +26,7 @@ export async function migrateSqlite(handles: SqliteHandles): Promise<void> {
         }
         writer.db.exec('COMMIT');
       } catch (error) {
-        writer.db.exec('ROLLBACK');
+        if (writer.db.isTransaction) writer.db.exec('ROLLBACK');
         throw error;
       }
     }

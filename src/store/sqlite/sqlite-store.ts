@@ -47,7 +47,8 @@ async function ingestWrite<T>(
       handles.writer.db.exec('COMMIT');
       return result;
     } catch (error) {
-      handles.writer.db.exec('ROLLBACK');
+      // A failed COMMIT may already have ended the transaction; ROLLBACK would then mask the error.
+      if (handles.writer.db.isTransaction) handles.writer.db.exec('ROLLBACK');
       throw error;
     }
   });

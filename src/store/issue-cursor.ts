@@ -1,5 +1,5 @@
-import { AppError } from '../../app-error.ts';
-import type { Issue, IssueSort } from '../types.ts';
+import { AppError } from '../app-error.ts';
+import type { Issue, IssueSort } from './types.ts';
 
 /** Sort key per list order; every order is descending and tie-broken by id descending. */
 export const SORT_COLUMNS: Record<IssueSort, { column: string; value(issue: Issue): number }> = {

@@ -1,0 +1,42 @@
+import type { ProfileName } from './payloads.ts';
+import type { LatencySummary } from './stats.ts';
+
+/** Messages between bench/ingest.ts and the load generator process it forks. */
+
+export interface GeneratorOptions {
+  /** Server origin; only 127.0.0.1 is accepted. */
+  origin: string;
+  projectId: string;
+  publicKey: string;
+  profile: ProfileName;
+}
+
+export type PhaseRequest =
+  | { phase: 'max'; durationMs: number; concurrency: number }
+  | { phase: 'rate'; durationMs: number; rate: number; maxSockets: number };
+
+export interface GeneratorReady {
+  type: 'ready';
+  /** Mean uncompressed envelope size. */
+  eventBytes: number;
+  /** Mean request body size on the wire (smaller when gzipped, as the SDK does above 32 KiB). */
+  wireBytes: number;
+  gzip: boolean;
+}
+
+export interface PhaseResult extends LatencySummary {
+  type: 'result';
+  sent: number;
+  ok: number;
+  status503: number;
+  status429: number;
+  /** Network errors, timeouts and any other status. */
+  errors: number;
+  firstError: string | null;
+  /** From the first send until the last response. */
+  elapsedMs: number;
+  /** CPU time the generator itself used in this phase. */
+  cpuMs: number;
+}
+
+export type GeneratorMessage = GeneratorReady | PhaseResult;

@@ -1,0 +1,167 @@
+import http from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { GeneratorOptions, GeneratorReady, PhaseRequest, PhaseResult } from './generator-protocol.ts';
+import { buildEnvelope, buildTemplatePool, type Envelope, PROFILES, type TemplatePool } from './payloads.ts';
+import { seededRandom } from './random.ts';
+import { SDK_CLIENT } from './sdk-shape.ts';
+import { summarizeLatencies } from './stats.ts';
+
+/**
+ * The sender process forked by bench/ingest.ts: its own event loop and CPU, so the server's
+ * numbers are not bounded by the sender's. Answers each PhaseRequest with a PhaseResult.
+ */
+
+const REQUEST_TIMEOUT_MS = 30_000;
+const ERROR_BACKOFF_MS = 100;
+
+interface Outcome {
+  status: number;
+  retryAfterMs: number;
+  error?: string;
+}
+
+class Tally {
+  readonly latencies: number[] = [];
+  sent = 0;
+  ok = 0;
+  status503 = 0;
+  status429 = 0;
+  errors = 0;
+  firstError: string | null = null;
+
+  record(outcome: Outcome, latencyMs: number): void {
+    this.sent++;
+    if (outcome.status === 200) {
+      this.ok++;
+      this.latencies.push(latencyMs);
+    } else if (outcome.status === 503) this.status503++;
+    else if (outcome.status === 429) this.status429++;
+    else {
+      this.errors++;
+      this.firstError ??= outcome.error ?? `HTTP ${outcome.status}`;
+    }
+  }
+
+  result(elapsedMs: number, cpuMs: number): PhaseResult {
+    const { latencies, ...counts } = this;
+    return { type: 'result', ...counts, ...summarizeLatencies(latencies), elapsedMs, cpuMs };
+  }
+}
+
+function createSender(options: GeneratorOptions, pool: TemplatePool) {
+  const origin = new URL(options.origin);
+  if (origin.hostname !== '127.0.0.1') throw new Error('the load generator only sends to 127.0.0.1');
+  const path =
+    `/api/${options.projectId}/envelope/?sentry_version=7&sentry_key=${options.publicKey}` +
+    `&sentry_client=${encodeURIComponent(SDK_CLIENT)}`;
+  const random = seededRandom(Date.now());
+  // Like the SDK: no Content-Type, auth in the query string, gzip only above 32 KiB.
+  const baseHeaders: Record<string, string> = { 'user-agent': SDK_CLIENT };
+  if (pool.gzip) baseHeaders['content-encoding'] = 'gzip';
+
+  return (agent: http.Agent): Promise<Outcome> => {
+    const envelope: Envelope = buildEnvelope(pool, random);
+    return new Promise((resolve) => {
+      const request = http.request(
+        {
+          agent,
+          host: origin.hostname,
+          port: origin.port,
+          method: 'POST',
+          path,
+          headers: { ...baseHeaders, 'content-length': envelope.length },
+          timeout: REQUEST_TIMEOUT_MS,
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              retryAfterMs: Number(response.headers['retry-after'] ?? 1) * 1000,
+            }),
+          );
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error('request timed out')));
+      request.on('error', (error) => resolve({ status: 0, retryAfterMs: 0, error: error.message }));
+      for (const chunk of envelope.chunks) request.write(chunk);
+      request.end();
+    });
+  };
+}
+
+type Send = ReturnType<typeof createSender>;
+
+/** Closed loop: each connection sends its next event as soon as the previous one is answered. */
+async function runMaxThroughput(send: Send, durationMs: number, concurrency: number, tally: Tally) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const deadline = performance.now() + durationMs;
+  const connection = async () => {
+    while (performance.now() < deadline) {
+      const start = performance.now();
+      const outcome = await send(agent);
+      tally.record(outcome, performance.now() - start);
+      const remaining = deadline - performance.now();
+      if (outcome.status === 503 || outcome.status === 429) await sleep(Math.min(outcome.retryAfterMs, remaining));
+      else if (outcome.status !== 200) await sleep(Math.min(ERROR_BACKOFF_MS, remaining));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, connection));
+  agent.destroy();
+}
+
+/**
+ * Open loop at a fixed rate. Latency runs from each request's scheduled time, so time spent
+ * queued behind a slow server counts (no coordinated omission).
+ */
+async function runFixedRate(send: Send, durationMs: number, rate: number, maxSockets: number, tally: Tally) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets });
+  const start = performance.now();
+  const total = Math.floor((durationMs / 1000) * rate);
+  const inflight = new Set<Promise<void>>();
+  for (let i = 0; i < total; ) {
+    const now = performance.now();
+    for (; i < total && start + (i * 1000) / rate <= now; i++) {
+      const scheduled = start + (i * 1000) / rate;
+      const request = send(agent).then((outcome) => {
+        tally.record(outcome, performance.now() - scheduled);
+        inflight.delete(request);
+      });
+      inflight.add(request);
+    }
+    if (i < total) await sleep(Math.max(0, start + (i * 1000) / rate - performance.now()));
+  }
+  await Promise.all(inflight);
+  agent.destroy();
+}
+
+async function runPhase(send: Send, request: PhaseRequest): Promise<PhaseResult> {
+  const tally = new Tally();
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now();
+  if (request.phase === 'max') await runMaxThroughput(send, request.durationMs, request.concurrency, tally);
+  else await runFixedRate(send, request.durationMs, request.rate, request.maxSockets, tally);
+  const cpu = process.cpuUsage(cpuBefore);
+  return tally.result(performance.now() - start, (cpu.user + cpu.system) / 1000);
+}
+
+function main(): void {
+  const options = JSON.parse(process.argv[2]) as GeneratorOptions;
+  const pool = buildTemplatePool(PROFILES[options.profile], options.publicKey);
+  const send = createSender(options, pool);
+  const mean = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) / values.length);
+  const ready: GeneratorReady = {
+    type: 'ready',
+    eventBytes: mean(pool.templates.map((t) => t.envelopeBytes)),
+    wireBytes: mean(Array.from({ length: 200 }, () => buildEnvelope(pool, Math.random).length)),
+    gzip: pool.gzip,
+  };
+  process.on('message', (request: PhaseRequest) => {
+    runPhase(send, request).then((result) => process.send!(result));
+  });
+  // The orchestrator going away (even killed) must not leave a sender running.
+  process.on('disconnect', () => process.exit(0));
+  process.send!(ready);
+}
+
+main();

@@ -1,0 +1,107 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+/** The real CLI, run as child processes of the bench: `firebreak setup` and `firebreak serve`. */
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 30_000;
+/** USER_HZ: /proc/<pid>/stat counts CPU time in these ticks; 100 on every mainstream Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+export interface BenchProject {
+  projectId: string;
+  publicKey: string;
+}
+
+export async function setupProject(databaseUrl: string): Promise<BenchProject> {
+  const args = ['bin/firebreak.js', 'setup', '--org', 'bench', '--project', 'ingest'];
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...args, '--database', databaseUrl, '--json'],
+    { cwd: REPO_ROOT },
+  );
+  const result = JSON.parse(stdout) as { projectId: string; dsn: string };
+  return { projectId: String(result.projectId), publicKey: new URL(result.dsn).username };
+}
+
+export interface ServerProcess {
+  origin: string;
+  pid: number;
+  /** User + system CPU time the server has used so far. */
+  cpuMs(): number;
+  /** VmHWM: the server's peak resident set size so far. */
+  peakRssBytes(): number;
+  /** Error-level log lines the server printed so far (pino level 50+). */
+  errorLogLines(): number;
+  /** SIGTERM, then wait for the graceful exit (SIGKILL after a timeout). */
+  stop(): Promise<void>;
+}
+
+/** Starts `node bin/firebreak.js serve` directly (no npm wrapper), so the pid is the server's. */
+export async function startServer(databaseUrl: string, cpuProfileDir?: string): Promise<ServerProcess> {
+  const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, 'bin/firebreak.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--database', databaseUrl],
+    { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let errorLines = 0;
+  let recentOutput = '';
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString();
+    errorLines += text.match(/"level":(?:50|60)/g)?.length ?? 0;
+    recentOutput = (recentOutput + text).slice(-4000);
+  };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const origin = await waitForListening(child, () => recentOutput);
+  const pid = child.pid!;
+  return {
+    origin,
+    pid,
+    cpuMs: () => readCpuMs(pid),
+    peakRssBytes: () => readPeakRssBytes(pid),
+    errorLogLines: () => errorLines,
+    stop: () => stopChild(child),
+  };
+}
+
+async function waitForListening(child: ChildProcess, output: () => string): Promise<string> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const match = /firebreak listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output());
+    if (match) return match[1];
+    if (child.exitCode !== null) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`firebreak serve did not start:\n${output()}`);
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+function readCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesised command name, which may itself contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+function readPeakRssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const match = /^VmHWM:\s+(\d+) kB/m.exec(status);
+  if (!match) throw new Error(`no VmHWM in /proc/${pid}/status`);
+  return Number(match[1]) * 1024;
+}
