@@ -16,7 +16,10 @@ export interface BenchDatabase {
   cleanup(): Promise<void>;
 }
 
-export async function createBenchDatabase(backend: Backend, postgresAdminUrl: string): Promise<BenchDatabase> {
+export async function createBenchDatabase(
+  backend: Backend,
+  postgresAdminUrl: string,
+): Promise<BenchDatabase> {
   return backend === 'sqlite' ? createSqlite() : createPostgres(postgresAdminUrl);
 }
 
@@ -46,7 +49,8 @@ async function createPostgres(adminUrl: string): Promise<BenchDatabase> {
       });
       return bytes;
     },
-    cleanup: () => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+    cleanup: () =>
+      withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
   };
 }
 

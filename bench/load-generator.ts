@@ -102,7 +102,8 @@ async function runMaxThroughput(send: Send, durationMs: number, concurrency: num
       const outcome = await send(agent);
       tally.record(outcome, performance.now() - start);
       const remaining = deadline - performance.now();
-      if (outcome.status === 503 || outcome.status === 429) await sleep(Math.min(outcome.retryAfterMs, remaining));
+      if (outcome.status === 503 || outcome.status === 429)
+        await sleep(Math.min(outcome.retryAfterMs, remaining));
       else if (outcome.status !== 200) await sleep(Math.min(ERROR_BACKOFF_MS, remaining));
     }
   };

@@ -234,7 +234,10 @@ function app(path: string, fn: string, lineno: number) {
   const name = fn.split('.').pop();
   return {
     filename: `/app/${path}`,
-    module: path.replace(/\.js$/, '').replace(/\/([^/]*)$/, ':$1').replaceAll('/', '.'),
+    module: path
+      .replace(/\.js$/, '')
+      .replace(/\/([^/]*)$/, ':$1')
+      .replaceAll('/', '.'),
     function: fn,
     lineno,
     colno: 18,

@@ -38,22 +38,20 @@ export const SDK = {
   packages: [{ name: 'npm:@sentry/node', version: SDK_VERSION }],
 };
 
-export const MODULES: Record<string, string> = Object.fromEntries(
-  [
-    ['@sentry/node', '11.12.0'],
-    ['express', '4.21.2'],
-    ['body-parser', '1.20.3'],
-    ['pg', '8.13.1'],
-    ['pg-pool', '3.7.0'],
-    ['ioredis', '5.4.1'],
-    ['zod', '3.23.8'],
-    ['jsonwebtoken', '9.0.2'],
-    ['dotenv', '16.4.5'],
-    ['pino', '9.5.0'],
-    ['lodash', '4.17.21'],
-    ['stripe', '17.4.0'],
-  ],
-);
+export const MODULES: Record<string, string> = Object.fromEntries([
+  ['@sentry/node', '11.12.0'],
+  ['express', '4.21.2'],
+  ['body-parser', '1.20.3'],
+  ['pg', '8.13.1'],
+  ['pg-pool', '3.7.0'],
+  ['ioredis', '5.4.1'],
+  ['zod', '3.23.8'],
+  ['jsonwebtoken', '9.0.2'],
+  ['dotenv', '16.4.5'],
+  ['pino', '9.5.0'],
+  ['lodash', '4.17.21'],
+  ['stripe', '17.4.0'],
+]);
 
 /** Envelope header fields after event_id and sent_at, without the closing brace. */
 export function sdkEnvelopeHeader(input: {

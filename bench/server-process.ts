@@ -46,7 +46,17 @@ export async function startServer(databaseUrl: string, cpuProfileDir?: string): 
   const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, 'bin/firebreak.js', 'serve', '--host', '127.0.0.1', '--port', '0', '--database', databaseUrl],
+    [
+      ...nodeArgs,
+      'bin/firebreak.js',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--database',
+      databaseUrl,
+    ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let errorLines = 0;

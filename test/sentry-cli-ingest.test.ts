@@ -53,9 +53,12 @@ test('sentry-cli send-event (X-Sentry-Auth, length-framed envelope, dashed event
   assert.equal(tags.environment, 'staging');
 
   // A message without a stack groups on its parameterised text: another duration, same issue.
-  const again = await sentryCli(['send-event', '--no-environ', '-m', 'Payment provider timeout after 5000ms'], {
-    SENTRY_DSN: setup.dsn,
-  });
+  const again = await sentryCli(
+    ['send-event', '--no-environ', '-m', 'Payment provider timeout after 5000ms'],
+    {
+      SENTRY_DSN: setup.dsn,
+    },
+  );
   assert.equal(again.code, 0, again.stderr);
   const after = await apiGet(t.url, setup.token, `/api/0/projects/${setup.org}/${setup.project}/issues/`);
   assert.equal(after.body.length, 1);

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { installErrorHandler } from './http-errors.ts';
@@ -10,7 +10,8 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino-specific generics.
     loggerInstance: ctx.logger as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // Per-request access logs would cost more than an ingest request; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
     routerOptions: { ignoreTrailingSlash: true },
     bodyLimit: 20 * 1024 * 1024,
     // Trust X-Forwarded-For only when configured behind a proxy; the client IP feeds {{auto}}.

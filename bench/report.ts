@@ -1,0 +1,64 @@
+/** One line of results per backend × profile run. */
+export interface RunReport {
+  backend: string;
+  profile: string;
+  eventBytes: number;
+  wireBytes: number;
+  gzip: boolean;
+  concurrency: number;
+  durationSeconds: number;
+  acceptedPerSec: number;
+  processedPerSec: number;
+  maxP50Ms: number;
+  maxP99Ms: number;
+  targetRatePerSec: number;
+  achievedRatePerSec: number;
+  rateP50Ms: number;
+  rateP99Ms: number;
+  errors: number;
+  status503: number;
+  status429: number;
+  firstError: string | null;
+  serverErrorLogLines: number;
+  storedEvents: number;
+  issues: number;
+  serverPeakRssMb: number;
+  serverCpuPct: number;
+  generatorCpuPct: number;
+  diskBytesPerEvent: number;
+}
+
+const ROWS: [label: string, value: (r: RunReport) => string][] = [
+  ['event size (bytes)', (r) => `${r.eventBytes}${r.gzip ? ` (gzip ${r.wireBytes} on wire)` : ''}`],
+  ['max: accepted events/s', (r) => `${r.acceptedPerSec}`],
+  ['max: processed events/s', (r) => `${r.processedPerSec}`],
+  ['max: latency p50 / p99 ms', (r) => `${r.maxP50Ms} / ${r.maxP99Ms}`],
+  ['80%: rate target / achieved /s', (r) => `${r.targetRatePerSec} / ${r.achievedRatePerSec}`],
+  ['80%: latency p50 / p99 ms', (r) => `${r.rateP50Ms} / ${r.rateP99Ms}`],
+  ['errors / 503s / 429s', (r) => `${r.errors} / ${r.status503} / ${r.status429}`],
+  ['stored events / issues', (r) => `${r.storedEvents} / ${r.issues}`],
+  ['server peak RSS (MB)', (r) => `${r.serverPeakRssMb}`],
+  ['max: CPU server / generator %', (r) => `${r.serverCpuPct} / ${r.generatorCpuPct}`],
+  ['disk bytes per event', (r) => `${r.diskBytesPerEvent}`],
+];
+
+/** Metrics down, runs across: a readable table for a terminal. */
+export function formatTable(reports: RunReport[]): string {
+  const header = ['', ...reports.map((r) => `${r.backend} ${r.profile}`)];
+  const body = ROWS.map(([label, value]) => [label, ...reports.map(value)]);
+  const rows = [header, ...body];
+  const widths = header.map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const lines = rows.map((row) =>
+    row
+      .map((cell, column) => cell.padEnd(widths[column]))
+      .join('  ')
+      .trimEnd(),
+  );
+  const notes = reports
+    .filter((r) => r.firstError || r.serverErrorLogLines > 0)
+    .map(
+      (r) =>
+        `${r.backend} ${r.profile}: first error ${r.firstError ?? '-'}; server error logs ${r.serverErrorLogLines}`,
+    );
+  return [...lines, ...notes].join('\n');
+}
