@@ -315,6 +315,43 @@ for (const backend of testBackends()) {
       assert.deepEqual([merged.timesSeen, merged.lastSeen, merged.title], [3, T0 + 2 * MINUTE, 'Last']);
     });
 
+    test('setStatus is conditional and writes its activity in the same transaction', async () => {
+      const project = await seedProject(store);
+      const issue = await create(store, newIssue(project.id, ['s']));
+      const activity = { type: 'set_resolved', data: {}, actor: 'user:1', createdAt: T0 + HOUR };
+      const resolved = await store.issues.setStatus({
+        issueId: issue.id,
+        from: ['unresolved'],
+        status: 'resolved',
+        substatus: null,
+        resolvedAt: T0 + HOUR,
+        activity,
+      });
+      assert.deepEqual([resolved?.status, resolved?.resolvedAt], ['resolved', T0 + HOUR]);
+      // A second change expecting 'unresolved' lost the race: nothing changes, no activity.
+      const lost = await store.issues.setStatus({
+        issueId: issue.id,
+        from: ['unresolved'],
+        status: 'ignored',
+        substatus: 'archived_forever',
+        resolvedAt: null,
+        activity,
+      });
+      assert.equal(lost, null);
+      assert.equal((await store.issues.getById(issue.id))!.status, 'resolved');
+      const activities = await store.issues.activities(issue.id);
+      assert.deepEqual(
+        activities.map((a) => [a.type, a.actor]),
+        [['set_resolved', 'user:1']],
+      );
+      assert.equal(
+        await store.issues.setStatus({
+          ...{ issueId: 987654321, status: 'resolved', substatus: null, resolvedAt: null, activity },
+        }),
+        null,
+      );
+    });
+
     test('buckets add into minute and hour resolution', async () => {
       const project = await seedProject(store);
       const issue = await create(store, newIssue(project.id, ['b']));

@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import { AppError } from '../../app-error.ts';
-import type { BucketCount, IssueListQuery, IssuePage, Store } from '../types.ts';
 import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from '../issue-cursor.ts';
+import type { BucketCount, IssueListQuery, IssuePage, Store } from '../types.ts';
 import { one, rows } from './pool.ts';
 import { toActivity, toIssue, toTagValueCount } from './rows.ts';
 
-export function createIssueQueries(pool: pg.Pool): Store['issues'] {
+export function createIssueQueries(pool: pg.Pool): Omit<Store['issues'], 'setStatus'> {
   return {
     async getById(id) {
       const row = await one(pool, 'SELECT * FROM issues WHERE id = $1', [id]);

@@ -3,6 +3,7 @@ import { createAccounts } from './accounts.ts';
 import { createEventQueries } from './event-queries.ts';
 import { createIngestTx } from './ingest-tx.ts';
 import { createIssueQueries } from './issue-queries.ts';
+import { createIssueWrites } from './issue-writes.ts';
 import { migratePostgres } from './migrate.ts';
 import { createPool, inTransaction } from './pool.ts';
 import { createRetention } from './retention.ts';
@@ -20,7 +21,7 @@ export function openPostgresStore(connectionString: string): Store {
     },
     ...createAccounts(pool),
     ingestWrite: (fn) => withDeadlockRetry(() => inTransaction(pool, (client) => fn(createIngestTx(client)))),
-    issues: createIssueQueries(pool),
+    issues: { ...createIssueQueries(pool), ...createIssueWrites(pool) },
     ...createEventQueries(pool),
     retention: createRetention(pool),
   };

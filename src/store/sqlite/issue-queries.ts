@@ -1,12 +1,12 @@
 import { AppError } from '../../app-error.ts';
+import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from '../issue-cursor.ts';
 import type { BucketCount, IssueListQuery, IssuePage, Store, TagValueCount } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
-import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from '../issue-cursor.ts';
 import { toActivity, toIssue } from './rows.ts';
 
 type Row = Record<string, unknown>;
 
-export function createIssueQueries(db: SqliteConnection): Store['issues'] {
+export function createIssueQueries(db: SqliteConnection): Omit<Store['issues'], 'setStatus'> {
   return {
     async getById(id) {
       const row = db.get<Row>('SELECT * FROM issues WHERE id = ?', id);

@@ -4,6 +4,7 @@ import { openSqlite, type SqliteHandles, type SqliteSynchronous } from './connec
 import { createEventQueries } from './event-queries.ts';
 import { createIngestTx } from './ingest-tx.ts';
 import { createIssueQueries } from './issue-queries.ts';
+import { createIssueWrites } from './issue-writes.ts';
 import { migrateSqlite } from './migrate.ts';
 import { createRetention } from './retention.ts';
 
@@ -25,7 +26,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
     ...createAccounts(handles),
     ingestWrite: (fn) => ingestWrite(handles, tx, fn),
-    issues: createIssueQueries(handles.reader),
+    issues: { ...createIssueQueries(handles.reader), ...createIssueWrites(handles) },
     ...createEventQueries(handles.reader),
     retention: createRetention(handles),
   };

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { runRetention } from '../src/digest/retention.ts';
+import type { SetupResult } from '../src/projects/setup-project.ts';
+import { apiGet, startTestServer, type TestServer } from './helpers/server.ts';
+
+describe('issue lifecycle on ingest: regression and retention', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.close());
+
+  async function send(setup: SetupResult, message: string, extra: Record<string, unknown> = {}) {
+    const url = `${t.url}/api/${setup.projectId}/envelope/?sentry_key=${new URL(setup.dsn).username}`;
+    const body = `{}\n{"type":"event"}\n${JSON.stringify({ message, ...extra })}`;
+    const response = await fetch(url, { method: 'POST', body });
+    assert.equal(response.status, 200);
+    return ((await response.json()) as { id: string }).id;
+  }
+
+  test('a resolved issue that gets a new event regresses, with an activity row', async () => {
+    const setup = await t.setup();
+    await send(setup, 'Disk full on /var');
+    const [issue] = (
+      await apiGet(t.url, setup.token, `/api/0/projects/${setup.org}/${setup.project}/issues/`)
+    ).body;
+    const store = t.server.ctx.store;
+    await store.issues.setStatus({
+      issueId: Number(issue.id),
+      status: 'resolved',
+      substatus: null,
+      resolvedAt: Date.now(),
+      activity: { type: 'set_resolved', data: {}, actor: 'user:1', createdAt: Date.now() },
+    });
+    const regressionEvent = await send(setup, 'Disk full on /var', { release: 'ops@2' });
+    const detail = await apiGet(t.url, setup.token, `/api/0/organizations/${setup.org}/issues/${issue.id}/`);
+    assert.equal(detail.body.status, 'unresolved');
+    assert.equal(detail.body.substatus, 'regressed');
+    assert.equal(detail.body.count, '2');
+    const activities = await store.issues.activities(Number(issue.id));
+    const regression = activities.find((a) => a.type === 'set_regression');
+    assert.deepEqual(regression?.data, { eventId: regressionEvent, version: 'ops@2' });
+  });
+
+  test('retention prunes events past the per-issue cap and age; counts survive', async () => {
+    const setup = await t.setup();
+    const store = t.server.ctx.store;
+    await store.projects.update(Number(setup.projectId), { eventsPerIssue: 2 });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await send(setup, 'Cache miss storm'));
+    const old = await send(setup, 'Ancient failure', { timestamp: Date.now() / 1000 - 100 * 86_400 });
+    const result = await runRetention(t.server.ctx);
+    assert.ok(result.eventsDeleted >= 4, JSON.stringify(result));
+    const projectId = Number(setup.projectId);
+    assert.equal(await store.events.get(projectId, old), null);
+    assert.equal(await store.events.get(projectId, ids[0]), null);
+    assert.ok(await store.events.get(projectId, ids[4]));
+    const issues = (await apiGet(t.url, setup.token, `/api/0/projects/${setup.org}/${setup.project}/issues/`))
+      .body;
+    const storm = issues.find((i: any) => i.title === 'Cache miss storm');
+    assert.equal(storm.count, '5');
+    const latest = await apiGet(
+      t.url,
+      setup.token,
+      `/api/0/organizations/${setup.org}/issues/${storm.id}/events/latest/`,
+    );
+    assert.equal(latest.body.eventID, ids[4]);
+  });
+});
+
+describe('back-pressure: when writes fall behind, ingest answers 503 with Retry-After', () => {
+  let t: TestServer;
+  before(async () => {
+    // One pending event at most, and commits held back 300 ms: the second request finds the queue full.
+    t = await startTestServer({ settings: { maxPendingEvents: 1, commitBatchDelayMs: 300 } });
+  });
+  after(() => t.close());
+
+  test('the overflow request is refused, the queued one is committed', async () => {
+    const setup = await t.setup();
+    const url = `${t.url}/api/${setup.projectId}/envelope/?sentry_key=${new URL(setup.dsn).username}`;
+    const post = (message: string) =>
+      fetch(url, { method: 'POST', body: `{}\n{"type":"event"}\n{"message":"${message}"}` });
+    const first = post('queued');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await post('overflow');
+    assert.equal(second.status, 503);
+    assert.equal(second.headers.get('retry-after'), '1');
+    assert.match(((await second.json()) as { detail: string }).detail, /retry later/);
+    assert.equal((await first).status, 200);
+    const issues = (await apiGet(t.url, setup.token, `/api/0/projects/${setup.org}/${setup.project}/issues/`))
+      .body;
+    assert.deepEqual(
+      issues.map((i: any) => i.title),
+      ['queued'],
+    );
+  });
+});
