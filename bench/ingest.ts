@@ -1,9 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Backend, countStored, createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
 import type { ProfileName } from './payloads.ts';
 import { formatTable, type RunReport } from './report.ts';
-import { setupProject, startServer } from './server-process.ts';
+import { readMachineCpu, setupProject, startServer } from './server-process.ts';
 import { round } from './stats.ts';
 
 /**
@@ -86,8 +87,12 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
       const generator = await startGenerator({ origin: server.origin, profile, ...project });
       return withCleanup(generator.stop, async () => {
         const cpuBefore = server.cpuMs();
+        const machineBefore = readMachineCpu();
         const max = await generator.run({ phase: 'max', durationMs, concurrency: options.concurrency });
         const serverCpuMs = server.cpuMs() - cpuBefore;
+        const machineAfter = readMachineCpu();
+        const machineBusy =
+          (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
         const afterMax = await countStored(database.url, projectId);
         const maxRate = max.ok / (max.elapsedMs / 1000);
         const rate = Math.max(1, Math.round(maxRate * STEADY_FRACTION));
@@ -105,6 +110,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
           maxRate,
           afterMax,
           serverCpuMs,
+          machineBusy,
           peakRssBytes: server.peakRssBytes(),
           errorLogLines: server.errorLogLines(),
         };
@@ -139,6 +145,8 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
       serverPeakRssMb: round(run.peakRssBytes / 2 ** 20),
       serverCpuPct: round((100 * run.serverCpuMs) / max.elapsedMs),
       generatorCpuPct: round((100 * max.cpuMs) / max.elapsedMs),
+      machineCpuPct: round(100 * run.machineBusy),
+      cpus: availableParallelism(),
       diskBytesPerEvent: stored.events > 0 ? Math.round(diskBytes / stored.events) : 0,
     };
   });

@@ -56,8 +56,8 @@ function createSender(options: GeneratorOptions, pool: TemplatePool) {
     `&sentry_client=${encodeURIComponent(SDK_CLIENT)}`;
   const random = seededRandom(Date.now());
   // Like the SDK: no Content-Type, auth in the query string, gzip only above 32 KiB.
-  const baseHeaders: Record<string, string> = { 'user-agent': SDK_CLIENT };
-  if (pool.gzip) baseHeaders['content-encoding'] = 'gzip';
+  const plainHeaders = { 'user-agent': SDK_CLIENT };
+  const gzipHeaders = { ...plainHeaders, 'content-encoding': 'gzip' };
 
   return (agent: http.Agent): Promise<Outcome> => {
     const envelope: Envelope = buildEnvelope(pool, random);
@@ -69,7 +69,7 @@ function createSender(options: GeneratorOptions, pool: TemplatePool) {
           port: origin.port,
           method: 'POST',
           path,
-          headers: { ...baseHeaders, 'content-length': envelope.length },
+          headers: { ...(envelope.gzip ? gzipHeaders : plainHeaders), 'content-length': envelope.length },
           timeout: REQUEST_TIMEOUT_MS,
         },
         (response) => {
@@ -77,7 +77,7 @@ function createSender(options: GeneratorOptions, pool: TemplatePool) {
           response.on('end', () =>
             resolve({
               status: response.statusCode ?? 0,
-              retryAfterMs: Number(response.headers['retry-after'] ?? 1) * 1000,
+              retryAfterMs: retryAfterMs(response.headers['retry-after']),
             }),
           );
         },
@@ -88,6 +88,12 @@ function createSender(options: GeneratorOptions, pool: TemplatePool) {
       request.end();
     });
   };
+}
+
+/** Retry-After in seconds (what Firebreak sends); anything else waits one second. */
+function retryAfterMs(header: string | undefined): number {
+  const seconds = Number(header);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
 }
 
 type Send = ReturnType<typeof createSender>;
@@ -150,12 +156,13 @@ function main(): void {
   const options = JSON.parse(process.argv[2]) as GeneratorOptions;
   const pool = buildTemplatePool(PROFILES[options.profile], options.publicKey);
   const send = createSender(options, pool);
+  const samples = Array.from({ length: 500 }, () => buildEnvelope(pool, Math.random));
   const mean = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) / values.length);
   const ready: GeneratorReady = {
     type: 'ready',
-    eventBytes: mean(pool.templates.map((t) => t.envelopeBytes)),
-    wireBytes: mean(Array.from({ length: 200 }, () => buildEnvelope(pool, Math.random).length)),
-    gzip: pool.gzip,
+    eventBytes: mean(samples.map((envelope) => envelope.envelopeBytes)),
+    wireBytes: mean(samples.map((envelope) => envelope.length)),
+    gzip: samples.some((envelope) => envelope.gzip),
   };
   process.on('message', (request: PhaseRequest) => {
     runPhase(send, request).then((result) => process.send!(result));

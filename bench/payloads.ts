@@ -49,23 +49,26 @@ export const PROFILES: Record<ProfileName, Profile> = {
 const GZIP_THRESHOLD = 32 * 1024;
 
 export interface Template {
-  /** Envelope header fields after event_id and sent_at, including the closing brace. */
+  /** Envelope header fields after event_id and sent_at. */
   headerRest: string;
-  /** The event JSON after the spliced fields, already encoded (gzip member when gzip is set). */
+  /** The event JSON after the spliced fields, already encoded (a gzip member when gzip is set). */
   tail: Buffer;
-  /** Uncompressed size of a whole envelope built from this template. */
-  envelopeBytes: number;
+  tailBytes: number;
+  gzip: boolean;
 }
 
 export interface TemplatePool {
   profile: Profile;
-  gzip: boolean;
   templates: Template[];
 }
 
 export interface Envelope {
   chunks: Buffer[];
+  gzip: boolean;
+  /** Bytes on the wire. */
   length: number;
+  /** Bytes once decompressed. */
+  envelopeBytes: number;
 }
 
 const ENVIRONMENTS = ['production', 'staging'];
@@ -77,22 +80,19 @@ const ERRORS = ['TypeError', 'RangeError', 'Error', 'ValidationError', 'Database
 export function buildTemplatePool(profile: Profile, publicKey: string): TemplatePool {
   const random = seededRandom(0x5eed);
   const issues = Array.from({ length: profile.issues }, (_, i) => buildIssue(i, random));
-  const templates: Template[] = [];
-  let gzip = false;
-  for (let i = 0; i < profile.templates; i++) {
-    const event = buildEvent(profile, issues[i % issues.length], random);
+  const templates = Array.from({ length: profile.templates }, (_, i) => {
     const release = `web@1.${randomIndex(random, profile.releases)}.0`;
     const environment = ENVIRONMENTS[randomIndex(random, profile.environments)];
-    Object.assign(event, { release, environment });
+    const event = buildEvent(profile, issues[i % issues.length], { release, environment }, random);
     padToSize(event, profile.minEventBytes, random);
-    const headerRest = `${sdkEnvelopeHeader({ release, environment, publicKey, traceId: event.contexts.trace.trace_id })}}`;
-    const tailText = `${JSON.stringify(event).slice(1)}`;
-    const envelopeBytes = spliceHead(headerRest, zeroId(), 0, '').length + Buffer.byteLength(tailText);
-    gzip = envelopeBytes > GZIP_THRESHOLD;
-    const tail = gzip ? gzipSync(tailText) : Buffer.from(tailText);
-    templates.push({ headerRest, tail, envelopeBytes });
-  }
-  return { profile, gzip, templates };
+    const traceId = event.contexts.trace.trace_id;
+    const headerRest = sdkEnvelopeHeader({ release, environment, publicKey, traceId });
+    const tailText = JSON.stringify(event).slice(1);
+    const tailBytes = Buffer.byteLength(tailText);
+    const gzip = tailBytes > GZIP_THRESHOLD;
+    return { headerRest, tail: gzip ? gzipSync(tailText) : Buffer.from(tailText), tailBytes, gzip };
+  });
+  return { profile, templates };
 }
 
 /** One request body; a gzip body is two gzip members, which every gunzip reads as one stream. */
@@ -102,20 +102,21 @@ export function buildEnvelope(pool: TemplatePool, random: () => number): Envelop
   const userNumber = randomIndex(random, pool.profile.users);
   const user = `{"id":"u${userNumber}","email":"user${userNumber}@example.com","ip_address":"10.1.${userNumber >> 8}.${userNumber & 255}"}`;
   const text = spliceHead(template.headerRest, eventId, Date.now(), user);
-  const head = pool.gzip ? gzipSync(text, { level: 1 }) : Buffer.from(text);
-  return { chunks: [head, template.tail], length: head.length + template.tail.length };
+  const head = template.gzip ? gzipSync(text, { level: 1 }) : Buffer.from(text);
+  return {
+    chunks: [head, template.tail],
+    gzip: template.gzip,
+    length: head.length + template.tail.length,
+    envelopeBytes: Buffer.byteLength(text) + template.tailBytes,
+  };
 }
 
 function spliceHead(headerRest: string, eventId: string, nowMs: number, user: string): string {
   const sentAt = new Date(nowMs).toISOString();
   return (
-    `{"event_id":"${eventId}","sent_at":"${sentAt}",${headerRest}\n{"type":"event"}\n` +
-    `{"event_id":"${eventId}","timestamp":${nowMs / 1000},"user":${user || '{}'},`
+    `{"event_id":"${eventId}","sent_at":"${sentAt}",${headerRest}}\n{"type":"event"}\n` +
+    `{"event_id":"${eventId}","timestamp":${nowMs / 1000},"user":${user},`
   );
-}
-
-function zeroId(): string {
-  return '0'.repeat(32);
 }
 
 interface Issue {
@@ -148,7 +149,12 @@ function buildIssue(index: number, random: () => number): Issue {
 
 type Event = ReturnType<typeof buildEvent>;
 
-function buildEvent(profile: Profile, issue: Issue, random: () => number) {
+function buildEvent(
+  profile: Profile,
+  issue: Issue,
+  version: { release: string; environment: string },
+  random: () => number,
+) {
   const traceId = hex(random, 32);
   const route = `/api/${issue.area}/:id`;
   return {
@@ -156,8 +162,7 @@ function buildEvent(profile: Profile, issue: Issue, random: () => number) {
     platform: 'node',
     server_name: `web-${1 + randomIndex(random, 4)}`,
     transaction: `GET ${route}`,
-    release: '',
-    environment: '',
+    ...version,
     exception: {
       values: [
         {
@@ -170,7 +175,8 @@ function buildEvent(profile: Profile, issue: Issue, random: () => number) {
         },
       ],
     },
-    breadcrumbs: { values: buildBreadcrumbs(profile, issue, random) },
+    // @sentry/node sends a bare list, not {values: […]}.
+    breadcrumbs: buildBreadcrumbs(profile, issue, random),
     request: {
       method: 'GET',
       url: `https://shop.example.com/api/${issue.area}/${randomIndex(random, 100000)}?expand=items`,

@@ -25,6 +25,9 @@ export interface RunReport {
   serverPeakRssMb: number;
   serverCpuPct: number;
   generatorCpuPct: number;
+  /** Busy share of all CPUs during phase 1 (server, generator and PostgreSQL together). */
+  machineCpuPct: number;
+  cpus: number;
   diskBytesPerEvent: number;
 }
 
@@ -38,7 +41,8 @@ const ROWS: [label: string, value: (r: RunReport) => string][] = [
   ['errors / 503s / 429s', (r) => `${r.errors} / ${r.status503} / ${r.status429}`],
   ['stored events / issues', (r) => `${r.storedEvents} / ${r.issues}`],
   ['server peak RSS (MB)', (r) => `${r.serverPeakRssMb}`],
-  ['max: CPU server / generator %', (r) => `${r.serverCpuPct} / ${r.generatorCpuPct}`],
+  ['max: CPU % of a core: server / gen', (r) => `${r.serverCpuPct} / ${r.generatorCpuPct}`],
+  ['max: machine busy % of CPUs', (r) => `${r.machineCpuPct} of ${r.cpus}`],
   ['disk bytes per event', (r) => `${r.diskBytesPerEvent}`],
 ];
 

@@ -32,10 +32,10 @@ describe('issue read API: auth, isolation, pagination', () => {
 
   test("a token never reads another organisation's issues", async () => {
     const res = await apiGet(t.url, b.token, issuesPath(a));
-    assert.equal(res.status, 403);
+    assert.equal(res.status, 404);
     const issue = (await apiGet(t.url, a.token, issuesPath(a))).body[0];
     const detail = await apiGet(t.url, b.token, `/api/0/organizations/${a.org}/issues/${issue.id}/`);
-    assert.equal(detail.status, 403);
+    assert.equal(detail.status, 404);
     // Through its own org slug, another org's issue id is simply not there.
     const crossId = await apiGet(t.url, b.token, `/api/0/organizations/${b.org}/issues/${issue.id}/`);
     assert.equal(crossId.status, 404);

@@ -1,4 +1,4 @@
-import { AppError, forbidden, unauthorized } from '../app-error.ts';
+import { AppError, notFound, unauthorized } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { Org } from '../store/types.ts';
 import type { Scope } from './scopes.ts';
@@ -43,7 +43,10 @@ export function requireScope(principal: Principal, ...anyOf: Scope[]): void {
   );
 }
 
-/** Organisation isolation: a token never sees another organisation's data (403, as Sentry answers). */
+/**
+ * Organisation isolation: a token never sees another organisation's data, nor learns that it
+ * exists — answered exactly like a missing organisation (404).
+ */
 export function requireOrgAccess(principal: Principal, org: Org): void {
-  if (principal.orgId !== org.id) throw forbidden('You do not have access to this organization.');
+  if (principal.orgId !== org.id) throw notFound('organization');
 }
