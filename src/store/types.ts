@@ -1,3 +1,8 @@
+import type { AccountsStore } from './types-accounts.ts';
+import type { EventQueryStore } from './types-events.ts';
+import type { IssueWorkflowStore } from './types-issues.ts';
+import type { ReleasesStore } from './types-releases.ts';
+
 /**
  * The backend-neutral Store. Implemented on node:sqlite (store/sqlite) and PostgreSQL
  * (store/postgres); both pass store/contract.test.ts. No driver type crosses this file.
@@ -250,64 +255,18 @@ export interface RetentionResult {
   bucketsDeleted: number;
 }
 
-export interface Store {
+/**
+ * The Store is assembled from per-area parts, each in its own file: types-accounts.ts
+ * (organisations, projects, keys, users, tokens, members, teams), types-releases.ts (releases,
+ * environments, commits, deploys), types-issues.ts (issue workflow and search) and
+ * types-events.ts (event queries).
+ */
+export interface Store extends AccountsStore, ReleasesStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations; safe to call on every start. */
   migrate(): Promise<void>;
   /** Waits for in-flight work and releases the connection(s). */
   close(): Promise<void>;
-
-  orgs: {
-    create(input: { slug: string; name: string; now: number }): Promise<Org>;
-    getBySlug(slug: string): Promise<Org | null>;
-    getById(id: number): Promise<Org | null>;
-    list(): Promise<Org[]>;
-  };
-  projects: {
-    create(input: {
-      orgId: number;
-      slug: string;
-      name: string;
-      platform: string | null;
-      now: number;
-    }): Promise<Project>;
-    getById(id: number): Promise<Project | null>;
-    getBySlug(orgId: number, slug: string): Promise<Project | null>;
-    listByOrg(orgId: number): Promise<Project[]>;
-    listAll(): Promise<Project[]>;
-    /** Changes settings (retention limits included); null when the project does not exist. */
-    update(
-      id: number,
-      patch: Partial<Pick<Project, 'name' | 'platform' | 'eventMaxAgeDays' | 'eventsPerIssue'>>,
-    ): Promise<Project | null>;
-  };
-  keys: {
-    create(input: {
-      projectId: number;
-      label: string;
-      publicKey: string;
-      secretKey: string;
-      now: number;
-    }): Promise<ProjectKey>;
-    getByPublicKey(publicKey: string): Promise<ProjectKey | null>;
-    listByProject(projectId: number): Promise<ProjectKey[]>;
-    update(
-      id: number,
-      patch: Partial<Pick<ProjectKey, 'label' | 'isActive' | 'rateLimitCount' | 'rateLimitWindowSeconds'>>,
-    ): Promise<ProjectKey | null>;
-  };
-  users: {
-    create(input: { email: string; name: string; passwordHash: string | null; now: number }): Promise<User>;
-    getByEmail(email: string): Promise<User | null>;
-    getById(id: number): Promise<User | null>;
-  };
-  tokens: {
-    create(input: Omit<ApiToken, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<ApiToken>;
-    /** Active (not revoked) token by hash. */
-    getByHash(tokenHash: string): Promise<ApiToken | null>;
-    touch(id: number, now: number): Promise<void>;
-    revoke(id: number, now: number): Promise<boolean>;
-  };
 
   /**
    * Runs `fn` in one short write transaction, serialised with the other ingest writes. On
@@ -316,7 +275,7 @@ export interface Store {
    */
   ingestWrite<T>(fn: (tx: IngestTx) => Promise<T>): Promise<T>;
 
-  issues: {
+  issues: IssueWorkflowStore & {
     getById(id: number): Promise<Issue | null>;
     getByShortId(projectId: number, shortIdNumber: number): Promise<Issue | null>;
     list(query: IssueListQuery): Promise<IssuePage>;
@@ -337,17 +296,11 @@ export interface Store {
      */
     setStatus(input: StatusChange): Promise<Issue | null>;
   };
-  events: {
+  events: EventQueryStore & {
     get(projectId: number, eventId: string): Promise<StoredEvent | null>;
     latestForIssue(issueId: number): Promise<StoredEvent | null>;
     listForIssue(issueId: number, limit: number): Promise<StoredEvent[]>;
     countForProject(projectId: number): Promise<number>;
-  };
-  releases: {
-    listByProject(projectId: number): Promise<{ version: string; firstSeen: number; lastSeen: number }[]>;
-  };
-  environments: {
-    listByProject(projectId: number): Promise<string[]>;
   };
   outcomes: {
     /** Totals per (itemType, outcome) for a project since `since`. */

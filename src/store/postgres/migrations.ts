@@ -1,3 +1,8 @@
+import { MIGRATION_0002_ACCOUNTS } from './migrations/0002-accounts.ts';
+import { MIGRATION_0003_RELEASES } from './migrations/0003-releases.ts';
+import { MIGRATION_0004_ISSUE_WORKFLOW } from './migrations/0004-issue-workflow.ts';
+import { MIGRATION_0005_EVENT_QUERIES } from './migrations/0005-event-queries.ts';
+
 /**
  * Numbered PostgreSQL migrations: index + 1 is the version recorded in schema_migrations. Append
  * only. Times are epoch ms in bigint columns, exactly as in SQLite.
@@ -178,4 +183,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, item_type, outcome, day)
   );
   `,
+  MIGRATION_0002_ACCOUNTS,
+  MIGRATION_0003_RELEASES,
+  MIGRATION_0004_ISSUE_WORKFLOW,
+  MIGRATION_0005_EVENT_QUERIES,
 ];

@@ -1,6 +1,11 @@
+import { MIGRATION_0002_ACCOUNTS } from './migrations/0002-accounts.ts';
+import { MIGRATION_0003_RELEASES } from './migrations/0003-releases.ts';
+import { MIGRATION_0004_ISSUE_WORKFLOW } from './migrations/0004-issue-workflow.ts';
+import { MIGRATION_0005_EVENT_QUERIES } from './migrations/0005-event-queries.ts';
+
 /**
  * Numbered SQLite migrations: index + 1 is the version recorded in schema_migrations. Append only;
- * never edit a migration that has shipped. Times are epoch ms (INTEGER), JSON is TEXT.
+ * never edit a migration that has shipped. Versions 2–5 are one per Web API area (migrations/). Times are epoch ms (INTEGER), JSON is TEXT.
  */
 export const SQLITE_MIGRATIONS: readonly string[] = [
   `
@@ -176,4 +181,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (project_id, item_type, outcome, day)
   ) WITHOUT ROWID;
   `,
+  MIGRATION_0002_ACCOUNTS,
+  MIGRATION_0003_RELEASES,
+  MIGRATION_0004_ISSUE_WORKFLOW,
+  MIGRATION_0005_EVENT_QUERIES,
 ];
