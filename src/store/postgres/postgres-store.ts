@@ -6,6 +6,7 @@ import { createIssueQueries } from './issue-queries.ts';
 import { createIssueWrites } from './issue-writes.ts';
 import { migratePostgres } from './migrate.ts';
 import { createPool, inTransaction } from './pool.ts';
+import { createReleaseQueries } from './releases.ts';
 import { createRetention } from './retention.ts';
 
 /** A Store on a PostgreSQL connection pool; call migrate() before use. */
@@ -23,6 +24,7 @@ export function openPostgresStore(connectionString: string): Store {
     ingestWrite: (fn) => withDeadlockRetry(() => inTransaction(pool, (client) => fn(createIngestTx(client)))),
     issues: { ...createIssueQueries(pool), ...createIssueWrites(pool) },
     ...createEventQueries(pool),
+    ...createReleaseQueries(pool),
     retention: createRetention(pool),
   };
 }

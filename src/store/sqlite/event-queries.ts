@@ -4,9 +4,7 @@ import { toStoredEvent } from './rows.ts';
 
 type Row = Record<string, unknown>;
 
-export function createEventQueries(
-  db: SqliteConnection,
-): Pick<Store, 'events' | 'releases' | 'environments' | 'outcomes'> {
+export function createEventQueries(db: SqliteConnection): Pick<Store, 'events' | 'outcomes'> {
   return {
     events: {
       async get(projectId, eventId) {
@@ -35,33 +33,6 @@ export function createEventQueries(
       },
       async countForProject(projectId) {
         return Number(db.get<Row>('SELECT count(*) AS n FROM events WHERE project_id = ?', projectId)!.n);
-      },
-    },
-    releases: {
-      async listByProject(projectId) {
-        return db
-          .all<Row>(
-            `SELECT r.version, r.first_seen, r.last_seen FROM releases r
-             JOIN release_projects rp ON rp.release_id = r.id
-             WHERE rp.project_id = ? ORDER BY r.first_seen DESC, r.id DESC`,
-            projectId,
-          )
-          .map((row) => ({
-            version: String(row.version),
-            firstSeen: Number(row.first_seen),
-            lastSeen: Number(row.last_seen),
-          }));
-      },
-    },
-    environments: {
-      async listByProject(projectId) {
-        return db
-          .all<Row>(
-            `SELECT e.name FROM environments e JOIN environment_projects ep ON ep.environment_id = e.id
-             WHERE ep.project_id = ? ORDER BY e.name`,
-            projectId,
-          )
-          .map((row) => String(row.name));
       },
     },
     outcomes: {

@@ -6,6 +6,7 @@ import { createIngestTx } from './ingest-tx.ts';
 import { createIssueQueries } from './issue-queries.ts';
 import { createIssueWrites } from './issue-writes.ts';
 import { migrateSqlite } from './migrate.ts';
+import { createReleaseQueries } from './releases.ts';
 import { createRetention } from './retention.ts';
 
 export interface SqliteStoreOptions {
@@ -28,6 +29,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ingestWrite: (fn) => ingestWrite(handles, tx, fn),
     issues: { ...createIssueQueries(handles.reader), ...createIssueWrites(handles) },
     ...createEventQueries(handles.reader),
+    ...createReleaseQueries(handles.reader),
     retention: createRetention(handles),
   };
 }

@@ -1,0 +1,130 @@
+import { invalid } from '../app-error.ts';
+
+/**
+ * Sentry's search syntax (reference/sentry-protocol.md §5.5), tokenised. Consumers (issue search,
+ * Discover) decide which keys they understand and name the token they refuse.
+ *
+ *   key:value   key:"quoted value"   !key:value   key:[a, "b c"]   key:>10   key:<=2024-01-01
+ *   has:key     !has:key             tags[some key]:value           free text   "quoted free text"
+ */
+export type SearchOperator = '=' | '!=' | '>' | '>=' | '<' | '<=';
+
+export type SearchTerm =
+  | { kind: 'filter'; key: string; op: SearchOperator; values: string[]; raw: string }
+  | { kind: 'text'; value: string; raw: string };
+
+const MAX_QUERY_LENGTH = 2000;
+const MAX_TERMS = 50;
+const KEY = /^(!?)((?:tags\[[^\]]{1,200}\])|[A-Za-z_][\w.:-]{0,199}?):/;
+
+export function parseSearchQuery(query: string): SearchTerm[] {
+  if (query.length > MAX_QUERY_LENGTH)
+    throw invalid(`search query is longer than ${MAX_QUERY_LENGTH} characters`);
+  const terms: SearchTerm[] = [];
+  let pos = 0;
+  while (pos < query.length) {
+    while (pos < query.length && /\s/.test(query[pos])) pos++;
+    if (pos >= query.length) break;
+    const [term, end] = readTerm(query, pos);
+    terms.push(term);
+    pos = end;
+    if (terms.length > MAX_TERMS) throw invalid(`search query has more than ${MAX_TERMS} terms`);
+  }
+  return terms;
+}
+
+function readTerm(query: string, start: number): [SearchTerm, number] {
+  const rest = query.slice(start);
+  const key = KEY.exec(rest);
+  if (!key) {
+    const [value, end] = readValue(query, start);
+    return [{ kind: 'text', value, raw: query.slice(start, end) }, end];
+  }
+  const negated = key[1] === '!';
+  const name = key[2].startsWith('tags[') ? key[2].slice(5, -1) : key[2];
+  let pos = start + key[0].length;
+  let op: SearchOperator = negated ? '!=' : '=';
+  const comparison = /^(>=|<=|>|<)/.exec(query.slice(pos));
+  if (comparison) {
+    if (negated)
+      throw invalid(
+        `invalid search token "${clip(query.slice(start, pos + 2))}": cannot negate a comparison`,
+      );
+    op = comparison[1] as SearchOperator;
+    pos += comparison[1].length;
+  }
+  let values: string[];
+  if (query[pos] === '[') {
+    [values, pos] = readList(query, pos, start);
+  } else {
+    let value: string;
+    [value, pos] = readValue(query, pos);
+    values = [value];
+  }
+  const raw = query.slice(start, pos);
+  if (values.some((v) => v === '')) throw invalid(`invalid search token "${clip(raw)}": missing value`);
+  return [{ kind: 'filter', key: name, op, values, raw }, pos];
+}
+
+/** A bare value runs to the next whitespace; a quoted one to the closing quote (\" escapes). */
+function readValue(query: string, start: number): [string, number] {
+  if (query[start] !== '"') {
+    let end = start;
+    while (end < query.length && !/\s/.test(query[end])) end++;
+    return [query.slice(start, end), end];
+  }
+  let value = '';
+  for (let pos = start + 1; pos < query.length; pos++) {
+    const c = query[pos];
+    if (c === '\\' && pos + 1 < query.length) {
+      value += query[++pos];
+    } else if (c === '"') {
+      return [value, pos + 1];
+    } else {
+      value += c;
+    }
+  }
+  throw invalid(`invalid search token "${clip(query.slice(start))}": unterminated quote`);
+}
+
+function readList(query: string, open: number, termStart: number): [string[], number] {
+  const close = query.indexOf(']', open);
+  if (close < 0) throw invalid(`invalid search token "${clip(query.slice(termStart))}": unterminated list`);
+  const values: string[] = [];
+  const inner = query.slice(open + 1, close);
+  for (const part of inner.split(',')) {
+    const trimmed = part.trim();
+    values.push(
+      trimmed.startsWith('"') && trimmed.endsWith('"') && trimmed.length >= 2
+        ? trimmed.slice(1, -1)
+        : trimmed,
+    );
+  }
+  return [values, close + 1];
+}
+
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/**
+ * A time filter value: relative (`-24h` = within the last 24 hours, `+7d` = older than 7 days;
+ * as Sentry, a bare `24h` means `-24h`) or absolute (ISO date or datetime, UTC unless it says).
+ * Returns the boundary in epoch ms and whether a relative value means "newer than" it.
+ */
+export function parseTimeValue(
+  value: string,
+  now: number,
+): { at: number; relative: 'newer' | 'older' | null } | null {
+  const relative = /^([+-]?)(\d{1,6})([smhdw])$/.exec(value);
+  if (relative) {
+    const at = now - Number(relative[2]) * UNIT_MS[relative[3]];
+    return { at, relative: relative[1] === '+' ? 'older' : 'newer' };
+  }
+  if (!/^\d{4}-\d\d-\d\d([T ][\d:.]+(Z|[+-]\d\d:?\d\d)?)?$/.test(value)) return null;
+  const hasZone = /(Z|[+-]\d\d:?\d\d)$/.test(value) && value.length > 10;
+  const at = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : hasZone ? value : `${value}Z`);
+  return Number.isNaN(at) ? null : { at, relative: null };
+}
