@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { cpus as listCpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Backend, countStored, createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
@@ -119,6 +119,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
     const stored = await countStored(database.url, projectId);
     const diskBytes = await database.diskBytes();
     const { ready, max, steady } = run;
+    const cpus = listCpus().length;
     return {
       backend,
       profile,
@@ -145,8 +146,10 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
       serverPeakRssMb: round(run.peakRssBytes / 2 ** 20),
       serverCpuPct: round((100 * run.serverCpuMs) / max.elapsedMs),
       generatorCpuPct: round((100 * max.cpuMs) / max.elapsedMs),
-      machineCpuPct: round(100 * run.machineBusy),
-      cpus: availableParallelism(),
+      otherCpuPct: round(
+        Math.max(0, 100 * run.machineBusy * cpus - (100 * (run.serverCpuMs + max.cpuMs)) / max.elapsedMs),
+      ),
+      cpus,
       diskBytesPerEvent: stored.events > 0 ? Math.round(diskBytes / stored.events) : 0,
     };
   });

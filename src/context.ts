@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from './clock.ts';
 import type { Config } from './config/config.ts';
 import type { GroupCommitter } from './digest/committer.ts';
+import type { PreparePool } from './digest/prepare-pool.ts';
 import type { KeyCache } from './ingest/key-cache.ts';
 import type { IngestLimits } from './ingest/limits.ts';
 import type { KeyRateLimiter } from './ingest/rate-limit.ts';
@@ -15,6 +16,7 @@ export interface AppContext {
   logger: Logger;
   limits: IngestLimits;
   committer: GroupCommitter;
+  preparer: PreparePool;
   keyCache: KeyCache;
   rateLimiter: KeyRateLimiter;
   /** Base URL SDKs and CLIs use (DSNs, org tokens). */

@@ -5,6 +5,7 @@ import { type Clock, systemClock } from './clock.ts';
 import { type Config, publicUrlOf } from './config/config.ts';
 import type { AppContext } from './context.ts';
 import { GroupCommitter } from './digest/committer.ts';
+import { PreparePool } from './digest/prepare-pool.ts';
 import { scheduleRetention } from './digest/retention.ts';
 import { KeyCache } from './ingest/key-cache.ts';
 import { INGEST_LIMITS } from './ingest/limits.ts';
@@ -38,6 +39,9 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
       maxPendingEvents: config.maxPendingEvents,
       onError: (error, events) => logger.error({ err: error, events }, 'commit failed'),
     }),
+    preparer: new PreparePool(config.digestWorkers, (error) =>
+      logger.error({ err: error }, 'prepare worker crashed'),
+    ),
     keyCache: new KeyCache(store),
     rateLimiter: new KeyRateLimiter(),
     publicUrl: () => publicUrlOf(config, boundPort),
@@ -56,6 +60,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
         stopRetention();
         await app.close();
         await ctx.committer.close();
+        await ctx.preparer.close();
         await store.close();
       })();
       return closing;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
 
@@ -14,6 +15,13 @@ export const Config = z.object({
   /** Public URL used in DSNs and org tokens; defaults to http://host:port. */
   publicUrl: z.string().url().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Worker threads that parse, scrub, group and compress events; 0 does it on the main thread. */
+  digestWorkers: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(64)
+    .default(Math.max(1, availableParallelism() - 1)),
   /** Group commit: flush when this many events are queued, or after batchDelayMs. */
   commitBatchSize: z.coerce.number().int().min(1).max(5000).default(500),
   commitBatchDelayMs: z.coerce.number().min(0).max(1000).default(0),
@@ -39,6 +47,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   FIREBREAK_SQLITE_SYNCHRONOUS: 'sqliteSynchronous',
   FIREBREAK_PUBLIC_URL: 'publicUrl',
   FIREBREAK_LOG_LEVEL: 'logLevel',
+  FIREBREAK_DIGEST_WORKERS: 'digestWorkers',
   FIREBREAK_COMMIT_BATCH_SIZE: 'commitBatchSize',
   FIREBREAK_COMMIT_BATCH_DELAY_MS: 'commitBatchDelayMs',
   FIREBREAK_MAX_PENDING_EVENTS: 'maxPendingEvents',

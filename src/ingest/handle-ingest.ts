@@ -1,9 +1,9 @@
 import { AppError } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
-import { type PreparedEvent, prepareEvent } from '../digest/prepare.ts';
+import type { PreparedEvent } from '../digest/prepare.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
 import { authFromDsn, extractIngestAuth, type IngestAuth, stripKeyFlags } from './auth.ts';
-import { type Envelope, normalizeEventId, parseEnvelope, parseJsonObject } from './envelope.ts';
+import { type Envelope, normalizeEventId, parseEnvelope } from './envelope.ts';
 import { keyRateLimitHeader } from './rate-limit.ts';
 import { decodeStoreBody } from './store-body.ts';
 
@@ -86,18 +86,28 @@ async function ingestEnvelope(
   const prepared: PreparedEvent[] = [];
   for (const item of envelope.items) {
     const type = item.headers.type;
-    const raw = type === EVENT_ITEM ? parseJsonObject(item.payload, ctx.limits.maxJsonDepth) : null;
-    // Transactions sent to /store/ carry type "transaction"; they are not errors to group.
-    if (!raw || raw.type === 'transaction') {
-      ctx.committer.countOutcome(
-        { projectId: project.id, itemType: raw ? 'transaction' : type, outcome: 'accepted', day },
-        1,
-      );
+    if (type !== EVENT_ITEM) {
+      ctx.committer.countOutcome({ projectId: project.id, itemType: type, outcome: 'accepted', day }, 1);
       continue;
     }
-    prepared.push(
-      prepareEvent(raw, { project, receivedAt, envelopeEventId, sentAt, clientIp: req.clientIp }),
-    );
+    const outcome = await ctx.preparer.prepare({
+      payload: item.payload,
+      project,
+      receivedAt,
+      envelopeEventId,
+      sentAt,
+      clientIp: req.clientIp,
+      maxJsonDepth: ctx.limits.maxJsonDepth,
+    });
+    // Transactions sent to /store/ carry type "transaction"; they are not errors to group.
+    if (outcome.kind === 'transaction') {
+      ctx.committer.countOutcome(
+        { projectId: project.id, itemType: 'transaction', outcome: 'accepted', day },
+        1,
+      );
+    } else {
+      prepared.push(outcome.event);
+    }
   }
   const id = envelopeEventId ?? prepared[0]?.eventId;
   if (prepared.length > 0) {

@@ -1,0 +1,73 @@
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../app-error.ts';
+import type { PrepareJob, PrepareOutcome, PrepareReply } from './prepare-worker.ts';
+import { runPrepareJob } from './prepare-worker.ts';
+
+interface Slot {
+  worker: Worker;
+  inflight: Map<number, { resolve: (o: PrepareOutcome) => void; reject: (e: unknown) => void }>;
+}
+
+/**
+ * Parsing, normalising, scrubbing, grouping and compressing an event is CPU work of ~100 µs;
+ * on the event loop it competes with HTTP and the SQLite commit for one core. The pool runs
+ * it on worker threads so the main thread only moves bytes and commits
+ * (docs/decisions/0004-prepare-events-on-worker-threads.md). Size 0 prepares inline.
+ */
+export class PreparePool {
+  private slots: Slot[] = [];
+  private nextId = 1;
+  private closed = false;
+  private readonly onCrash: (error: unknown) => void;
+
+  constructor(size: number, onCrash: (error: unknown) => void) {
+    this.onCrash = onCrash;
+    for (let i = 0; i < size; i++) this.slots.push(this.spawn());
+  }
+
+  prepare(job: Omit<PrepareJob, 'id'>): Promise<PrepareOutcome> {
+    if (this.slots.length === 0) return Promise.resolve().then(() => runPrepareJob(job));
+    if (this.closed)
+      return Promise.reject(new AppError('UNAVAILABLE', 'server is shutting down', { retryAfter: 5 }));
+    const slot = this.slots.reduce((a, b) => (b.inflight.size < a.inflight.size ? b : a));
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      slot.inflight.set(id, { resolve, reject });
+      slot.worker.postMessage({ ...job, id } satisfies PrepareJob);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private spawn(): Slot {
+    const worker = new Worker(new URL('./prepare-worker.ts', import.meta.url));
+    const slot: Slot = { worker, inflight: new Map() };
+    worker.unref();
+    worker.on('message', (reply: PrepareReply) => {
+      const waiter = slot.inflight.get(reply.id);
+      if (!waiter) return;
+      slot.inflight.delete(reply.id);
+      if ('outcome' in reply) waiter.resolve(reply.outcome);
+      else if ('code' in reply.error) waiter.reject(new AppError(reply.error.code, reply.error.message));
+      else waiter.reject(new Error(`event preparation failed: ${reply.error.unexpected}`));
+    });
+    // A worker that dies takes only its in-flight events with it; a fresh one replaces it.
+    worker.on('error', (error) => this.replace(slot, error));
+    worker.on('exit', (code) => {
+      if (!this.closed) this.replace(slot, new Error(`prepare worker exited with code ${code}`));
+    });
+    return slot;
+  }
+
+  private replace(slot: Slot, error: unknown): void {
+    const index = this.slots.indexOf(slot);
+    if (index < 0) return;
+    for (const waiter of slot.inflight.values()) waiter.reject(error);
+    slot.inflight.clear();
+    this.onCrash(error);
+    if (!this.closed) this.slots[index] = this.spawn();
+  }
+}

@@ -1,0 +1,56 @@
+import { parentPort } from 'node:worker_threads';
+import { AppError } from '../app-error.ts';
+import { parseJsonObject } from '../ingest/envelope.ts';
+import type { Project } from '../store/types.ts';
+import { prepareEvent } from './prepare.ts';
+
+/** One event to prepare: the raw item bytes and what the request knew about it. */
+export interface PrepareJob {
+  id: number;
+  payload: Uint8Array;
+  project: Project;
+  receivedAt: number;
+  envelopeEventId?: string;
+  sentAt?: number;
+  clientIp?: string;
+  maxJsonDepth: number;
+}
+
+export type PrepareOutcome =
+  | { kind: 'event'; event: ReturnType<typeof prepareEvent> }
+  /** A transaction sent to /store/ (type: "transaction"): accepted, not grouped. */
+  | { kind: 'transaction' };
+
+export type PrepareReply =
+  | { id: number; outcome: PrepareOutcome }
+  | { id: number; error: { code: AppError['code']; message: string } | { unexpected: string } };
+
+/** Parses and prepares one event; the same function runs inline or inside a worker. */
+export function runPrepareJob(job: Omit<PrepareJob, 'id'>): PrepareOutcome {
+  const raw = parseJsonObject(
+    Buffer.from(job.payload.buffer, job.payload.byteOffset, job.payload.byteLength),
+    job.maxJsonDepth,
+  );
+  if (raw.type === 'transaction') return { kind: 'transaction' };
+  return { kind: 'event', event: prepareEvent(raw, job) };
+}
+
+if (parentPort) {
+  const port = parentPort;
+  port.on('message', (job: PrepareJob) => {
+    let reply: PrepareReply;
+    try {
+      reply = { id: job.id, outcome: runPrepareJob(job) };
+    } catch (error) {
+      reply = {
+        id: job.id,
+        error:
+          error instanceof AppError
+            ? { code: error.code, message: error.message }
+            : { unexpected: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+      };
+    }
+    // Payloads are a few KB: copying is cheaper than making them transferable.
+    port.postMessage(reply);
+  });
+}
