@@ -58,4 +58,20 @@ describe('ingest end to end on PostgreSQL', () => {
       ['queue backlog 5123 jobs'],
     );
   });
+
+  test('NUL characters in event text are stored (as U+FFFD), not a 500', async () => {
+    const setup = await t.setup();
+    const url = `${t.url}/api/${setup.projectId}/envelope/?sentry_key=${new URL(setup.dsn).username}`;
+    const event = {
+      exception: { values: [{ type: 'Bad\u0000Type', value: 'nul \u0000 inside' }] },
+      tags: { 'k\u0000': 'v\u0000' },
+    };
+    const response = await fetch(url, {
+      method: 'POST',
+      body: `{}\n{"type":"event"}\n${JSON.stringify(event)}`,
+    });
+    assert.equal(response.status, 200);
+    const res = await apiGet(t.url, setup.token, `/api/0/projects/${setup.org}/${setup.project}/issues/`);
+    assert.equal(res.body[0].title, 'Bad\uFFFDType: nul \uFFFD inside');
+  });
 });

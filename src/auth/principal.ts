@@ -1,18 +1,30 @@
 import { AppError, notFound, unauthorized } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
-import type { Org } from '../store/types.ts';
-import type { Scope } from './scopes.ts';
+import type { ApiToken, Org } from '../store/types.ts';
+import type { OrgRole } from '../store/types-accounts.ts';
+import { expandScopes, ROLE_SCOPES, type Scope } from './scopes.ts';
 import { hashToken } from './tokens.ts';
 
-/** Who is calling the Web API, and what they may do. */
+/**
+ * Who is calling the Web API, and what they may do. Built per request: resolveOrg sets `role`
+ * for a user's token once the organisation is known, which can only narrow `scopes`.
+ */
 export interface Principal {
   tokenId: number;
+  kind: ApiToken['kind'];
   userId: number | null;
   /** The organisation the token is bound to; null = the user's memberships decide. */
   orgId: number | null;
+  /** The token's scopes with what they imply (org:admin ⇒ org:write ⇒ org:read; org:ci). */
   scopes: ReadonlySet<string>;
+  /** The scopes the token was created with, as shown to clients. */
+  tokenScopes: readonly string[];
   /** Written into audit and timeline rows. */
   actor: string;
+  /** The user's role in the organisation being accessed (user tokens, after resolveOrg). */
+  role: OrgRole | null;
+  /** Every requireScope so far, re-checked when `role` narrows the scopes. */
+  demanded: Scope[][];
 }
 
 export async function authenticateBearer(
@@ -28,15 +40,31 @@ export async function authenticateBearer(
   if (!token.lastUsedAt || now - token.lastUsedAt > 60_000) await ctx.store.tokens.touch(token.id, now);
   return {
     tokenId: token.id,
+    kind: token.kind,
     userId: token.userId,
     orgId: token.orgId,
-    scopes: new Set(token.scopes),
+    scopes: expandScopes(token.scopes),
+    tokenScopes: token.scopes,
     actor: token.userId ? `user:${token.userId}` : `token:${token.id}`,
+    role: null,
+    demanded: [],
   };
 }
 
+/** The scopes in force: the token's, capped by the user's role once the organisation is known. */
+export function effectiveScopes(principal: Principal): Set<string> {
+  const roleScopes = principal.role ? ROLE_SCOPES[principal.role] : null;
+  return new Set([...principal.scopes].filter((scope) => !roleScopes || roleScopes.has(scope)));
+}
+
+/** The one scope check: passes when the caller holds any of `anyOf`, else 403. */
 export function requireScope(principal: Principal, ...anyOf: Scope[]): void {
-  if (anyOf.some((scope) => principal.scopes.has(scope))) return;
+  checkScope(effectiveScopes(principal), anyOf);
+  principal.demanded.push(anyOf);
+}
+
+function checkScope(scopes: ReadonlySet<string>, anyOf: Scope[]): void {
+  if (anyOf.some((scope) => scopes.has(scope))) return;
   throw new AppError(
     'FORBIDDEN',
     `You do not have permission to perform this action (needs ${anyOf.join(' or ')}).`,
@@ -45,8 +73,15 @@ export function requireScope(principal: Principal, ...anyOf: Scope[]): void {
 
 /**
  * Organisation isolation: a token never sees another organisation's data, nor learns that it
- * exists — answered exactly like a missing organisation (404).
+ * exists — answered exactly like a missing organisation (404). A user's token reaches only the
+ * organisations the user is a member of, with at most the scopes of the user's role there.
  */
-export function requireOrgAccess(principal: Principal, org: Org): void {
-  if (principal.orgId !== org.id) throw notFound('organization');
+export async function requireOrgAccess(ctx: AppContext, principal: Principal, org: Org): Promise<void> {
+  if (principal.orgId !== null && principal.orgId !== org.id) throw notFound('organization');
+  if (principal.userId === null) return;
+  const membership = await ctx.store.members.get(org.id, principal.userId);
+  if (!membership) throw notFound('organization');
+  principal.role = membership.role;
+  const scopes = effectiveScopes(principal);
+  for (const anyOf of principal.demanded) checkScope(scopes, anyOf);
 }

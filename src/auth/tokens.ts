@@ -20,6 +20,10 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
+/**
+ * What identifies a token on screen. An organisation token starts with the same claims for every
+ * token of an organisation, so it is shown by its last characters instead (as Sentry does).
+ */
 export function tokenPrefix(token: string): string {
-  return token.slice(0, 12);
+  return token.startsWith('sntrys_') ? `sntrys_…${token.slice(-8)}` : token.slice(0, 12);
 }

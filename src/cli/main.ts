@@ -1,10 +1,14 @@
 import { type CliIo, processIo, reportError } from './output.ts';
 import { serveCommand } from './serve.ts';
 import { setupCommand } from './setup.ts';
+import { tokenCommand } from './token.ts';
+import { userCommand } from './user.ts';
 
 const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
   serve: serveCommand,
   setup: setupCommand,
+  user: userCommand,
+  token: tokenCommand,
 };
 
 const USAGE = `usage: firebreak <command> [options]
@@ -13,6 +17,10 @@ commands:
   serve   run the server   [--host 127.0.0.1] [--port 8000] [--database URL]
   setup   create an organisation, project, DSN key and API token
           --org SLUG --project SLUG [--database URL] [--json]
+  user    user create --email E --name N [--org SLUG --role owner|admin|member]
+          (password from FIREBREAK_PASSWORD or stdin)
+  token   token create (--org SLUG | --user EMAIL) [--scopes a,b] [--kind user|org] [--json]
+          token list [--org SLUG] · token revoke ID|TOKEN|PREFIX
 
 Database URLs: sqlite:PATH (default sqlite:firebreak.db) or postgres://…; also FIREBREAK_DATABASE_URL.
 See docs/configuration.md for every setting.`;

@@ -1,3 +1,4 @@
+import { StatusRules } from '../issues/ingest-rules.ts';
 import type {
   IngestOutcome,
   IngestTx,
@@ -27,7 +28,8 @@ export async function commitBatch(
     const issueOf = await resolveIssues(tx, events);
     const inserted = await tx.insertEvents(events.map((e) => toStoredEvent(e, issueOf.get(e)!.id)));
     const fresh = events.filter((e) => inserted.has(e.eventId));
-    await writeCounters(tx, fresh, issueOf);
+    const rules = await loadStatusRules(store, fresh, issueOf);
+    await writeCounters(tx, fresh, issueOf, rules);
     await tx.addOutcomes([...outcomes, ...processedOutcomes(fresh)]);
   });
 }
@@ -67,7 +69,24 @@ function newIssueFrom(event: PreparedEvent) {
   };
 }
 
-async function writeCounters(tx: IngestTx, events: PreparedEvent[], issueOf: Map<PreparedEvent, Issue>) {
+/**
+ * Read outside the transaction: status details change only through conditional updates of the
+ * issue rows this transaction has locked (PostgreSQL) or under the same write lock (SQLite).
+ */
+function loadStatusRules(store: Store, events: PreparedEvent[], issueOf: Map<PreparedEvent, Issue>) {
+  const orgOf = new Map(events.map((e) => [issueOf.get(e)!.id, e.orgId]));
+  const issues = [...new Map(events.map((e) => [issueOf.get(e)!.id, issueOf.get(e)!])).values()];
+  const releases = [...new Set(events.flatMap((e) => (e.release ? [e.release] : [])))];
+  const now = Math.max(0, ...events.map((e) => e.receivedAt));
+  return StatusRules.load(store, (issue) => orgOf.get(issue.id)!, issues, releases, now);
+}
+
+async function writeCounters(
+  tx: IngestTx,
+  events: PreparedEvent[],
+  issueOf: Map<PreparedEvent, Issue>,
+  rules: StatusRules,
+) {
   const updates = new Map<number, IssueUpdate>();
   const buckets = new Map<string, { issueId: number; projectId: number; start: number; count: number }>();
   const tags = new Map<string, { issueId: number } & TagValueCount>();
@@ -78,7 +97,7 @@ async function writeCounters(tx: IngestTx, events: PreparedEvent[], issueOf: Map
 
   for (const event of events) {
     const issue = issueOf.get(event)!;
-    accumulateIssue(updates, issue, event, activities);
+    accumulateIssue(updates, issue, event, activities, rules);
     const start = event.timestamp - (event.timestamp % MINUTE);
     const bucket = buckets.get(`${issue.id}:${start}`);
     if (bucket) bucket.count++;
@@ -121,6 +140,7 @@ async function writeCounters(tx: IngestTx, events: PreparedEvent[], issueOf: Map
 
   const newUsers = users.length > 0 ? await tx.addIssueUsers(users) : new Map<number, number>();
   for (const update of updates.values()) update.addUserCount = newUsers.get(update.issueId) ?? 0;
+  escalateOnUsers(updates, events, issueOf, activities, rules);
   if (updates.size > 0) await tx.updateIssues([...updates.values()]);
   if (buckets.size > 0) await tx.addIssueBuckets([...buckets.values()]);
   if (tags.size > 0) await tx.addTagValues([...tags.values()]);
@@ -134,6 +154,7 @@ function accumulateIssue(
   issue: Issue,
   event: PreparedEvent,
   activities: Omit<IssueActivity, 'id'>[],
+  rules: StatusRules,
 ) {
   const existing = updates.get(issue.id);
   const isLatest = !existing || event.timestamp >= existing.lastSeen;
@@ -160,8 +181,13 @@ function accumulateIssue(
     update.level = event.level;
     update.lastRelease = event.release ?? update.lastRelease;
   }
-  // A resolved issue that sees a new event regresses (Sentry: "Regressed" activity).
-  if (issue.status === 'resolved' && update.reopenAs === undefined) {
+  // A resolved issue that sees a new event regresses (Sentry: "Regressed" activity), unless it
+  // was resolved in a release and the event comes from a release that resolution covers.
+  if (
+    issue.status === 'resolved' &&
+    update.reopenAs === undefined &&
+    !rules.keepsResolved(issue, event.orgId, event.release)
+  ) {
     update.reopenAs = 'regressed';
     activities.push({
       issueId: issue.id,
@@ -171,7 +197,52 @@ function accumulateIssue(
       createdAt: event.receivedAt,
     });
   }
+  if (issue.status === 'ignored' && update.reopenAs === undefined) {
+    const at = { receivedAt: event.receivedAt, batchEvents: update.addTimesSeen, batchUsers: 0 };
+    const reason = rules.escalation(issue, at);
+    if (reason) escalate(update, issue, event, reason, activities);
+  }
   updates.set(issue.id, update);
+}
+
+/** An ignored issue whose ignore condition is met comes back as escalating (Sentry's set_escalating). */
+function escalate(
+  update: IssueUpdate,
+  issue: Issue,
+  event: PreparedEvent,
+  reason: Record<string, unknown>,
+  activities: Omit<IssueActivity, 'id'>[],
+) {
+  update.reopenAs = 'escalating';
+  activities.push({
+    issueId: issue.id,
+    type: 'set_escalating',
+    data: { eventId: event.eventId, expiredSnooze: reason },
+    actor: 'system',
+    createdAt: event.receivedAt,
+  });
+}
+
+/** User-count ignore conditions are checked once the batch's new users are known. */
+function escalateOnUsers(
+  updates: Map<number, IssueUpdate>,
+  events: PreparedEvent[],
+  issueOf: Map<PreparedEvent, Issue>,
+  activities: Omit<IssueActivity, 'id'>[],
+  rules: StatusRules,
+) {
+  for (const event of events.toReversed()) {
+    const issue = issueOf.get(event)!;
+    const update = updates.get(issue.id)!;
+    if (issue.status !== 'ignored' || update.reopenAs !== undefined) continue;
+    const at = {
+      receivedAt: event.receivedAt,
+      batchEvents: update.addTimesSeen,
+      batchUsers: update.addUserCount,
+    };
+    const reason = rules.escalation(issue, at);
+    if (reason) escalate(update, issue, event, reason, activities);
+  }
 }
 
 function toStoredEvent(event: PreparedEvent, issueId: number): StoredEvent {
@@ -188,6 +259,12 @@ function toStoredEvent(event: PreparedEvent, issueId: number): StoredEvent {
     payload: event.payload,
     payloadCodec: event.payloadCodec,
     size: event.size,
+    title: event.grouping.title,
+    culprit: event.grouping.culprit,
+    eventType: event.grouping.type,
+    errorType: event.grouping.type === 'error' ? (event.grouping.metadata.type ?? null) : null,
+    errorValue: event.grouping.type === 'error' ? event.grouping.metadata.value || null : null,
+    tags: Object.fromEntries(event.tags),
   };
 }
 

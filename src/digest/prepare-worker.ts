@@ -27,12 +27,29 @@ export type PrepareReply =
 
 /** Parses and prepares one event; the same function runs inline or inside a worker. */
 export function runPrepareJob(job: Omit<PrepareJob, 'id'>): PrepareOutcome {
-  const raw = parseJsonObject(
-    Buffer.from(job.payload.buffer, job.payload.byteOffset, job.payload.byteLength),
-    job.maxJsonDepth,
-  );
+  const bytes = Buffer.from(job.payload.buffer, job.payload.byteOffset, job.payload.byteLength);
+  const raw = parseJsonObject(withoutNulEscapes(bytes), job.maxJsonDepth);
   if (raw.type === 'transaction') return { kind: 'transaction' };
   return { kind: 'event', event: prepareEvent(raw, job) };
+}
+
+const NUL_ESCAPE = Buffer.from('\\u0000');
+const REPLACEMENT_ESCAPE = Buffer.from('\\ufffd');
+
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000, and JSON can only carry it as the escape
+ * `\u0000`: turning those into U+FFFD before parsing keeps every string, key and tag storable
+ * on both backends instead of failing the event with a 500.
+ */
+function withoutNulEscapes(bytes: Buffer): Buffer {
+  let at = bytes.indexOf(NUL_ESCAPE);
+  if (at < 0) return bytes;
+  const copy = Buffer.from(bytes);
+  while (at >= 0) {
+    REPLACEMENT_ESCAPE.copy(copy, at);
+    at = copy.indexOf(NUL_ESCAPE, at + NUL_ESCAPE.length);
+  }
+  return copy;
 }
 
 if (parentPort) {

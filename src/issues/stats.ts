@@ -4,27 +4,51 @@ import type { Store } from '../store/types.ts';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** Sentry's issue-list `statsPeriod`: '24h' → 24 hourly points, '14d' → 14 daily points, '' → none. */
-export type StatsPeriod = '24h' | '14d' | '';
+/** One `stats` series of an issue: `key` names it in the answer (`{"24h": [[t, n], …]}`). */
+export interface StatsSpec {
+  key: string;
+  step: number;
+  points: number;
+  /** Exclusive end of the last bucket; null = the bucket containing now. */
+  end: number | null;
+}
 
-export function parseStatsPeriod(value: string | undefined): StatsPeriod {
+export const STATS_24H: StatsSpec = { key: '24h', step: HOUR, points: 24, end: null };
+export const STATS_14D: StatsSpec = { key: '14d', step: DAY, points: 14, end: null };
+export const STATS_30D: StatsSpec = { key: '30d', step: DAY, points: 30, end: null };
+
+/**
+ * Sentry's stats period of an issue list: '24h' (default) → 24 hourly points, '14d' → 14 daily
+ * points, '' → none, and on the organisation list 'auto' → points spanning the searched range.
+ */
+export function parseStatsPeriod(
+  value: string | undefined,
+  autoRange?: { start: number; end: number },
+): StatsSpec | null {
   const period = value ?? '24h';
-  if (period === '24h' || period === '14d' || period === '') return period;
+  if (period === '24h') return STATS_24H;
+  if (period === '14d') return STATS_14D;
+  if (period === '') return null;
+  if (period === 'auto' && autoRange) {
+    const span = autoRange.end - autoRange.start;
+    const step = span <= 2 * DAY ? HOUR : DAY;
+    return { key: 'auto', step, points: Math.min(Math.ceil(span / step), 90), end: autoRange.end };
+  }
   throw invalid(`invalid statsPeriod "${period.slice(0, 20)}": use 24h, 14d or an empty value`);
 }
 
-/** Per issue, [bucketStartSeconds, count] pairs oldest first, as Sentry's `stats` object holds them. */
+/** Per issue, [bucketStartSeconds, count] pairs oldest first, from the hour buckets. */
 export async function issueStats(
   store: Store,
   issueIds: number[],
-  period: StatsPeriod,
+  spec: StatsSpec | null,
   now: number,
 ): Promise<Map<number, [number, number][]>> {
   const out = new Map<number, [number, number][]>();
-  if (period === '' || issueIds.length === 0) return out;
-  const step = period === '24h' ? HOUR : DAY;
-  const points = period === '24h' ? 24 : 14;
-  const end = now - (now % step) + step;
+  if (!spec || issueIds.length === 0) return out;
+  const { step, points } = spec;
+  const last = spec.end ?? now;
+  const end = last - (last % step) + step;
   const start = end - points * step;
   const buckets = await store.issues.buckets(issueIds, 'hour', start, end);
   for (const id of issueIds) {

@@ -2,23 +2,39 @@ import { notFound } from '../app-error.ts';
 import { type Principal, requireOrgAccess } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Org, Project } from '../store/types.ts';
+import type { Team } from '../store/types-accounts.ts';
 
 /** The organisation named in a URL, if it exists and the caller may see it. */
 export async function resolveOrg(ctx: AppContext, principal: Principal, slug: string): Promise<Org> {
   const org = await ctx.store.orgs.getBySlug(slug);
   if (!org) throw notFound('organization');
-  requireOrgAccess(principal, org);
+  await requireOrgAccess(ctx, principal, org);
   return org;
 }
 
+/** A project by slug, or by numeric id (slugs are never only digits), within the organisation. */
 export async function resolveProject(
   ctx: AppContext,
   principal: Principal,
   orgSlug: string,
-  projectSlug: string,
+  projectSlugOrId: string,
 ): Promise<{ org: Org; project: Project }> {
   const org = await resolveOrg(ctx, principal, orgSlug);
-  const project = await ctx.store.projects.getBySlug(org.id, projectSlug);
-  if (!project) throw notFound('project');
+  const project = /^\d{1,15}$/.test(projectSlugOrId)
+    ? await ctx.store.projects.getById(Number(projectSlugOrId))
+    : await ctx.store.projects.getBySlug(org.id, projectSlugOrId);
+  if (!project || project.orgId !== org.id) throw notFound('project');
   return { org, project };
+}
+
+export async function resolveTeam(
+  ctx: AppContext,
+  principal: Principal,
+  orgSlug: string,
+  teamSlug: string,
+): Promise<{ org: Org; team: Team }> {
+  const org = await resolveOrg(ctx, principal, orgSlug);
+  const team = await ctx.store.teams.getBySlug(org.id, teamSlug);
+  if (!team) throw notFound('team');
+  return { org, team };
 }

@@ -58,7 +58,7 @@ function readTerm(query: string, start: number): [SearchTerm, number] {
     [values, pos] = readList(query, pos, start);
   } else {
     let value: string;
-    [value, pos] = readValue(query, pos);
+    [value, pos] = readValue(query, pos, start);
     values = [value];
   }
   const raw = query.slice(start, pos);
@@ -67,7 +67,7 @@ function readTerm(query: string, start: number): [SearchTerm, number] {
 }
 
 /** A bare value runs to the next whitespace; a quoted one to the closing quote (\" escapes). */
-function readValue(query: string, start: number): [string, number] {
+function readValue(query: string, start: number, termStart = start): [string, number] {
   if (query[start] !== '"') {
     let end = start;
     while (end < query.length && !/\s/.test(query[end])) end++;
@@ -84,7 +84,7 @@ function readValue(query: string, start: number): [string, number] {
       value += c;
     }
   }
-  throw invalid(`invalid search token "${clip(query.slice(start))}": unterminated quote`);
+  throw invalid(`invalid search token "${clip(query.slice(termStart))}": unterminated quote`);
 }
 
 function readList(query: string, open: number, termStart: number): [string[], number] {

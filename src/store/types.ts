@@ -1,6 +1,6 @@
 import type { AccountsStore } from './types-accounts.ts';
 import type { EventQueryStore } from './types-events.ts';
-import type { IssueWorkflowStore } from './types-issues.ts';
+import type { IssueFilter, IssueWorkflowStore } from './types-issues.ts';
 import type { ReleasesStore } from './types-releases.ts';
 
 /**
@@ -72,7 +72,15 @@ export interface ApiToken {
 }
 
 export type IssueStatus = 'unresolved' | 'resolved' | 'ignored';
-export type IssueSubstatus = 'new' | 'ongoing' | 'regressed' | 'escalating' | 'archived_forever' | null;
+export type IssueSubstatus =
+  | 'new'
+  | 'ongoing'
+  | 'regressed'
+  | 'escalating'
+  | 'archived_forever'
+  | 'archived_until_escalating'
+  | 'archived_until_condition_met'
+  | null;
 
 export interface Issue {
   id: number;
@@ -125,6 +133,13 @@ export interface StoredEvent {
   payloadCodec: string;
   /** Uncompressed payload size in bytes. */
   size: number;
+  /** Indexed for event search; written at ingest (absent on reads through get/list*). */
+  title?: string;
+  culprit?: string;
+  eventType?: string;
+  errorType?: string | null;
+  errorValue?: string | null;
+  tags?: Record<string, string>;
 }
 
 export interface IssueActivity {
@@ -239,6 +254,8 @@ export interface IssueListQuery {
   orgId: number;
   projectIds?: number[];
   statuses?: IssueStatus[];
+  /** Search conditions (issue search syntax, mapped by src/issues/search.ts). */
+  filter?: IssueFilter;
   sort: IssueSort;
   limit: number;
   /** Opaque cursor from a previous page's `nextCursor`. */

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { whoami } from '../../users/whoami.ts';
 import { principalOf } from '../authenticate.ts';
+import { serializeUser } from '../serialize/user.ts';
 
 export async function rootRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
@@ -8,14 +10,34 @@ export async function rootRoutes(app: FastifyInstance, opts: { ctx: AppContext }
   /** Answers once migrations ran and the committer takes events (load balancers poll this). */
   app.get('/_health/', async () => ({ ok: true }));
 
-  /** sentry-cli `info` reads `user` and `auth.scopes` (reference/sentry-clients.md §3). */
+  /**
+   * sentry-cli `info` reads `user` and `auth.scopes` (reference/sentry-clients.md §3); `user` is
+   * null for a token without a user, which sentry-cli shows as an organisation token.
+   */
   app.get('/api/0/', async (request) => {
     const principal = await principalOf(ctx, request);
-    const user = principal.userId ? await ctx.store.users.getById(principal.userId) : null;
+    const who = await whoami(ctx, principal);
     return {
       version: '0',
-      user: user ? { id: String(user.id), email: user.email, name: user.name } : null,
-      auth: { scopes: [...principal.scopes] },
+      user: 'user' in who ? serializeUser(who.user) : null,
+      auth: { scopes: [...principal.tokenScopes] },
     };
+  });
+
+  /**
+   * The MCP server's `whoami` reads `{id, name, email}`. A token without a user answers for
+   * itself (`id` "token:N"), so agents holding a CI or setup token still get an answer.
+   */
+  app.get('/api/0/auth/', async (request) => {
+    const principal = await principalOf(ctx, request);
+    const who = await whoami(ctx, principal);
+    if ('user' in who) return serializeUser(who.user);
+    return { id: `token:${who.token.id}`, name: who.token.name, username: who.token.name, email: '' };
+  });
+
+  /** sentry-cli `organizations list` asks first; an empty list means "this server, no regions". */
+  app.get('/api/0/users/me/regions/', async (request) => {
+    await principalOf(ctx, request);
+    return { regions: [] };
   });
 }

@@ -1,34 +1,18 @@
 import type pg from 'pg';
-import { AppError } from '../../app-error.ts';
-import type { Store } from '../types.ts';
+import type { AccountsStore } from '../types-accounts.ts';
+import { createProjectsAndKeys } from './accounts-projects.ts';
+import { conflictAs, orNull, transaction } from './accounts-rows.ts';
+import { createTeamsAndMembers } from './accounts-teams.ts';
 import { one, rows } from './pool.ts';
-import { toApiToken, toOrg, toProject, toProjectKey, toUser } from './rows.ts';
+import { toApiToken, toOrg, toUser } from './rows.ts';
 
-const UNIQUE_VIOLATION = '23505';
-
-async function insertOrConflict<T>(what: string, insert: () => Promise<T>): Promise<T> {
-  try {
-    return await insert();
-  } catch (error) {
-    if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
-      throw new AppError('CONFLICT', `${what} already exists`, { cause: error });
-    }
-    throw error;
-  }
-}
-
-const orNull =
-  <T>(map: (row: Record<string, unknown>) => T) =>
-  (row: Record<string, unknown> | undefined) =>
-    row ? map(row) : null;
-
-export function createAccounts(
-  pool: pg.Pool,
-): Pick<Store, 'orgs' | 'projects' | 'keys' | 'users' | 'tokens'> {
+export function createAccounts(pool: pg.Pool): AccountsStore {
   return {
+    ...createProjectsAndKeys(pool),
+    ...createTeamsAndMembers(pool),
     orgs: {
       create: ({ slug, name, now }) =>
-        insertOrConflict('organization', async () =>
+        conflictAs('organization', async () =>
           toOrg(
             (await one(pool, 'INSERT INTO orgs (slug, name, created_at) VALUES ($1, $2, $3) RETURNING *', [
               slug,
@@ -40,107 +24,40 @@ export function createAccounts(
       getBySlug: async (slug) => orNull(toOrg)(await one(pool, 'SELECT * FROM orgs WHERE slug = $1', [slug])),
       getById: async (id) => orNull(toOrg)(await one(pool, 'SELECT * FROM orgs WHERE id = $1', [id])),
       list: async () => (await rows(pool, 'SELECT * FROM orgs ORDER BY id')).map(toOrg),
-    },
-    projects: {
-      create: ({ orgId, slug, name, platform, now }) =>
-        insertOrConflict('project', async () =>
-          toProject(
-            (await one(
-              pool,
-              'INSERT INTO projects (org_id, slug, name, platform, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING *',
-              [orgId, slug, name, platform, now],
-            ))!,
-          ),
-        ),
-      getById: async (id) => orNull(toProject)(await one(pool, 'SELECT * FROM projects WHERE id = $1', [id])),
-      getBySlug: async (orgId, slug) =>
-        orNull(toProject)(
-          await one(pool, 'SELECT * FROM projects WHERE org_id = $1 AND slug = $2', [orgId, slug]),
-        ),
-      listByOrg: async (orgId) =>
-        (await rows(pool, 'SELECT * FROM projects WHERE org_id = $1 ORDER BY slug', [orgId])).map(toProject),
-      listAll: async () => (await rows(pool, 'SELECT * FROM projects ORDER BY id')).map(toProject),
-      update: async (id, patch) =>
-        orNull(toProject)(
-          await one(
+      listForUser: async (userId) =>
+        (
+          await rows(
             pool,
-            `UPDATE projects SET
-               name = COALESCE($2, name),
-               platform = CASE WHEN $3 THEN $4 ELSE platform END,
-               event_max_age_days = COALESCE($5, event_max_age_days),
-               events_per_issue = COALESCE($6, events_per_issue)
-             WHERE id = $1 RETURNING *`,
-            [
-              id,
-              patch.name ?? null,
-              patch.platform !== undefined,
-              patch.platform ?? null,
-              patch.eventMaxAgeDays ?? null,
-              patch.eventsPerIssue ?? null,
-            ],
-          ),
-        ),
-    },
-    keys: {
-      create: ({ projectId, label, publicKey, secretKey, now }) =>
-        insertOrConflict('project key', async () =>
-          toProjectKey(
-            (await one(
-              pool,
-              `INSERT INTO project_keys (project_id, label, public_key, secret_key, created_at)
-               VALUES ($1, $2, $3, $4, $5) RETURNING *`,
-              [projectId, label, publicKey, secretKey, now],
-            ))!,
-          ),
-        ),
-      getByPublicKey: async (publicKey) =>
-        orNull(toProjectKey)(
-          await one(pool, 'SELECT * FROM project_keys WHERE public_key = $1', [publicKey]),
-        ),
-      listByProject: async (projectId) =>
-        (await rows(pool, 'SELECT * FROM project_keys WHERE project_id = $1 ORDER BY id', [projectId])).map(
-          toProjectKey,
-        ),
-      update: async (id, patch) =>
-        orNull(toProjectKey)(
-          await one(
-            pool,
-            `UPDATE project_keys SET
-               label = COALESCE($2, label),
-               is_active = COALESCE($3, is_active),
-               rate_limit_count = CASE WHEN $4 THEN $5 ELSE rate_limit_count END,
-               rate_limit_window_seconds = CASE WHEN $6 THEN $7 ELSE rate_limit_window_seconds END
-             WHERE id = $1 RETURNING *`,
-            [
-              id,
-              patch.label ?? null,
-              patch.isActive ?? null,
-              patch.rateLimitCount !== undefined,
-              patch.rateLimitCount ?? null,
-              patch.rateLimitWindowSeconds !== undefined,
-              patch.rateLimitWindowSeconds ?? null,
-            ],
-          ),
-        ),
+            'SELECT o.* FROM orgs o JOIN org_members m ON m.org_id = o.id WHERE m.user_id = $1 ORDER BY o.slug',
+            [userId],
+          )
+        ).map(toOrg),
     },
     users: {
-      create: ({ email, name, passwordHash, now }) =>
-        insertOrConflict('user', async () =>
-          toUser(
+      create: ({ email, name, passwordHash, now, membership }) =>
+        transaction(pool, 'user', async (db) => {
+          const user = toUser(
             (await one(
-              pool,
+              db,
               'INSERT INTO users (email, name, password_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
               [email, name, passwordHash, now],
             ))!,
-          ),
-        ),
+          );
+          if (membership) {
+            await db.query(
+              'INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4)',
+              [membership.orgId, user.id, membership.role, now],
+            );
+          }
+          return user;
+        }),
       getByEmail: async (email) =>
         orNull(toUser)(await one(pool, 'SELECT * FROM users WHERE email = $1', [email])),
       getById: async (id) => orNull(toUser)(await one(pool, 'SELECT * FROM users WHERE id = $1', [id])),
     },
     tokens: {
       create: (input) =>
-        insertOrConflict('token', async () =>
+        conflictAs('token', async () =>
           toApiToken(
             (await one(
               pool,
@@ -165,6 +82,17 @@ export function createAccounts(
             tokenHash,
           ]),
         ),
+      getById: async (id) =>
+        orNull(toApiToken)(await one(pool, 'SELECT * FROM api_tokens WHERE id = $1', [id])),
+      list: async ({ orgId, userId }) =>
+        (
+          await rows(
+            pool,
+            `SELECT * FROM api_tokens WHERE revoked_at IS NULL
+               AND ($1::bigint IS NULL OR org_id = $1) AND ($2::bigint IS NULL OR user_id = $2) ORDER BY id`,
+            [orgId ?? null, userId ?? null],
+          )
+        ).map(toApiToken),
       touch: async (id, now) => {
         await pool.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [id, now]);
       },

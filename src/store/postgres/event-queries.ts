@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import type { Store } from '../types.ts';
+import { createEventSearch } from './event-search.ts';
 import { one, rows } from './pool.ts';
 import { toStoredEvent } from './rows.ts';
 
 export function createEventQueries(pool: pg.Pool): Pick<Store, 'events' | 'outcomes'> {
   return {
     events: {
+      ...createEventSearch(pool),
       async get(projectId, eventId) {
         const row = await one(pool, 'SELECT * FROM events WHERE project_id = $1 AND event_id = $2', [
           projectId,

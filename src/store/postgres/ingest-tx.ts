@@ -40,9 +40,11 @@ export function createIngestTx(client: PoolClient): IngestTx {
       const inserted = await rows<{ event_id: string }>(
         client,
         `INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, level, release,
-           environment, user_key, payload, payload_codec, size)
+           environment, user_key, payload, payload_codec, size, title, culprit, event_type, error_type,
+           error_value, tags)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[],
-           $7::text[], $8::text[], $9::text[], $10::bytea[], $11::text[], $12::integer[])
+           $7::text[], $8::text[], $9::text[], $10::bytea[], $11::text[], $12::integer[], $13::text[],
+           $14::text[], $15::text[], $16::text[], $17::text[], $18::jsonb[])
          ON CONFLICT (project_id, event_id) DO NOTHING RETURNING event_id`,
         [
           events.map((e) => e.projectId),
@@ -57,6 +59,12 @@ export function createIngestTx(client: PoolClient): IngestTx {
           events.map((e) => e.payload),
           events.map((e) => e.payloadCodec),
           events.map((e) => e.size),
+          events.map((e) => pgText(e.title ?? '')),
+          events.map((e) => pgText(e.culprit ?? '')),
+          events.map((e) => e.eventType ?? 'default'),
+          events.map((e) => (e.errorType == null ? null : pgText(e.errorType))),
+          events.map((e) => (e.errorValue == null ? null : pgText(e.errorValue))),
+          events.map((e) => pgJson(e.tags ?? {})),
         ],
       );
       return new Set(inserted.map((row) => row.event_id));
@@ -168,4 +176,15 @@ async function createIssue(client: PoolClient, input: NewIssue): Promise<Issue> 
     [input.projectId, hashes, winner!.id],
   );
   return toIssue(winner!);
+}
+
+/** PostgreSQL text and jsonb cannot hold NUL, which attacker-controlled event text may contain. */
+function pgText(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
+}
+
+function pgJson(tags: Record<string, string>): string {
+  const json = JSON.stringify(tags);
+  if (!json.includes('\\u0000')) return json;
+  return JSON.stringify(Object.fromEntries(Object.entries(tags).map(([k, v]) => [pgText(k), pgText(v)])));
 }

@@ -2,10 +2,14 @@ import type pg from 'pg';
 import { AppError } from '../../app-error.ts';
 import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from '../issue-cursor.ts';
 import type { BucketCount, IssueListQuery, IssuePage, Store } from '../types.ts';
+import type { IssueWorkflowStore } from '../types-issues.ts';
+import { postgresIssuePredicates } from './issue-filter.ts';
 import { one, rows } from './pool.ts';
 import { toActivity, toIssue, toTagValueCount } from './rows.ts';
 
-export function createIssueQueries(pool: pg.Pool): Omit<Store['issues'], 'setStatus'> {
+type IssueReads = Omit<Store['issues'], 'setStatus' | keyof IssueWorkflowStore>;
+
+export function createIssueQueries(pool: pg.Pool): IssueReads {
   return {
     async getById(id) {
       const row = await one(pool, 'SELECT * FROM issues WHERE id = $1', [id]);
@@ -75,6 +79,7 @@ async function listIssues(pool: pg.Pool, query: IssueListQuery): Promise<IssuePa
   const param = (value: unknown) => `$${params.push(value)}`;
   if (query.projectIds) where.push(`i.project_id = ANY(${param(query.projectIds)}::bigint[])`);
   if (query.statuses) where.push(`i.status = ANY(${param(query.statuses)}::text[])`);
+  where.push(...postgresIssuePredicates(query.filter, params));
   if (query.cursor) {
     const after = decodeIssueCursor(query.sort, query.cursor);
     where.push(`(i.${column}, i.id) < (${param(after.value)}::bigint, ${param(after.id)}::bigint)`);

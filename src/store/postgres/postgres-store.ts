@@ -3,6 +3,7 @@ import { createAccounts } from './accounts.ts';
 import { createEventQueries } from './event-queries.ts';
 import { createIngestTx } from './ingest-tx.ts';
 import { createIssueQueries } from './issue-queries.ts';
+import { createIssueWorkflowReads } from './issue-workflow.ts';
 import { createIssueWrites } from './issue-writes.ts';
 import { migratePostgres } from './migrate.ts';
 import { createPool, inTransaction } from './pool.ts';
@@ -22,7 +23,7 @@ export function openPostgresStore(connectionString: string): Store {
     },
     ...createAccounts(pool),
     ingestWrite: (fn) => withDeadlockRetry(() => inTransaction(pool, (client) => fn(createIngestTx(client)))),
-    issues: { ...createIssueQueries(pool), ...createIssueWrites(pool) },
+    issues: { ...createIssueQueries(pool), ...createIssueWorkflowReads(pool), ...createIssueWrites(pool) },
     ...createEventQueries(pool),
     ...createReleaseQueries(pool),
     retention: createRetention(pool),

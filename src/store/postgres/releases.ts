@@ -1,17 +1,27 @@
 import type pg from 'pg';
-import type { Store } from '../types.ts';
-import { one, rows } from './pool.ts';
+import type { ReleasesStore } from '../types-releases.ts';
+import { rows } from './pool.ts';
+import { createReleaseReads } from './releases-read.ts';
+import { createReleaseWrites } from './releases-write.ts';
 
-/** Releases and environments seen by ingest (and, with the Web API, created by clients). */
-export function createReleaseQueries(pool: pg.Pool): Pick<Store, 'releases' | 'environments'> {
+/** A release created through the API with no event yet counts as seen when it was created. */
+const SEEN = `CASE WHEN r.last_seen >= r.first_seen THEN r.first_seen ELSE r.date_created END AS first_seen,
+  CASE WHEN r.last_seen >= r.first_seen THEN r.last_seen ELSE r.date_created END AS last_seen`;
+
+/** Releases, repositories, commits, deploys and environments on PostgreSQL. */
+export function createReleaseQueries(pool: pg.Pool): ReleasesStore {
+  const reads = createReleaseReads(pool);
+  const writes = createReleaseWrites(pool);
   return {
     releases: {
+      ...reads.releases,
+      ...writes.releases,
       async listByProject(projectId) {
         const found = await rows<{ version: string; first_seen: number; last_seen: number }>(
           pool,
-          `SELECT r.version, r.first_seen, r.last_seen FROM releases r
+          `SELECT r.version, ${SEEN} FROM releases r
            JOIN release_projects rp ON rp.release_id = r.id
-           WHERE rp.project_id = $1 ORDER BY r.first_seen DESC, r.id DESC`,
+           WHERE rp.project_id = $1 ORDER BY first_seen DESC, r.id DESC`,
           [projectId],
         );
         return found.map((row) => ({
@@ -21,6 +31,8 @@ export function createReleaseQueries(pool: pg.Pool): Pick<Store, 'releases' | 'e
         }));
       },
     },
+    repositories: reads.repositories,
+    deploys: { ...reads.deploys, ...writes.deploys },
     environments: {
       async listByProject(projectId) {
         const found = await rows<{ name: string }>(

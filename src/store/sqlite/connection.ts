@@ -49,7 +49,8 @@ export interface SqliteHandles {
   writer: SqliteConnection;
   reader: SqliteConnection;
   writeLock: Mutex;
-  close(): void;
+  /** Closes both connections after the checkpointer thread has closed its own. */
+  close(): Promise<void>;
 }
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -75,6 +76,7 @@ export function openSqlite(path: string, synchronous: SqliteSynchronous): Sqlite
   const writer = new SqliteConnection(writerDb);
   let reader = writer;
   let checkpointer: Worker | null = null;
+  let checkpointerExited = false;
   if (!inMemory) {
     const readerDb = openDatabase(path);
     readerDb.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -89,16 +91,24 @@ export function openSqlite(path: string, synchronous: SqliteSynchronous): Sqlite
       if (!closed) writerDb.exec('PRAGMA wal_autocheckpoint = 1000');
     };
     checkpointer.on('error', fallBack);
-    checkpointer.on('exit', fallBack);
+    checkpointer.on('exit', () => {
+      checkpointerExited = true;
+      fallBack();
+    });
   }
   let closed = false;
   return {
     writer,
     reader,
     writeLock: new Mutex(),
-    close() {
+    async close() {
       closed = true;
-      checkpointer?.postMessage('stop');
+      if (checkpointer && !checkpointerExited) {
+        const exited = new Promise((resolve) => checkpointer?.once('exit', resolve));
+        checkpointer.ref(); // an unref'd worker would not keep the process alive until it exits
+        checkpointer.postMessage('stop');
+        await exited;
+      }
       if (reader !== writer) reader.db.close();
       writer.db.exec('PRAGMA optimize');
       writer.db.close();

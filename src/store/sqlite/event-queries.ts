@@ -1,5 +1,6 @@
 import type { Store } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
+import { createEventSearch } from './event-search.ts';
 import { toStoredEvent } from './rows.ts';
 
 type Row = Record<string, unknown>;
@@ -7,6 +8,7 @@ type Row = Record<string, unknown>;
 export function createEventQueries(db: SqliteConnection): Pick<Store, 'events' | 'outcomes'> {
   return {
     events: {
+      ...createEventSearch(db),
       async get(projectId, eventId) {
         const row = db.get<Row>(
           'SELECT * FROM events WHERE project_id = ? AND event_id = ?',

@@ -8,8 +8,10 @@ export function insertEvents(db: SqliteConnection, events: StoredEvent[]): Set<s
   for (const event of events) {
     const changes = db.run(
       `INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, level, release,
-         environment, user_key, payload, payload_codec, size)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (project_id, event_id) DO NOTHING`,
+         environment, user_key, payload, payload_codec, size, title, culprit, event_type, error_type,
+         error_value, tags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (project_id, event_id) DO NOTHING`,
       event.projectId,
       event.eventId,
       event.issueId,
@@ -22,6 +24,12 @@ export function insertEvents(db: SqliteConnection, events: StoredEvent[]): Set<s
       event.payload,
       event.payloadCodec,
       event.size,
+      event.title ?? '',
+      event.culprit ?? '',
+      event.eventType ?? 'default',
+      event.errorType ?? null,
+      event.errorValue ?? null,
+      event.tags ? JSON.stringify(event.tags) : '{}',
     );
     if (changes === 1) inserted.add(event.eventId);
   }

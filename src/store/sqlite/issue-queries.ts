@@ -1,12 +1,17 @@
+import type { SQLInputValue } from 'node:sqlite';
 import { AppError } from '../../app-error.ts';
 import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from '../issue-cursor.ts';
 import type { BucketCount, IssueListQuery, IssuePage, Store, TagValueCount } from '../types.ts';
+import type { IssueWorkflowStore } from '../types-issues.ts';
 import type { SqliteConnection } from './connection.ts';
+import { sqliteIssuePredicates } from './issue-filter.ts';
 import { toActivity, toIssue } from './rows.ts';
 
 type Row = Record<string, unknown>;
 
-export function createIssueQueries(db: SqliteConnection): Omit<Store['issues'], 'setStatus'> {
+type IssueReads = Omit<Store['issues'], 'setStatus' | keyof IssueWorkflowStore>;
+
+export function createIssueQueries(db: SqliteConnection): IssueReads {
   return {
     async getById(id) {
       const row = db.get<Row>('SELECT * FROM issues WHERE id = ?', id);
@@ -78,7 +83,7 @@ function listIssues(db: SqliteConnection, query: IssueListQuery): IssuePage {
   }
   const { column } = SORT_COLUMNS[query.sort];
   const where = ['i.project_id IN (SELECT id FROM projects WHERE org_id = ?)'];
-  const params: (number | string)[] = [query.orgId];
+  const params: SQLInputValue[] = [query.orgId];
   if (query.projectIds) {
     where.push('i.project_id IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(query.projectIds));
@@ -87,16 +92,16 @@ function listIssues(db: SqliteConnection, query: IssueListQuery): IssuePage {
     where.push('i.status IN (SELECT value FROM json_each(?))');
     params.push(JSON.stringify(query.statuses));
   }
+  where.push(...sqliteIssuePredicates(query.filter, params));
   if (query.cursor) {
     const after = decodeIssueCursor(query.sort, query.cursor);
     where.push(`(i.${column}, i.id) < (?, ?)`);
     params.push(after.value, after.id);
   }
-  const rows = db.all<Row>(
-    `SELECT i.* FROM issues i WHERE ${where.join(' AND ')} ORDER BY i.${column} DESC, i.id DESC LIMIT ?`,
-    ...params,
-    query.limit + 1,
-  );
+  const sql = `SELECT i.* FROM issues i WHERE ${where.join(' AND ')} ORDER BY i.${column} DESC, i.id DESC LIMIT ?`;
+  // Search shapes vary with every query: prepare them afresh rather than grow the statement cache.
+  const statement = query.filter?.conditions.length ? db.db.prepare(sql) : db.statement(sql);
+  const rows = statement.all(...params, query.limit + 1) as Row[];
   const issues = rows.slice(0, query.limit).map(toIssue);
   const hasMore = rows.length > query.limit;
   return { issues, nextCursor: hasMore ? encodeIssueCursor(query.sort, issues[issues.length - 1]) : null };

@@ -1,35 +1,97 @@
-import type { Store } from '../types.ts';
-import type { SqliteHandles } from './connection.ts';
+import type { Issue, Store } from '../types.ts';
+import type { IssueChange, IssueWorkflowStore } from '../types-issues.ts';
+import type { SqliteConnection, SqliteHandles } from './connection.ts';
 import { addActivities } from './ingest-rows.ts';
-import { toIssue } from './rows.ts';
+import { toActivity, toIssue } from './rows.ts';
 
 type Row = Record<string, unknown>;
+type IssueWrites = Pick<Store['issues'], 'setStatus'> &
+  Pick<IssueWorkflowStore, 'update' | 'delete' | 'addNote'>;
 
-export function createIssueWrites(h: SqliteHandles): Pick<Store['issues'], 'setStatus'> {
+export function createIssueWrites(h: SqliteHandles): IssueWrites {
+  /** One write transaction under the write lock (BEGIN IMMEDIATE: see sqlite-store.ts). */
+  const transaction = <T>(fn: (db: SqliteConnection) => T): Promise<T> =>
+    h.writeLock.run(() => {
+      const db = h.writer;
+      db.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = fn(db);
+        db.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (db.db.isTransaction) db.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+
   return {
     setStatus: (change) =>
-      h.writeLock.run(() => {
-        const db = h.writer;
-        db.db.exec('BEGIN IMMEDIATE');
-        try {
-          const from = change.from ? JSON.stringify(change.from) : null;
-          const row = db.get<Row>(
-            `UPDATE issues SET status = ?, substatus = ?, resolved_at = ?
-             WHERE id = ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?))) RETURNING *`,
-            change.status,
-            change.substatus,
-            change.resolvedAt,
-            change.issueId,
-            from,
-            from,
+      transaction((db) => {
+        const from = change.from ? JSON.stringify(change.from) : null;
+        const row = db.get<Row>(
+          `UPDATE issues SET status = ?, substatus = ?, resolved_at = ?, status_details = NULL
+           WHERE id = ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?))) RETURNING *`,
+          change.status,
+          change.substatus,
+          change.resolvedAt,
+          change.issueId,
+          from,
+          from,
+        );
+        if (row) addActivities(db, [{ ...change.activity, issueId: change.issueId }]);
+        return row ? toIssue(row) : null;
+      }),
+    update: (changes) =>
+      transaction((db) => {
+        const updated: Issue[] = [];
+        for (const change of changes) {
+          const row = applyChange(db, change);
+          if (!row) continue;
+          addActivities(
+            db,
+            change.activities.map((activity) => ({ ...activity, issueId: change.issueId })),
           );
-          if (row) addActivities(db, [{ ...change.activity, issueId: change.issueId }]);
-          db.db.exec('COMMIT');
-          return row ? toIssue(row) : null;
-        } catch (error) {
-          if (db.db.isTransaction) db.db.exec('ROLLBACK');
-          throw error;
+          updated.push(toIssue(row));
         }
+        return updated;
+      }),
+    delete: (issueIds) =>
+      transaction((db) =>
+        // Events, hashes, buckets, tags, users and activities go with the issue (ON DELETE CASCADE).
+        db.run('DELETE FROM issues WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(issueIds)),
+      ),
+    addNote: (input) =>
+      h.writeLock.run(() => {
+        const row = h.writer.get<Row>(
+          `INSERT INTO issue_activities (issue_id, type, data, actor, created_at)
+           SELECT id, 'note', ?, ?, ? FROM issues WHERE id = ? RETURNING *`,
+          JSON.stringify({ text: input.text }),
+          input.actor,
+          input.now,
+          input.issueId,
+        );
+        return row ? toActivity(row) : null;
       }),
   };
+}
+
+function applyChange(db: SqliteConnection, change: IssueChange): Row | undefined {
+  const sets: string[] = [];
+  const params: (string | number | null)[] = [];
+  if (change.status) {
+    sets.push('status = ?', 'substatus = ?', 'resolved_at = ?', 'status_details = ?');
+    const { status, substatus, resolvedAt, details } = change.status;
+    params.push(status, substatus, resolvedAt, details ? JSON.stringify(details) : null);
+  }
+  if (change.assignee) {
+    sets.push('assignee_user_id = ?', 'assignee_team_id = ?');
+    params.push(change.assignee.userId, change.assignee.teamId);
+  }
+  const from = change.from ? JSON.stringify(change.from) : null;
+  const where = 'id = ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?)))';
+  const sql =
+    sets.length > 0
+      ? `UPDATE issues SET ${sets.join(', ')} WHERE ${where} RETURNING *`
+      : `SELECT * FROM issues WHERE ${where}`;
+  return db.get<Row>(sql, ...params, change.issueId, from, from);
 }

@@ -1,18 +1,29 @@
-import type { Store } from '../types.ts';
-import type { SqliteConnection } from './connection.ts';
+import type { ReleasesStore } from '../types-releases.ts';
+import type { SqliteHandles } from './connection.ts';
+import { createReleaseReads } from './releases-read.ts';
+import { createReleaseWrites } from './releases-write.ts';
 
 type Row = Record<string, unknown>;
 
-/** Releases and environments seen by ingest (and, with the Web API, created by clients). */
-export function createReleaseQueries(db: SqliteConnection): Pick<Store, 'releases' | 'environments'> {
+/** A release created through the API with no event yet counts as seen when it was created. */
+const SEEN = `CASE WHEN r.last_seen >= r.first_seen THEN r.first_seen ELSE r.date_created END AS first_seen,
+  CASE WHEN r.last_seen >= r.first_seen THEN r.last_seen ELSE r.date_created END AS last_seen`;
+
+/** Releases, repositories, commits, deploys and environments on SQLite: reads on the reader, writes under the lock. */
+export function createReleaseQueries(h: SqliteHandles): ReleasesStore {
+  const db = h.reader;
+  const reads = createReleaseReads(db);
+  const writes = createReleaseWrites(h);
   return {
     releases: {
+      ...reads.releases,
+      ...writes.releases,
       async listByProject(projectId) {
         return db
           .all<Row>(
-            `SELECT r.version, r.first_seen, r.last_seen FROM releases r
+            `SELECT r.version, ${SEEN} FROM releases r
              JOIN release_projects rp ON rp.release_id = r.id
-             WHERE rp.project_id = ? ORDER BY r.first_seen DESC, r.id DESC`,
+             WHERE rp.project_id = ? ORDER BY first_seen DESC, r.id DESC`,
             projectId,
           )
           .map((row) => ({
@@ -22,6 +33,8 @@ export function createReleaseQueries(db: SqliteConnection): Pick<Store, 'release
           }));
       },
     },
+    repositories: reads.repositories,
+    deploys: { ...reads.deploys, ...writes.deploys },
     environments: {
       async listByProject(projectId) {
         return db

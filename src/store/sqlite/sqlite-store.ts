@@ -4,6 +4,7 @@ import { openSqlite, type SqliteHandles, type SqliteSynchronous } from './connec
 import { createEventQueries } from './event-queries.ts';
 import { createIngestTx } from './ingest-tx.ts';
 import { createIssueQueries } from './issue-queries.ts';
+import { createIssueWorkflowReads } from './issue-workflow.ts';
 import { createIssueWrites } from './issue-writes.ts';
 import { migrateSqlite } from './migrate.ts';
 import { createReleaseQueries } from './releases.ts';
@@ -27,9 +28,13 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
     ...createAccounts(handles),
     ingestWrite: (fn) => ingestWrite(handles, tx, fn),
-    issues: { ...createIssueQueries(handles.reader), ...createIssueWrites(handles) },
+    issues: {
+      ...createIssueQueries(handles.reader),
+      ...createIssueWorkflowReads(handles.reader),
+      ...createIssueWrites(handles),
+    },
     ...createEventQueries(handles.reader),
-    ...createReleaseQueries(handles.reader),
+    ...createReleaseQueries(handles),
     retention: createRetention(handles),
   };
 }

@@ -1,0 +1,127 @@
+import type { Issue, Store } from '../store/types.ts';
+import type { IgnoreDetails, ResolveDetails } from '../store/types-issues.ts';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** Why an ignored issue comes back (Sentry's `expired_snooze` in the set_escalating activity). */
+export type EscalationReason = Record<string, number | boolean | null>;
+
+/**
+ * What ingest needs to know about the batch's resolved and ignored issues: whether an event's
+ * release keeps a release resolution, and the counts an ignore condition compares against. Loaded
+ * once per batch, and only for issues in those states, so unresolved issues cost nothing.
+ */
+export class StatusRules {
+  readonly #resolutions = new Map<number, ResolveDetails>();
+  readonly #ignores = new Map<
+    number,
+    { details: IgnoreDetails; recentEvents: number; recentUsers: number }
+  >();
+  readonly #releaseDates = new Map<string, number | null>();
+
+  static async load(
+    store: Store,
+    orgIdOf: (issue: Issue) => number,
+    issues: Issue[],
+    releases: string[],
+    now: number,
+  ) {
+    const rules = new StatusRules();
+    const watched = issues.filter((i) => i.status === 'resolved' || i.status === 'ignored');
+    if (watched.length === 0) return rules;
+    const workflows = await store.issues.workflow(watched.map((i) => i.id));
+    for (const issue of watched) {
+      const details = workflows.get(issue.id)?.statusDetails;
+      if (details?.kind === 'resolved' && details.release) {
+        rules.#resolutions.set(issue.id, details);
+        for (const version of releases) {
+          const key = `${orgIdOf(issue)}\0${version}`;
+          if (!rules.#releaseDates.has(key))
+            rules.#releaseDates.set(
+              key,
+              (await store.releases.get(orgIdOf(issue), version))?.dateCreated ?? null,
+            );
+        }
+      } else if (details?.kind === 'ignored') {
+        rules.#ignores.set(issue.id, await ignoreState(store, issue, details, now));
+      }
+    }
+    return rules;
+  }
+
+  /**
+   * A release resolution holds for events from releases created no later than the release current
+   * at resolution (inNextRelease) or before the named one (inRelease); anything else, an event
+   * without a release included, regresses the issue (Sentry's GroupResolution.has_resolution).
+   */
+  keepsResolved(issue: Issue, orgId: number, release: string | null): boolean {
+    const details = this.#resolutions.get(issue.id);
+    if (!details?.release || details.releaseDate === undefined || release === null) return false;
+    if (!details.inRelease && release === details.release) return true;
+    const created = this.#releaseDates.get(`${orgId}\0${release}`);
+    if (created == null) return false;
+    if (details.inRelease) return release !== details.inRelease && created < details.releaseDate;
+    return created <= details.releaseDate;
+  }
+
+  /** After `batchEvents` events of this batch (and `batchUsers` new users), is the ignore over? */
+  escalation(
+    issue: Issue,
+    at: { receivedAt: number; batchEvents: number; batchUsers: number },
+  ): EscalationReason | null {
+    const state = this.#ignores.get(issue.id);
+    if (!state) return null;
+    const { details, recentEvents, recentUsers } = state;
+    if (details.ignoreUntil !== undefined && at.receivedAt >= details.ignoreUntil)
+      return { until: details.ignoreUntil };
+    if (details.ignoreCount !== undefined) {
+      const seen = details.ignoreWindow
+        ? recentEvents + at.batchEvents
+        : issue.timesSeen + at.batchEvents - details.timesSeen;
+      if (seen >= details.ignoreCount)
+        return { count: details.ignoreCount, window: details.ignoreWindow ?? null };
+    }
+    if (details.ignoreUserCount !== undefined) {
+      const users = details.ignoreUserWindow
+        ? recentUsers + at.batchUsers
+        : issue.userCount + at.batchUsers - details.userCount;
+      if (users >= details.ignoreUserCount)
+        return { userCount: details.ignoreUserCount, userWindow: details.ignoreUserWindow ?? null };
+    }
+    if (
+      details.escalationThreshold !== undefined &&
+      recentEvents + at.batchEvents >= details.escalationThreshold
+    )
+      return { escalating: true };
+    return null;
+  }
+}
+
+/**
+ * Events (and new users) already counted in the condition's window since the ignore began. Minute
+ * buckets may hold events from just before the ignore, so the counts since it cap them.
+ */
+async function ignoreState(store: Store, issue: Issue, details: IgnoreDetails, now: number) {
+  const eventWindow = details.ignoreWindow
+    ? details.ignoreWindow * MINUTE
+    : details.escalationThreshold
+      ? HOUR
+      : 0;
+  let recentEvents = 0;
+  if (eventWindow > 0) {
+    const since = Math.max(now - eventWindow, details.ignoredAt);
+    const buckets = await store.issues.buckets([issue.id], 'minute', since - (since % MINUTE), now + MINUTE);
+    const inWindow = (buckets.get(issue.id) ?? []).reduce((sum, b) => sum + b.count, 0);
+    recentEvents = Math.min(inWindow, issue.timesSeen - details.timesSeen);
+  }
+  let recentUsers = 0;
+  if (details.ignoreUserWindow) {
+    const since = Math.max(now - details.ignoreUserWindow * MINUTE, details.ignoredAt);
+    recentUsers = Math.min(
+      await store.issues.usersSince(issue.id, since),
+      issue.userCount - details.userCount,
+    );
+  }
+  return { details, recentEvents, recentUsers };
+}

@@ -1,0 +1,175 @@
+import { invalid } from '../app-error.ts';
+import type { AppContext } from '../context.ts';
+import type { SearchTerm } from '../search/parse.ts';
+import type { IssueCondition } from '../store/types-issues.ts';
+import type { SearchScope } from './search.ts';
+import { assignedCondition, hasCondition, isCondition } from './search-states.ts';
+import { numberCondition, timeCondition } from './search-values.ts';
+
+export type FilterTerm = Extract<SearchTerm, { kind: 'filter' }>;
+type KeyHandler = (
+  ctx: AppContext,
+  scope: SearchScope,
+  term: FilterTerm,
+) => IssueCondition | Promise<IssueCondition>;
+
+/** Tag keys every event may carry (src/digest/normalize.ts buildTags): searchable even before one is seen. */
+export const BUILT_IN_TAGS = new Set([
+  'level',
+  'environment',
+  'release',
+  'server_name',
+  'transaction',
+  'url',
+  'user',
+  'browser',
+  'browser.name',
+  'os',
+  'os.name',
+  'runtime',
+  'runtime.name',
+  'sdk',
+  'mechanism',
+  'handled',
+]);
+
+const USER_FIELDS: Record<string, string> = { id: 'id', email: 'email', username: 'username', ip: 'ip' };
+
+const KEYS: Record<string, KeyHandler> = {
+  is: (_ctx, scope, term) => isCondition(scope, term),
+  has: (ctx, scope, term) => hasCondition(ctx, scope, term),
+  assigned: (ctx, scope, term) => assignedCondition(ctx, scope, term),
+  assigned_or_suggested: (ctx, scope, term) => assignedCondition(ctx, scope, term),
+  level: (_ctx, _scope, term) => ({ field: 'level', values: equalityValues(term) }),
+  firstrelease: (_ctx, _scope, term) => ({ field: 'firstRelease', values: equalityValues(term) }),
+  substatus: (_ctx, _scope, term) => ({ field: 'substatus', values: equalityValues(term) }),
+  release: (ctx, scope, term) => releaseCondition(ctx, scope, term),
+  environment: (_ctx, _scope, term) => tag('environment', equalityValues(term)),
+  firstseen: (_ctx, scope, term) => timeCondition('firstSeen', term, scope.now),
+  lastseen: (_ctx, scope, term) => timeCondition('lastSeen', term, scope.now),
+  timesseen: (_ctx, _scope, term) => numberCondition('timesSeen', term),
+  message: (_ctx, _scope, term) => ({
+    field: 'any',
+    conditions: equalityValues(term).map((value) => ({ field: 'text', value })),
+  }),
+  'error.type': (_ctx, _scope, term) => ({ field: 'errorType', values: equalityValues(term) }),
+  'error.value': (_ctx, _scope, term) => ({ field: 'errorValue', values: equalityValues(term) }),
+  'error.handled': (_ctx, _scope, term) => tag('handled', [booleanValue(term) ? 'yes' : 'no']),
+  'error.unhandled': (_ctx, _scope, term) => tag('handled', [booleanValue(term) ? 'no' : 'yes']),
+  // Every Firebreak issue is an error issue (Sentry's category `error`, type `error`).
+  'issue.category': (_ctx, _scope, term) => ({
+    field: 'constant',
+    value: equalityValues(term).includes('error'),
+  }),
+  'issue.type': (_ctx, _scope, term) => ({
+    field: 'constant',
+    value: equalityValues(term).includes('error'),
+  }),
+  issue: (_ctx, scope, term) => issueCondition(scope, term),
+  'issue.id': (_ctx, scope, term) => issueCondition(scope, term),
+};
+
+const ALIASES: Record<string, string> = {
+  age: 'firstseen',
+  'first-seen': 'firstseen',
+  first_seen: 'firstseen',
+  'last-seen': 'lastseen',
+  last_seen: 'lastseen',
+  times_seen: 'timesseen',
+  'first-release': 'firstrelease',
+  first_release: 'firstrelease',
+};
+
+export async function conditionsForTerm(
+  ctx: AppContext,
+  scope: SearchScope,
+  term: FilterTerm,
+): Promise<IssueCondition[]> {
+  const negate = term.op === '!=';
+  const explicitTag = /^!?tags\[/.test(term.raw);
+  const name = term.key.toLowerCase();
+  const handler = explicitTag ? undefined : KEYS[ALIASES[name] ?? name];
+  const userField = /^user\.(\w+)$/.exec(term.key)?.[1];
+  let condition: IssueCondition;
+  if (handler) condition = await handler(ctx, scope, term);
+  else if (!explicitTag && userField && USER_FIELDS[userField])
+    condition = tag(
+      'user',
+      equalityValues(term).map((v) => `${USER_FIELDS[userField]}:${v}`),
+    );
+  else condition = await customTagCondition(ctx, scope, term);
+  return [negate ? { ...condition, negate: !condition.negate } : condition];
+}
+
+async function customTagCondition(ctx: AppContext, scope: SearchScope, term: FilterTerm) {
+  const values = equalityValues(term);
+  if (!BUILT_IN_TAGS.has(term.key)) await requireKnownTag(ctx, scope, term, term.key);
+  return tag(term.key, values);
+}
+
+/** A key nobody sends is far more likely a typo than a tag: refuse it rather than match nothing. */
+export async function requireKnownTag(ctx: AppContext, scope: SearchScope, term: FilterTerm, key: string) {
+  const ids = scope.projects.map((p) => p.id);
+  if (ids.length === 0 || !(await ctx.store.issues.tagKeyExists(ids, key)))
+    throw badToken(term, `unknown search key "${key.slice(0, 60)}"`);
+}
+
+async function releaseCondition(ctx: AppContext, scope: SearchScope, term: FilterTerm) {
+  const values = equalityValues(term);
+  if (!values.includes('latest')) return tag('release', values);
+  // `release:latest` is each searched project's newest release (by creation, as Sentry).
+  const latest: string[] = [];
+  for (const project of scope.projects) {
+    const [newest] = await ctx.store.releases.list({
+      orgId: scope.org.id,
+      projectIds: [project.id],
+      status: 'open',
+      limit: 1,
+      offset: 0,
+    });
+    if (newest) latest.push(newest.version);
+  }
+  return tag('release', [...values.filter((v) => v !== 'latest'), ...latest]);
+}
+
+function issueCondition(scope: SearchScope, term: FilterTerm): IssueCondition {
+  const ids: number[] = [];
+  const shortIds: { projectId: number; number: number }[] = [];
+  for (const value of equalityValues(term)) {
+    const short = /^(.+)-(\d{1,12})$/.exec(value);
+    if (/^\d{1,15}$/.test(value)) ids.push(Number(value));
+    else if (short && term.key.toLowerCase() === 'issue') {
+      const project = scope.projects.find((p) => p.slug.toUpperCase() === short[1].toUpperCase());
+      if (project) shortIds.push({ projectId: project.id, number: Number(short[2]) });
+    } else throw badToken(term, 'expected an issue id or short id');
+  }
+  return {
+    field: 'any',
+    conditions: [
+      { field: 'id', values: ids },
+      { field: 'shortId', values: shortIds },
+    ],
+  };
+}
+
+function tag(key: string, values: string[]): IssueCondition {
+  return { field: 'tag', key, values };
+}
+
+/** Values of a `key:value` / `key:[a, b]` term; comparisons make no sense for these keys. */
+export function equalityValues(term: FilterTerm): string[] {
+  if (term.op !== '=' && term.op !== '!=') throw badToken(term, 'this key cannot be compared');
+  return term.values;
+}
+
+function booleanValue(term: FilterTerm): boolean {
+  const [value] = equalityValues(term);
+  if (term.values.length === 1 && /^(1|true|yes)$/i.test(value)) return true;
+  if (term.values.length === 1 && /^(0|false|no)$/i.test(value)) return false;
+  throw badToken(term, 'expected true or false');
+}
+
+export function badToken(term: FilterTerm, why: string) {
+  const raw = term.raw.length > 60 ? `${term.raw.slice(0, 57)}...` : term.raw;
+  return invalid(`invalid search token "${raw}": ${why}`);
+}

@@ -1,0 +1,29 @@
+import { notFound } from '../app-error.ts';
+import { type Principal, requireScope } from '../auth/principal.ts';
+import { parseInput } from '../auth/schemas.ts';
+import type { AppContext } from '../context.ts';
+import type { Project, ProjectKey } from '../store/types.ts';
+import { resolveKey } from './resolve-key.ts';
+import { rateLimitPatch, UpdateKeyInput } from './schemas.ts';
+
+/**
+ * PUT /projects/{org}/{project}/keys/{keyId}/ (MCP `update_dsn`): name, isActive, rateLimit.
+ * Ingest on this node sees the change at once (the key cache forgets the key).
+ */
+export async function updateKey(
+  ctx: AppContext,
+  principal: Principal,
+  input: { org: string; project: string; keyId: string; body: unknown },
+): Promise<{ project: Project; key: ProjectKey }> {
+  requireScope(principal, 'project:write', 'project:admin');
+  const data = parseInput(UpdateKeyInput, input.body ?? {});
+  const { project, key } = await resolveKey(ctx, principal, input);
+  const updated = await ctx.store.keys.update(key.id, {
+    label: data.name,
+    isActive: data.isActive,
+    ...rateLimitPatch(data.rateLimit),
+  });
+  ctx.keyCache.forget(key.publicKey);
+  if (!updated) throw notFound('key');
+  return { project, key: updated };
+}

@@ -1,0 +1,70 @@
+import { conflict, notFound } from '../app-error.ts';
+import { type Principal, requireScope } from '../auth/principal.ts';
+import { parseInput } from '../auth/schemas.ts';
+import type { AppContext } from '../context.ts';
+import { resolveOrg } from '../orgs/resolve.ts';
+import type { Org } from '../store/types.ts';
+import { type MemberView, viewMembers } from './list-members.ts';
+import { isLastOwner, resolveMember } from './resolve-member.ts';
+import { AddMemberInput, UpdateMemberInput } from './schemas.ts';
+
+/**
+ * POST /organizations/{org}/members/ — adds an existing user (Firebreak sends no invitations:
+ * `firebreak user create` makes the user) with a role, and optionally onto teams.
+ */
+export async function addMember(
+  ctx: AppContext,
+  principal: Principal,
+  input: { org: string; body: unknown },
+): Promise<{ org: Org; view: MemberView }> {
+  requireScope(principal, 'member:write', 'member:admin');
+  const data = parseInput(AddMemberInput, input.body ?? {});
+  const org = await resolveOrg(ctx, principal, input.org);
+  const user = await ctx.store.users.getByEmail(data.email);
+  if (!user) throw notFound(`user ${data.email} (create it with: firebreak user create)`);
+  const teams = [];
+  for (const slug of data.teams ?? []) {
+    const team = await ctx.store.teams.getBySlug(org.id, slug);
+    if (!team) throw notFound(`team ${slug}`);
+    teams.push(team);
+  }
+  const membership = await ctx.store.members.add({
+    orgId: org.id,
+    userId: user.id,
+    role: data.role,
+    now: ctx.clock.now(),
+    teamIds: teams.map((team) => team.id),
+  });
+  const [view] = await viewMembers(ctx, org, [{ ...membership, user }]);
+  return { org, view };
+}
+
+/** PUT /organizations/{org}/members/{id}/ {orgRole}; the last owner cannot be demoted. */
+export async function updateMember(
+  ctx: AppContext,
+  principal: Principal,
+  input: { org: string; memberId: string; body: unknown },
+): Promise<{ org: Org; view: MemberView }> {
+  requireScope(principal, 'member:write', 'member:admin');
+  const data = parseInput(UpdateMemberInput, input.body ?? {});
+  const { org, member } = await resolveMember(ctx, principal, input);
+  const role = data.role as NonNullable<typeof data.role>;
+  if (role !== 'owner' && (await isLastOwner(ctx, member)))
+    throw conflict('the last owner cannot be demoted');
+  const updated = await ctx.store.members.setRole(org.id, member.userId, role);
+  if (!updated) throw notFound('member');
+  const [view] = await viewMembers(ctx, org, [{ ...member, ...updated }]);
+  return { org, view };
+}
+
+/** DELETE /organizations/{org}/members/{id}/; the user's tokens stop reaching the organisation. */
+export async function removeMember(
+  ctx: AppContext,
+  principal: Principal,
+  input: { org: string; memberId: string },
+): Promise<void> {
+  requireScope(principal, 'member:admin');
+  const { org, member } = await resolveMember(ctx, principal, input);
+  if (await isLastOwner(ctx, member)) throw conflict('the last owner cannot be removed');
+  await ctx.store.members.remove(org.id, member.userId);
+}

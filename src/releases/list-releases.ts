@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { notFound } from '../app-error.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import type { Release } from '../store/types-releases.ts';
+import { RELEASE_READ, type ReleaseContext, releaseContext } from './access.ts';
+import { nextCursor, PageInput, parseInput } from './schemas.ts';
+
+const ListReleasesInput = PageInput.extend({
+  query: z.string().max(200).optional(),
+  status: z.enum(['open', 'archived']).default('open'),
+  /** Sentry's project filter: ids, repeatable; -1 means every project. */
+  project: z.union([z.string(), z.array(z.string())]).optional(),
+});
+
+/**
+ * The organisation's releases (or one project's, with `projectSlug`), newest first;
+ * `query` matches a substring of the version, case-insensitively, as in Sentry.
+ */
+export async function listReleases(
+  ctx: AppContext,
+  principal: Principal,
+  input: { org: string; projectSlug?: string; query: unknown },
+): Promise<ReleaseContext & { releases: Release[]; cursor: number; nextCursor: string | null }> {
+  const found = await releaseContext(ctx, principal, input.org, RELEASE_READ);
+  const q = parseInput(ListReleasesInput, input.query);
+  let projectIds = [q.project ?? []].flat().map(Number);
+  if (projectIds.some((id) => !Number.isSafeInteger(id))) projectIds = [];
+  if (projectIds.includes(-1)) projectIds = [];
+  if (input.projectSlug !== undefined) {
+    const project = [...found.projects.values()].find((p) => p.slug === input.projectSlug);
+    if (!project) throw notFound('project');
+    projectIds = [project.id];
+  }
+  const page = await ctx.store.releases.list({
+    orgId: found.org.id,
+    projectIds: projectIds.length > 0 ? projectIds : undefined,
+    query: q.query || undefined,
+    status: q.status,
+    limit: q.per_page + 1,
+    offset: q.cursor,
+  });
+  return {
+    ...found,
+    releases: page.slice(0, q.per_page),
+    cursor: q.cursor,
+    nextCursor: nextCursor(q.cursor, q.per_page, page.length),
+  };
+}

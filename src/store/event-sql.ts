@@ -1,0 +1,226 @@
+import type {
+  DiscoverQuery,
+  EventAggregate,
+  EventAttribute,
+  EventColumn,
+  EventFilter,
+  EventListQuery,
+  EventScope,
+} from './types-events.ts';
+
+export type SqlType = 'bigint' | 'numeric' | 'text';
+
+/** What differs between the backends; the rest of the event SQL is shared by both. */
+export interface EventSqlDialect {
+  placeholder(index: number): string;
+  /** A placeholder with a declared type, where the backend cannot infer it. */
+  typed(placeholder: string, type: SqlType): string;
+  /** The text value of tag `key` in `e.tags`, NULL when absent. */
+  tag(key: string, param: (value: unknown) => string): string;
+  /** The case-insensitive LIKE operator. */
+  ilike: string;
+  /** Sorts text in byte order, so both backends order rows alike. */
+  sortText(expr: string): string;
+}
+
+const userPart = (prefix: string) =>
+  `(CASE WHEN substr(e.user_key, 1, ${prefix.length}) = '${prefix}' THEN substr(e.user_key, ${prefix.length + 1}) END)`;
+
+const COLUMN_SQL: Record<Exclude<EventColumn, 'transaction'>, string> = {
+  id: 'e.event_id',
+  project: 'p.slug',
+  'project.id': 'e.project_id',
+  issue: "(upper(p.slug) || '-' || i.short_id_number)",
+  'issue.id': 'e.issue_id',
+  timestamp: 'e.timestamp',
+  received: 'e.received_at',
+  level: 'e.level',
+  release: 'e.release',
+  environment: 'e.environment',
+  title: 'e.title',
+  // Sentry's message of an error event is its exception text; of a message event, the message.
+  message:
+    "(CASE WHEN e.event_type = 'error' THEN COALESCE(e.error_type || ': ' || e.error_value, e.error_type, e.error_value, e.title) ELSE e.title END)",
+  culprit: 'e.culprit',
+  'event.type': 'e.event_type',
+  'error.type': 'e.error_type',
+  'error.value': 'e.error_value',
+  user: 'e.user_key',
+  'user.id': userPart('id:'),
+  'user.email': userPart('email:'),
+  'user.username': userPart('username:'),
+  'user.ip': userPart('ip:'),
+  // Sentry's user.display: email, then username, id, ip; only the primary identity is indexed.
+  'user.display': `COALESCE(${userPart('email:')}, ${userPart('username:')}, ${userPart('id:')}, ${userPart('ip:')})`,
+};
+
+const NUMERIC_COLUMNS = new Set<EventColumn>(['project.id', 'issue.id', 'timestamp', 'received']);
+
+export const isNumericAttribute = (attr: EventAttribute): boolean =>
+  'column' in attr && NUMERIC_COLUMNS.has(attr.column);
+
+/** `*` is Sentry's wildcard; LIKE's own wildcards in the value are literal. */
+export function likePattern(glob: string): string {
+  return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll('*', '%');
+}
+
+/** Builds one statement: expressions add their parameters as they are compiled. */
+export class EventSql {
+  readonly params: unknown[] = [];
+  #usesIssues = false;
+  readonly #dialect: EventSqlDialect;
+
+  constructor(dialect: EventSqlDialect) {
+    this.#dialect = dialect;
+  }
+
+  param = (value: unknown): string => {
+    this.params.push(value);
+    return this.#dialect.placeholder(this.params.length);
+  };
+
+  attr(attr: EventAttribute): string {
+    if ('tag' in attr) return this.#dialect.tag(attr.tag, this.param);
+    if (attr.column === 'transaction') return this.#dialect.tag('transaction', this.param);
+    if (attr.column === 'issue') this.#usesIssues = true;
+    return COLUMN_SQL[attr.column];
+  }
+
+  aggregate(aggregate: EventAggregate): string {
+    if (aggregate.fn === 'count') return 'count(*)';
+    if (aggregate.fn === 'count_unique') return `count(DISTINCT ${this.attr(aggregate.attr)})`;
+    return `${aggregate.fn}(e.timestamp)`;
+  }
+
+  filter(filter: EventFilter): string {
+    const { ilike } = this.#dialect;
+    switch (filter.kind) {
+      case 'in': {
+        const expr = this.attr(filter.attr);
+        const list = filter.values.map(this.param).join(', ');
+        return filter.negated ? `(${expr} IS NULL OR ${expr} NOT IN (${list}))` : `${expr} IN (${list})`;
+      }
+      case 'compare':
+        return `${this.attr(filter.attr)} ${filter.op} ${this.param(filter.value)}`;
+      case 'like': {
+        const expr = this.attr(filter.attr);
+        const pattern = `${this.param(likePattern(filter.pattern))} ESCAPE '\\'`;
+        return filter.negated
+          ? `(${expr} IS NULL OR ${expr} NOT ${ilike} ${pattern})`
+          : `${expr} ${ilike} ${pattern}`;
+      }
+      case 'has': {
+        const expr = this.attr(filter.attr);
+        const present = isNumericAttribute(filter.attr)
+          ? `${expr} IS NOT NULL`
+          : `(${expr} IS NOT NULL AND ${expr} <> '')`;
+        return filter.negated ? `NOT ${present}` : present;
+      }
+      case 'text': {
+        const pattern = `${this.param(`%${likePattern(filter.value)}%`)} ESCAPE '\\'`;
+        const match = `(e.title ${ilike} ${pattern} OR COALESCE(e.error_value, '') ${ilike} ${pattern})`;
+        return filter.negated ? `NOT ${match}` : match;
+      }
+      case 'issue-status': {
+        this.#usesIssues = true;
+        const list = filter.statuses.map(this.param).join(', ');
+        return `i.status ${filter.negated ? 'NOT IN' : 'IN'} (${list})`;
+      }
+    }
+  }
+
+  /** The WHERE conditions every event query has: organisation, projects, issue, time, filters. */
+  where(scope: EventScope): string {
+    const parts = [
+      `p.org_id = ${this.param(scope.orgId)}`,
+      `e.project_id IN (${scope.projectIds.map(this.param).join(', ')})`,
+    ];
+    if (scope.issueId !== undefined) parts.push(`e.issue_id = ${this.param(scope.issueId)}`);
+    if (scope.start !== undefined) parts.push(`e.timestamp >= ${this.param(scope.start)}`);
+    if (scope.end !== undefined) parts.push(`e.timestamp <= ${this.param(scope.end)}`);
+    for (const filter of scope.filters) parts.push(this.filter(filter));
+    return parts.join(' AND ');
+  }
+
+  /** Call after compiling every expression: joins issues only when one needed them. */
+  from(): string {
+    const issues = this.#usesIssues ? ' JOIN issues i ON i.id = e.issue_id' : '';
+    return `events e JOIN projects p ON p.id = e.project_id${issues}`;
+  }
+
+  sortText(expr: string): string {
+    return this.#dialect.sortText(expr);
+  }
+
+  typed(value: unknown, type: SqlType): string {
+    return this.#dialect.typed(this.param(value), type);
+  }
+}
+
+/** Whole events (payload included) in timestamp order, one past `limit` to tell if more exist. */
+export function eventListSql(
+  dialect: EventSqlDialect,
+  query: EventListQuery,
+): { sql: string; params: unknown[] } {
+  const b = new EventSql(dialect);
+  const dir = query.order === 'newest' ? 'DESC' : 'ASC';
+  let where = b.where(query);
+  if (query.after) {
+    const ts = b.typed(query.after.timestamp, 'bigint');
+    const id = b.typed(query.after.eventId, 'text');
+    where += ` AND (e.timestamp, e.event_id) ${dir === 'DESC' ? '<' : '>'} (${ts}, ${id})`;
+  }
+  const sql = `SELECT e.* FROM ${b.from()} WHERE ${where}
+    ORDER BY e.timestamp ${dir}, e.event_id ${dir} LIMIT ${b.param(query.limit + 1)}`;
+  return { sql, params: b.params };
+}
+
+/**
+ * Discover: with an aggregate, rows group by the other selections (Discover semantics). The
+ * outer query sorts by the requested columns, then by a tiebreak so offset paging is stable.
+ */
+export function discoverSql(
+  dialect: EventSqlDialect,
+  query: DiscoverQuery,
+): { sql: string; params: unknown[] } {
+  const b = new EventSql(dialect);
+  const grouped = query.select.some((s) => 'aggregate' in s);
+  const columns = query.select.map(
+    (s, i) => `${'aggregate' in s ? b.aggregate(s.aggregate) : b.attr(s.attr)} AS c${i}`,
+  );
+  const groupBy = query.select.flatMap((s, i) => ('aggregate' in s ? [] : [`c${i}`]));
+  const where = b.where(query);
+  const having = query.having.map(
+    (h) => `${b.aggregate(h.aggregate)} ${h.op === '!=' ? '<>' : h.op} ${b.typed(h.value, 'numeric')}`,
+  );
+  let inner = `SELECT ${[...columns, ...(grouped ? [] : ['e.timestamp AS k_ts', 'e.event_id AS k_id', 'e.project_id AS k_pid'])].join(', ')}
+    FROM ${b.from()} WHERE ${where}`;
+  if (grouped && groupBy.length > 0) inner += ` GROUP BY ${groupBy.join(', ')}`;
+  if (having.length > 0) inner += ` HAVING ${having.join(' AND ')}`;
+  const sortable = (i: number) => {
+    const s = query.select[i];
+    return 'aggregate' in s || isNumericAttribute(s.attr) ? `q.c${i}` : b.sortText(`q.c${i}`);
+  };
+  const order = query.orderBy.map((o) => `${sortable(o.index)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`);
+  const tiebreak = grouped
+    ? query.select.flatMap((s, i) => ('aggregate' in s ? [] : [`${sortable(i)} ASC NULLS LAST`]))
+    : ['q.k_ts DESC', 'q.k_pid DESC', 'q.k_id DESC'];
+  const orderBy = [...order, ...tiebreak];
+  const sql = `SELECT ${query.select.map((_, i) => `q.c${i}`).join(', ')} FROM (${inner}) q
+    ${orderBy.length > 0 ? `ORDER BY ${orderBy.join(', ')}` : ''}
+    LIMIT ${b.param(query.limit + 1)} OFFSET ${b.param(query.offset)}`;
+  return { sql, params: b.params };
+}
+
+export function tagKeysSql(
+  dialect: EventSqlDialect,
+  input: { orgId: number; projectIds: number[]; since?: number },
+): { sql: string; params: unknown[] } {
+  const b = new EventSql(dialect);
+  const since = input.since === undefined ? '' : ` AND t.last_seen >= ${b.param(input.since)}`;
+  const sql = `SELECT t.key AS key, count(DISTINCT t.value) AS unique_values, sum(t.count) AS total_values
+    FROM issue_tag_values t JOIN issues i ON i.id = t.issue_id JOIN projects p ON p.id = i.project_id
+    WHERE p.org_id = ${b.param(input.orgId)} AND i.project_id IN (${input.projectIds.map(b.param).join(', ')})${since}
+    GROUP BY t.key ORDER BY ${b.sortText('t.key')} LIMIT 1000`;
+  return { sql, params: b.params };
+}

@@ -1,0 +1,139 @@
+import type pg from 'pg';
+import type { AccountsStore } from '../types-accounts.ts';
+import { groupBy, orNull, toMembership, toTeam, transaction } from './accounts-rows.ts';
+import { one, rows } from './pool.ts';
+import { toProject, toUser } from './rows.ts';
+
+export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'members' | 'teams'> {
+  const changed = async (sql: string, params: unknown[]) =>
+    ((await pool.query(sql, params)).rowCount ?? 0) > 0;
+  return {
+    members: {
+      get: async (orgId, userId) =>
+        orNull(toMembership)(
+          await one(pool, 'SELECT * FROM org_members WHERE org_id = $1 AND user_id = $2', [orgId, userId]),
+        ),
+      listByOrg: async (orgId) =>
+        (
+          await rows(
+            pool,
+            `SELECT m.org_id, m.user_id, m.role, m.created_at AS member_created_at,
+                    u.id, u.email, u.name, u.password_hash, u.created_at
+             FROM org_members m JOIN users u ON u.id = m.user_id
+             WHERE m.org_id = $1 ORDER BY u.email`,
+            [orgId],
+          )
+        ).map((row) => ({
+          ...toMembership({ ...row, created_at: row.member_created_at }),
+          user: toUser(row),
+        })),
+      add: ({ orgId, userId, role, now, teamIds = [] }) =>
+        transaction(pool, 'membership', async (db) => {
+          const membership = toMembership(
+            (await one(
+              db,
+              'INSERT INTO org_members (org_id, user_id, role, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
+              [orgId, userId, role, now],
+            ))!,
+          );
+          await db.query(
+            `INSERT INTO team_members (team_id, user_id, created_at)
+             SELECT team_id, $2, $3 FROM unnest($1::bigint[]) AS team_id ON CONFLICT DO NOTHING`,
+            [teamIds, userId, now],
+          );
+          return membership;
+        }),
+      setRole: async (orgId, userId, role) =>
+        orNull(toMembership)(
+          await one(pool, 'UPDATE org_members SET role = $3 WHERE org_id = $1 AND user_id = $2 RETURNING *', [
+            orgId,
+            userId,
+            role,
+          ]),
+        ),
+      remove: (orgId, userId) =>
+        transaction(pool, 'membership', async (db) => {
+          await db.query(
+            'DELETE FROM team_members WHERE user_id = $2 AND team_id IN (SELECT id FROM teams WHERE org_id = $1)',
+            [orgId, userId],
+          );
+          const removed = await db.query('DELETE FROM org_members WHERE org_id = $1 AND user_id = $2', [
+            orgId,
+            userId,
+          ]);
+          return removed.rowCount === 1;
+        }),
+    },
+    teams: {
+      getById: async (id) => orNull(toTeam)(await one(pool, 'SELECT * FROM teams WHERE id = $1', [id])),
+      getBySlug: async (orgId, slug) =>
+        orNull(toTeam)(await one(pool, 'SELECT * FROM teams WHERE org_id = $1 AND slug = $2', [orgId, slug])),
+      create: ({ orgId, slug, name, now, memberUserId }) =>
+        transaction(pool, 'team', async (db) => {
+          const team = toTeam(
+            (await one(
+              db,
+              'INSERT INTO teams (org_id, slug, name, created_at) VALUES ($1, $2, $3, $4) RETURNING *',
+              [orgId, slug, name, now],
+            ))!,
+          );
+          if (memberUserId !== undefined) {
+            await db.query('INSERT INTO team_members (team_id, user_id, created_at) VALUES ($1, $2, $3)', [
+              team.id,
+              memberUserId,
+              now,
+            ]);
+          }
+          return team;
+        }),
+      listByOrg: async (orgId) =>
+        (await rows(pool, 'SELECT * FROM teams WHERE org_id = $1 ORDER BY slug', [orgId])).map(toTeam),
+      listByProjects: async (projectIds) =>
+        groupBy(
+          await rows(
+            pool,
+            `SELECT tp.project_id, t.* FROM team_projects tp JOIN teams t ON t.id = tp.team_id
+             WHERE tp.project_id = ANY($1::bigint[]) ORDER BY t.slug`,
+            [projectIds],
+          ),
+          'project_id',
+          toTeam,
+        ),
+      projects: async (teamIds) =>
+        groupBy(
+          await rows(
+            pool,
+            `SELECT tp.team_id, p.* FROM team_projects tp JOIN projects p ON p.id = tp.project_id
+             WHERE tp.team_id = ANY($1::bigint[]) ORDER BY p.slug`,
+            [teamIds],
+          ),
+          'team_id',
+          toProject,
+        ),
+      memberIds: async (teamIds) =>
+        groupBy(
+          await rows(
+            pool,
+            'SELECT team_id, user_id FROM team_members WHERE team_id = ANY($1::bigint[]) ORDER BY user_id',
+            [teamIds],
+          ),
+          'team_id',
+          (row) => Number(row.user_id),
+        ),
+      addProject: (teamId, projectId) =>
+        changed('INSERT INTO team_projects (team_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+          teamId,
+          projectId,
+        ]),
+      removeProject: (teamId, projectId) =>
+        changed('DELETE FROM team_projects WHERE team_id = $1 AND project_id = $2', [teamId, projectId]),
+      addMember: (teamId, userId, now) =>
+        changed(
+          'INSERT INTO team_members (team_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+          [teamId, userId, now],
+        ),
+      removeMember: (teamId, userId) =>
+        changed('DELETE FROM team_members WHERE team_id = $1 AND user_id = $2', [teamId, userId]),
+    },
+  };
+}

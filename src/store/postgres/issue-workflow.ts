@@ -1,0 +1,111 @@
+import type pg from 'pg';
+import type {
+  IssueWorkflow,
+  IssueWorkflowStore,
+  StatusDetails,
+  TagKeySummary,
+  TagValueSort,
+} from '../types-issues.ts';
+import { one, type Row, rows } from './pool.ts';
+import { toActivity, toTagValueCount } from './rows.ts';
+
+type WorkflowReads = Omit<IssueWorkflowStore, 'update' | 'delete' | 'addNote'>;
+
+const VALUE_ORDER: Record<TagValueSort, string> = {
+  count: 'count DESC, value COLLATE "C"',
+  date: 'last_seen DESC, value COLLATE "C"',
+  age: 'first_seen DESC, value COLLATE "C"',
+};
+
+export function createIssueWorkflowReads(pool: pg.Pool): WorkflowReads {
+  return {
+    async workflow(issueIds) {
+      const found = await rows(
+        pool,
+        `SELECT i.id, i.status, i.status_details, i.assignee_user_id, i.assignee_team_id,
+           (SELECT count(*) FROM issue_activities a WHERE a.issue_id = i.id AND a.type = 'note') AS notes
+         FROM issues i WHERE i.id = ANY($1::bigint[])`,
+        [issueIds],
+      );
+      return new Map(found.map((row) => [Number(row.id), toWorkflow(row)]));
+    },
+    async notes(issueId, page) {
+      const found = await rows(
+        pool,
+        `SELECT * FROM issue_activities WHERE issue_id = $1 AND type = 'note'
+         ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3`,
+        [issueId, page.limit, page.offset],
+      );
+      return found.map(toActivity);
+    },
+    async tagSummary(issueId, options) {
+      const found = await rows(
+        pool,
+        `WITH wanted AS (
+           SELECT * FROM issue_tag_values WHERE issue_id = $1 AND ($2::text[] IS NULL OR key = ANY($2::text[]))
+         ), totals AS (
+           SELECT key, sum(count) AS total, count(*) AS uniq FROM wanted GROUP BY key
+         ), ranked AS (
+           SELECT *, row_number() OVER (PARTITION BY key ORDER BY count DESC, value COLLATE "C") AS n FROM wanted
+         )
+         SELECT t.key, t.total, t.uniq, r.value, r.count, r.first_seen, r.last_seen
+         FROM totals t JOIN ranked r ON r.key = t.key AND r.n <= $3 ORDER BY t.key COLLATE "C", r.n`,
+        [issueId, options.keys ?? null, options.top],
+      );
+      const summaries = new Map<string, TagKeySummary>();
+      for (const row of found) {
+        const key = String(row.key);
+        let summary = summaries.get(key);
+        if (!summary) {
+          summary = { key, totalValues: Number(row.total), uniqueValues: Number(row.uniq), topValues: [] };
+          summaries.set(key, summary);
+        }
+        summary.topValues.push(toTagValueCount(row));
+      }
+      return [...summaries.values()];
+    },
+    async tagValuePage(issueId, key, page) {
+      const found = await rows(
+        pool,
+        `SELECT * FROM issue_tag_values WHERE issue_id = $1 AND key = $2
+         ORDER BY ${VALUE_ORDER[page.sort]} LIMIT $3 OFFSET $4`,
+        [issueId, key, page.limit, page.offset],
+      );
+      return found.map(toTagValueCount);
+    },
+    async tagKeyExists(projectIds, key) {
+      const row = await one(
+        pool,
+        `SELECT 1 AS found FROM issues i
+         WHERE i.project_id = ANY($1::bigint[])
+           AND EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = $2)
+         LIMIT 1`,
+        [projectIds, key],
+      );
+      return row !== undefined;
+    },
+    async usersSince(issueId, since) {
+      const row = await one<{ n: number }>(
+        pool,
+        'SELECT count(*) AS n FROM issue_users WHERE issue_id = $1 AND first_seen >= $2',
+        [issueId, since],
+      );
+      return Number(row?.n ?? 0);
+    },
+  };
+}
+
+function toWorkflow(row: Row): IssueWorkflow {
+  const details = row.status_details as StatusDetails | null;
+  return {
+    issueId: Number(row.id),
+    // Details describe the status they were written with; a later status change by ingest
+    // (regression, escalation) leaves them stale, so they only count while the status matches.
+    statusDetails: details?.kind === row.status ? details : null,
+    assignee: {
+      userId: row.assignee_user_id === null ? null : Number(row.assignee_user_id),
+      teamId: row.assignee_team_id === null ? null : Number(row.assignee_team_id),
+    },
+    numComments: Number(row.notes),
+  };
+}

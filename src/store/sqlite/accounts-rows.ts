@@ -1,0 +1,71 @@
+import { AppError } from '../../app-error.ts';
+import type { Membership, OrgRole, Team } from '../types-accounts.ts';
+import type { SqliteHandles } from './connection.ts';
+
+export type Row = Record<string, unknown>;
+
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+
+/**
+ * Runs a write under the write lock, in one transaction when `transaction` is set, turning a
+ * unique violation into a CONFLICT naming `what`.
+ */
+export function writer(h: SqliteHandles) {
+  return async <T>(what: string, fn: () => T, options: { transaction?: boolean } = {}): Promise<T> =>
+    h.writeLock.run(() => {
+      if (options.transaction) h.writer.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = fn();
+        if (options.transaction) h.writer.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (h.writer.db.isTransaction) h.writer.db.exec('ROLLBACK');
+        const code = (error as { errcode?: number }).errcode;
+        if (code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY) {
+          throw new AppError('CONFLICT', `${what} already exists`, { cause: error });
+        }
+        throw error;
+      }
+    });
+}
+
+export function nullable<T>(row: Row | undefined, map: (row: Row) => T): T | null {
+  return row ? map(row) : null;
+}
+
+/** Drops keys whose value is undefined, so a patch only changes what it names. */
+export function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/** Groups rows by a numeric column into a Map of mapped values, keeping row order. */
+export function groupBy<T>(rows: Row[], column: string, map: (row: Row) => T): Map<number, T[]> {
+  const groups = new Map<number, T[]>();
+  for (const row of rows) {
+    const id = Number(row[column]);
+    const list = groups.get(id) ?? [];
+    list.push(map(row));
+    groups.set(id, list);
+  }
+  return groups;
+}
+
+export function toMembership(row: Row): Membership {
+  return {
+    orgId: Number(row.org_id),
+    userId: Number(row.user_id),
+    role: row.role as OrgRole,
+    createdAt: Number(row.created_at),
+  };
+}
+
+export function toTeam(row: Row): Team {
+  return {
+    id: Number(row.id),
+    orgId: Number(row.org_id),
+    slug: String(row.slug),
+    name: String(row.name),
+    createdAt: Number(row.created_at),
+  };
+}

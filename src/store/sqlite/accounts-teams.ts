@@ -1,0 +1,185 @@
+import type { AccountsStore } from '../types-accounts.ts';
+import { groupBy, nullable, type Row, toMembership, toTeam, writer } from './accounts-rows.ts';
+import type { SqliteHandles } from './connection.ts';
+import { toProject, toUser } from './rows.ts';
+
+/** Id lists travel as one JSON parameter, so each statement is prepared once whatever the length. */
+const ids = (list: number[]) => JSON.stringify(list);
+
+export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'members' | 'teams'> {
+  const write = writer(h);
+  const read = h.reader;
+  return {
+    members: {
+      get: async (orgId, userId) =>
+        nullable(
+          read.get<Row>('SELECT * FROM org_members WHERE org_id = ? AND user_id = ?', orgId, userId),
+          toMembership,
+        ),
+      listByOrg: async (orgId) =>
+        read
+          .all<Row>(
+            `SELECT m.org_id, m.user_id, m.role, m.created_at AS member_created_at,
+                    u.id, u.email, u.name, u.password_hash, u.created_at
+             FROM org_members m JOIN users u ON u.id = m.user_id
+             WHERE m.org_id = ? ORDER BY u.email`,
+            orgId,
+          )
+          .map((row) => ({
+            ...toMembership({ ...row, created_at: row.member_created_at }),
+            user: toUser(row),
+          })),
+      add: ({ orgId, userId, role, now, teamIds = [] }) =>
+        write(
+          'membership',
+          () => {
+            const membership = toMembership(
+              h.writer.get<Row>(
+                'INSERT INTO org_members (org_id, user_id, role, created_at) VALUES (?, ?, ?, ?) RETURNING *',
+                orgId,
+                userId,
+                role,
+                now,
+              )!,
+            );
+            for (const teamId of teamIds) {
+              h.writer.run(
+                'INSERT INTO team_members (team_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+                teamId,
+                userId,
+                now,
+              );
+            }
+            return membership;
+          },
+          { transaction: true },
+        ),
+      setRole: (orgId, userId, role) =>
+        write('membership', () =>
+          nullable(
+            h.writer.get<Row>(
+              'UPDATE org_members SET role = ? WHERE org_id = ? AND user_id = ? RETURNING *',
+              role,
+              orgId,
+              userId,
+            ),
+            toMembership,
+          ),
+        ),
+      remove: (orgId, userId) =>
+        write(
+          'membership',
+          () => {
+            h.writer.run(
+              'DELETE FROM team_members WHERE user_id = ? AND team_id IN (SELECT id FROM teams WHERE org_id = ?)',
+              userId,
+              orgId,
+            );
+            return (
+              h.writer.run('DELETE FROM org_members WHERE org_id = ? AND user_id = ?', orgId, userId) === 1
+            );
+          },
+          { transaction: true },
+        ),
+    },
+    teams: {
+      getById: async (id) => nullable(read.get<Row>('SELECT * FROM teams WHERE id = ?', id), toTeam),
+      getBySlug: async (orgId, slug) =>
+        nullable(read.get<Row>('SELECT * FROM teams WHERE org_id = ? AND slug = ?', orgId, slug), toTeam),
+      create: ({ orgId, slug, name, now, memberUserId }) =>
+        write(
+          'team',
+          () => {
+            const team = toTeam(
+              h.writer.get<Row>(
+                'INSERT INTO teams (org_id, slug, name, created_at) VALUES (?, ?, ?, ?) RETURNING *',
+                orgId,
+                slug,
+                name,
+                now,
+              )!,
+            );
+            if (memberUserId !== undefined) {
+              h.writer.run(
+                'INSERT INTO team_members (team_id, user_id, created_at) VALUES (?, ?, ?)',
+                team.id,
+                memberUserId,
+                now,
+              );
+            }
+            return team;
+          },
+          { transaction: true },
+        ),
+      listByOrg: async (orgId) =>
+        read.all<Row>('SELECT * FROM teams WHERE org_id = ? ORDER BY slug', orgId).map(toTeam),
+      listByProjects: async (projectIds) =>
+        groupBy(
+          read.all<Row>(
+            `SELECT tp.project_id, t.* FROM team_projects tp JOIN teams t ON t.id = tp.team_id
+             WHERE tp.project_id IN (SELECT value FROM json_each(?)) ORDER BY t.slug`,
+            ids(projectIds),
+          ),
+          'project_id',
+          toTeam,
+        ),
+      projects: async (teamIds) =>
+        groupBy(
+          read.all<Row>(
+            `SELECT tp.team_id, p.* FROM team_projects tp JOIN projects p ON p.id = tp.project_id
+             WHERE tp.team_id IN (SELECT value FROM json_each(?)) ORDER BY p.slug`,
+            ids(teamIds),
+          ),
+          'team_id',
+          toProject,
+        ),
+      memberIds: async (teamIds) =>
+        groupBy(
+          read.all<Row>(
+            `SELECT team_id, user_id FROM team_members
+             WHERE team_id IN (SELECT value FROM json_each(?)) ORDER BY user_id`,
+            ids(teamIds),
+          ),
+          'team_id',
+          (row) => Number(row.user_id),
+        ),
+      addProject: (teamId, projectId) =>
+        write(
+          'team project',
+          () =>
+            h.writer.run(
+              'INSERT INTO team_projects (team_id, project_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
+              teamId,
+              projectId,
+            ) === 1,
+        ),
+      removeProject: (teamId, projectId) =>
+        write(
+          'team project',
+          () =>
+            h.writer.run(
+              'DELETE FROM team_projects WHERE team_id = ? AND project_id = ?',
+              teamId,
+              projectId,
+            ) === 1,
+        ),
+      addMember: (teamId, userId, now) =>
+        write(
+          'team member',
+          () =>
+            h.writer.run(
+              'INSERT INTO team_members (team_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+              teamId,
+              userId,
+              now,
+            ) === 1,
+        ),
+      removeMember: (teamId, userId) =>
+        write(
+          'team member',
+          () =>
+            h.writer.run('DELETE FROM team_members WHERE team_id = ? AND user_id = ?', teamId, userId) === 1,
+        ),
+    },
+  };
+}

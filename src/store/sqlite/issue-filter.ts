@@ -1,0 +1,97 @@
+import type { SQLInputValue } from 'node:sqlite';
+import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
+
+/**
+ * IssueFilter → SQLite predicates over `issues i`, every value a bound parameter. Each
+ * predicate is never NULL, so NOT (…) is exactly the complement.
+ */
+export function sqliteIssuePredicates(filter: IssueFilter | undefined, params: SQLInputValue[]): string[] {
+  return (filter?.conditions ?? []).map((condition) => wrapped(condition, params));
+}
+
+function wrapped(condition: IssueCondition, params: SQLInputValue[]): string {
+  const predicate = predicateOf(condition, params);
+  return condition.negate ? `NOT (${predicate})` : `(${predicate})`;
+}
+
+const COLUMN = { firstSeen: 'i.first_seen', lastSeen: 'i.last_seen', timesSeen: 'i.times_seen' } as const;
+
+function predicateOf(condition: IssueCondition, params: SQLInputValue[]): string {
+  const bind = (value: SQLInputValue) => {
+    params.push(value);
+    return '?';
+  };
+  const list = (values: (string | number)[]) =>
+    `(SELECT value FROM json_each(${bind(JSON.stringify(values))}))`;
+  switch (condition.field) {
+    case 'status':
+      return `i.status IN ${list(condition.values)}`;
+    case 'substatus':
+      return `coalesce(i.substatus, '') IN ${list(condition.values)}`;
+    case 'level':
+      return `i.level IN ${list(condition.values)}`;
+    case 'firstRelease':
+      return `coalesce(i.first_release, '') IN ${list(condition.values)}`;
+    case 'firstSeen':
+    case 'lastSeen':
+    case 'timesSeen':
+      return `${COLUMN[condition.field]} ${condition.op} ${bind(condition.value)}`;
+    case 'id':
+      return `i.id IN ${list(condition.values)}`;
+    case 'shortId':
+      return (
+        condition.values
+          .map((s) => `(i.project_id = ${bind(s.projectId)} AND i.short_id_number = ${bind(s.number)})`)
+          .join(' OR ') || '0'
+      );
+    case 'tag':
+      return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)}
+        AND (${valueMatch('t.value', condition.values, bind, list)}))`;
+    case 'hasTag':
+      return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)})`;
+    case 'assignee':
+      return condition.values.map((match) => assigneePredicate(match, bind)).join(' OR ') || '0';
+    case 'text': {
+      // SQLite's LIKE ignores ASCII case, like PostgreSQL's ILIKE does.
+      const pattern = `%${escapeLike(condition.value)}%`;
+      return `i.title LIKE ${bind(pattern)} ESCAPE '\\' OR i.culprit LIKE ${bind(pattern)} ESCAPE '\\'`;
+    }
+    case 'errorType':
+    case 'errorValue': {
+      const path = condition.field === 'errorType' ? '$.type' : '$.value';
+      return valueMatch(`coalesce(json_extract(i.metadata, '${path}'), '')`, condition.values, bind, list);
+    }
+    case 'constant':
+      return condition.value ? '1' : '0';
+    case 'all':
+      return condition.conditions.map((c) => wrapped(c, params)).join(' AND ') || '1';
+    case 'any':
+      return condition.conditions.map((c) => wrapped(c, params)).join(' OR ') || '0';
+  }
+}
+
+function assigneePredicate(match: AssigneeMatch, bind: (value: SQLInputValue) => string): string {
+  if (match === 'any') return 'i.assignee_user_id IS NOT NULL OR i.assignee_team_id IS NOT NULL';
+  if (match === 'none') return 'i.assignee_user_id IS NULL AND i.assignee_team_id IS NULL';
+  if ('userId' in match) return `i.assignee_user_id IS ${bind(match.userId)}`;
+  return `i.assignee_team_id IS ${bind(match.teamId)}`;
+}
+
+/** Exact values by IN; values with `*` (Sentry's wildcard) by GLOB, case-sensitive as in PostgreSQL. */
+function valueMatch(
+  column: string,
+  values: string[],
+  bind: (value: SQLInputValue) => string,
+  list: (values: string[]) => string,
+): string {
+  const exact = values.filter((v) => !v.includes('*'));
+  const parts = exact.length > 0 ? [`${column} IN ${list(exact)}`] : [];
+  for (const wildcard of values.filter((v) => v.includes('*'))) {
+    parts.push(`${column} GLOB ${bind(wildcard.replace(/[?[]/g, (c) => `[${c}]`))}`);
+  }
+  return parts.join(' OR ') || '0';
+}
+
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
