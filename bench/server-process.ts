@@ -43,7 +43,11 @@ export interface ServerProcess {
 
 /** Starts `node bin/firebreak.js serve` directly (no npm wrapper), so the pid is the server's. */
 export async function startServer(databaseUrl: string, cpuProfileDir?: string): Promise<ServerProcess> {
-  const nodeArgs = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+  const nodeArgs = [
+    ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+    // Extra V8/Node flags for the server under test, e.g. BENCH_SERVER_NODE_ARGS=--optimize-for-size.
+    ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const child = spawn(
     process.execPath,
     [

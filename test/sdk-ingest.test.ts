@@ -133,5 +133,23 @@ describe('the real @sentry/node SDK against a live server', () => {
     assert.ok(sessions && sessions.count >= 1, JSON.stringify(outcomes));
     const processed = outcomes.find((o) => o.itemType === 'event' && o.outcome === 'processed');
     assert.equal(processed?.count, 2);
+    // The same counts through the API.
+    const viaApi = await apiGet(
+      t.url,
+      setup.token,
+      `/api/0/projects/${setup.org}/${setup.project}/outcomes/?days=1`,
+    );
+    assert.equal(viaApi.status, 200);
+    assert.ok(
+      viaApi.body.outcomes.some(
+        (o: any) => o.itemType === 'session' && o.outcome === 'accepted' && o.count >= 1,
+      ),
+    );
+    const badDays = await apiGet(
+      t.url,
+      setup.token,
+      `/api/0/projects/${setup.org}/${setup.project}/outcomes/?days=0`,
+    );
+    assert.equal(badDays.status, 400);
   });
 });
