@@ -6,6 +6,8 @@ import { runPrepareJob } from './prepare-worker.ts';
 interface Slot {
   worker: Worker;
   inflight: Map<number, { resolve: (o: PrepareOutcome) => void; reject: (e: unknown) => void }>;
+  /** Jobs gathered during this turn of the event loop, sent as one message. */
+  outbox: PrepareJob[];
 }
 
 /**
@@ -33,8 +35,16 @@ export class PreparePool {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       slot.inflight.set(id, { resolve, reject });
-      slot.worker.postMessage({ ...job, id } satisfies PrepareJob);
+      // One postMessage per loop turn instead of per event: each message costs a clone and a
+      // wake-up of the worker (≈ 8 % of the main thread in the bench:ingest profile).
+      if (slot.outbox.push({ ...job, id }) === 1) setImmediate(() => this.send(slot));
     });
+  }
+
+  private send(slot: Slot): void {
+    const jobs = slot.outbox;
+    slot.outbox = [];
+    if (jobs.length > 0 && this.slots.includes(slot)) slot.worker.postMessage(jobs);
   }
 
   async close(): Promise<void> {
@@ -44,15 +54,17 @@ export class PreparePool {
 
   private spawn(): Slot {
     const worker = new Worker(new URL('./prepare-worker.ts', import.meta.url));
-    const slot: Slot = { worker, inflight: new Map() };
+    const slot: Slot = { worker, inflight: new Map(), outbox: [] };
     worker.unref();
-    worker.on('message', (reply: PrepareReply) => {
-      const waiter = slot.inflight.get(reply.id);
-      if (!waiter) return;
-      slot.inflight.delete(reply.id);
-      if ('outcome' in reply) waiter.resolve(reply.outcome);
-      else if ('code' in reply.error) waiter.reject(new AppError(reply.error.code, reply.error.message));
-      else waiter.reject(new Error(`event preparation failed: ${reply.error.unexpected}`));
+    worker.on('message', (replies: PrepareReply[]) => {
+      for (const reply of replies) {
+        const waiter = slot.inflight.get(reply.id);
+        if (!waiter) continue;
+        slot.inflight.delete(reply.id);
+        if ('outcome' in reply) waiter.resolve(reply.outcome);
+        else if ('code' in reply.error) waiter.reject(new AppError(reply.error.code, reply.error.message));
+        else waiter.reject(new Error(`event preparation failed: ${reply.error.unexpected}`));
+      }
     });
     // A worker that dies takes only its in-flight events with it; a fresh one replaces it.
     worker.on('error', (error) => this.replace(slot, error));

@@ -52,22 +52,23 @@ function withoutNulEscapes(bytes: Buffer): Buffer {
   return copy;
 }
 
+function replyTo(job: PrepareJob): PrepareReply {
+  try {
+    return { id: job.id, outcome: runPrepareJob(job) };
+  } catch (error) {
+    return {
+      id: job.id,
+      error:
+        error instanceof AppError
+          ? { code: error.code, message: error.message }
+          : { unexpected: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+    };
+  }
+}
+
 if (parentPort) {
   const port = parentPort;
-  port.on('message', (job: PrepareJob) => {
-    let reply: PrepareReply;
-    try {
-      reply = { id: job.id, outcome: runPrepareJob(job) };
-    } catch (error) {
-      reply = {
-        id: job.id,
-        error:
-          error instanceof AppError
-            ? { code: error.code, message: error.message }
-            : { unexpected: error instanceof Error ? (error.stack ?? error.message) : String(error) },
-      };
-    }
-    // Payloads are a few KB: copying is cheaper than making them transferable.
-    port.postMessage(reply);
-  });
+  // Jobs arrive in batches (one message per main-thread loop turn) and are answered the same way.
+  // Payloads are a few KB: copying them is cheaper than making them transferable.
+  port.on('message', (jobs: PrepareJob[]) => port.postMessage(jobs.map(replyTo)));
 }
