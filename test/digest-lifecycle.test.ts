@@ -43,6 +43,17 @@ describe('issue lifecycle on ingest: regression and retention', () => {
     assert.deepEqual(regression?.data, { eventId: regressionEvent, version: 'ops@2' });
   });
 
+  test("an event without a release keeps the issue's last release", async () => {
+    const setup = await t.setup();
+    await send(setup, 'Queue stalled', { release: 'worker@7' });
+    await send(setup, 'Queue stalled');
+    const [issue] = (
+      await apiGet(t.url, setup.token, `/api/0/projects/${setup.org}/${setup.project}/issues/`)
+    ).body;
+    assert.equal(issue.count, '2');
+    assert.deepEqual(issue.lastRelease, { version: 'worker@7' });
+  });
+
   test('retention prunes events past the per-issue cap and age; counts survive', async () => {
     const setup = await t.setup();
     const store = t.server.ctx.store;

@@ -55,6 +55,42 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
       /unknown public key/,
     ));
 
+  test('malformed key → 401, refused before the body is read', async () => {
+    const res = await post(
+      `${t.url}/api/${setup.projectId}/envelope/?sentry_key=short`,
+      envelope(event('x')),
+    );
+    assert.equal(res.status, 401);
+    assert.match(res.body.detail, /invalid public key/);
+  });
+
+  test('an unknown key is refused from the headers alone: the connection is closed, not drained', async () => {
+    const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024));
+    const res = await post(`${t.url}/api/${setup.projectId}/envelope/?sentry_key=${'0'.repeat(32)}`, bomb, {
+      'Content-Encoding': 'gzip',
+    });
+    assert.equal(res.status, 403);
+    assert.equal(res.headers.get('connection'), 'close');
+    assert.equal(res.headers.get('x-sentry-error'), 'unknown public key');
+  });
+
+  test('unknown item types are accepted and counted as "unknown", whatever their name', async () => {
+    const other = await t.setup();
+    const url = `${t.url}/api/${other.projectId}/envelope/?sentry_key=${new URL(other.dsn).username}`;
+    const weird = JSON.stringify({ type: 'x'.repeat(3000) });
+    const res = await post(url, `{}\n${weird}\n{}\n{"type":"sessions"}\n{"aggregates":[]}`);
+    assert.equal(res.status, 200);
+    await t.server.ctx.committer.drain();
+    const totals = await t.server.ctx.store.outcomes.totals(Number(other.projectId), 0);
+    assert.deepEqual(
+      totals.map((o) => [o.itemType, o.outcome, o.count]),
+      [
+        ['sessions', 'accepted', 1],
+        ['unknown', 'accepted', 1],
+      ],
+    );
+  });
+
   test('disabled key → 403', async () => {
     const other = await t.setup();
     const store = t.server.ctx.store;
@@ -171,5 +207,25 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
       envelope(event('x'), JSON.stringify({ dsn: setup.dsn })),
     );
     assert.ok(conflicting.status === 401 || conflicting.status === 403);
+  });
+});
+
+describe('ingest memory budget: bodies held at once are bounded', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ settings: { maxInflightBytes: 64 * 1024 } });
+  });
+  after(() => t.close());
+
+  test('a body past the shared budget gets 503 with Retry-After; a small one still passes', async () => {
+    const setup = await t.setup();
+    const url = `${t.url}/api/${setup.projectId}/envelope/?sentry_key=${new URL(setup.dsn).username}`;
+    const big = `{}\n{"type":"event"}\n${JSON.stringify({ message: 'big', extra: { pad: 'x'.repeat(200 * 1024) } })}`;
+    const refused = await fetch(url, { method: 'POST', body: big });
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get('retry-after'), '1');
+    await refused.arrayBuffer();
+    const small = await fetch(url, { method: 'POST', body: `{}\n{"type":"event"}\n{"message":"small"}` });
+    assert.equal(small.status, 200);
   });
 });

@@ -168,7 +168,8 @@ function accumulateIssue(
     culprit: event.grouping.culprit,
     metadata: event.grouping.metadata,
     level: event.level,
-    lastRelease: event.release,
+    // An event without a release keeps the issue's last one rather than erasing it.
+    lastRelease: event.release ?? issue.lastRelease,
     reopenAs: undefined,
   };
   update.addTimesSeen++;

@@ -119,6 +119,9 @@ export class GroupCommitter {
       );
       this.settle(batch, null);
     } catch (error) {
+      // The counters were not written with the failed batch: write them on their own.
+      if (outcomes.length > 0)
+        await commitBatch(this.store, [], outcomes).catch((e) => this.options.onError(e, 0));
       if (batch.length <= 1) {
         this.options.onError(error, size);
         this.settle(batch, error);

@@ -7,6 +7,8 @@ export interface BodyLimits {
   maxRequestBytes: number;
   /** Bytes after each decoding step (caps every stage of a stacked `Content-Encoding`). */
   maxDecompressedBytes: number;
+  /** Charged with every chunk read or decoded; may throw to stop reading (shared memory budget). */
+  charge?: (bytes: number) => void;
 }
 
 export type ContentCoding = 'gzip' | 'deflate' | 'br' | 'zstd';
@@ -55,8 +57,8 @@ export async function readBody(
   limits: BodyLimits,
 ): Promise<Buffer> {
   const codings = parseContentEncoding(contentEncoding);
-  const raw = await readRaw(stream as AsyncIterable<Buffer | string>, limits.maxRequestBytes);
-  return decodeBody(raw, codings, limits.maxDecompressedBytes);
+  const raw = await readRaw(stream as AsyncIterable<Buffer | string>, limits.maxRequestBytes, limits.charge);
+  return decodeBody(raw, codings, limits.maxDecompressedBytes, limits.charge);
 }
 
 /** Undoes parsed codings on an already-buffered body; identity bodies skip the decoders. */
@@ -64,17 +66,22 @@ export async function decodeBody(
   raw: Buffer,
   codings: ContentCoding[],
   maxDecompressedBytes: number,
+  charge: (bytes: number) => void = () => {},
 ): Promise<Buffer> {
   if (codings.length === 0 || raw.length === 0) {
     if (raw.length > maxDecompressedBytes) throw tooLarge();
     return raw;
   }
   let body = raw;
-  for (const coding of codings) body = await decodeOne(body, coding, maxDecompressedBytes);
+  for (const coding of codings) body = await decodeOne(body, coding, maxDecompressedBytes, charge);
   return body;
 }
 
-async function readRaw(stream: AsyncIterable<Buffer | string>, maxBytes: number): Promise<Buffer> {
+async function readRaw(
+  stream: AsyncIterable<Buffer | string>,
+  maxBytes: number,
+  charge: (bytes: number) => void = () => {},
+): Promise<Buffer> {
   // Iterate by hand: leaving the loop via throw would call return(), which destroys an HTTP
   // request's socket before the 413 can be written (Fastify's own body limit also just stops reading).
   const iterator = stream[Symbol.asyncIterator]();
@@ -88,20 +95,26 @@ async function readRaw(stream: AsyncIterable<Buffer | string>, maxBytes: number)
     const chunk = typeof value === 'string' ? Buffer.from(value) : value;
     total += chunk.length;
     if (total > maxBytes) throw tooLarge();
+    charge(chunk.length);
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
 }
 
-async function decodeOne(input: Buffer, coding: ContentCoding, maxBytes: number): Promise<Buffer> {
-  if (coding !== 'deflate') return inflateCapped(input, decoderFor(coding), maxBytes);
+async function decodeOne(
+  input: Buffer,
+  coding: ContentCoding,
+  maxBytes: number,
+  charge: (bytes: number) => void,
+): Promise<Buffer> {
+  if (coding !== 'deflate') return inflateCapped(input, decoderFor(coding), maxBytes, charge);
   try {
-    return await inflateCapped(input, zlib.createInflate(DECODER_OPTIONS), maxBytes);
+    return await inflateCapped(input, zlib.createInflate(DECODER_OPTIONS), maxBytes, charge);
   } catch (error) {
     // "deflate" is zlib-wrapped (RFC 1950) per Relay, but some clients send raw deflate; Bugsink
     // decodes with wbits=-15. Be liberal and retry raw on a format error only.
     if (error instanceof AppError && error.code === 'VALIDATION') {
-      return inflateCapped(input, zlib.createInflateRaw(DECODER_OPTIONS), maxBytes);
+      return inflateCapped(input, zlib.createInflateRaw(DECODER_OPTIONS), maxBytes, charge);
     }
     throw error;
   }
@@ -123,7 +136,12 @@ function decoderFor(coding: Exclude<ContentCoding, 'deflate'>): Transform {
   }
 }
 
-function inflateCapped(input: Buffer, decoder: Transform, maxBytes: number): Promise<Buffer> {
+function inflateCapped(
+  input: Buffer,
+  decoder: Transform,
+  maxBytes: number,
+  charge: (bytes: number) => void,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -137,6 +155,11 @@ function inflateCapped(input: Buffer, decoder: Transform, maxBytes: number): Pro
     decoder.on('data', (chunk: Buffer) => {
       total += chunk.length;
       if (total > maxBytes) return fail(tooLarge());
+      try {
+        charge(chunk.length);
+      } catch (error) {
+        return fail(error as AppError);
+      }
       chunks.push(chunk);
     });
     decoder.on('error', (cause) => fail(new AppError('VALIDATION', 'malformed compressed body', { cause })));

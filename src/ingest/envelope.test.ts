@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../app-error.ts';
 import { normalizeEventId, parseEnvelope, parseJsonObject } from './envelope.ts';
-import { dataCategoryOf, INGEST_LIMITS, type IngestLimits, itemSizeLimit } from './limits.ts';
+import { INGEST_LIMITS, type IngestLimits, itemGroupLimit, outcomeItemType } from './limits.ts';
 
 const bytes = (...parts: (string | Buffer)[]) =>
   Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
@@ -299,31 +299,20 @@ describe('parseJsonObject', () => {
 
 describe('limits', () => {
   it('maps item types to size limits like Relay', () => {
-    assert.equal(itemSizeLimit('event', INGEST_LIMITS), 1024 * 1024);
-    assert.equal(itemSizeLimit('feedback', INGEST_LIMITS), 1024 * 1024);
-    assert.equal(itemSizeLimit('attachment', INGEST_LIMITS), 200 * 1024 * 1024);
-    assert.equal(itemSizeLimit('check_in', INGEST_LIMITS), 100 * 1024);
-    assert.equal(itemSizeLimit('log', INGEST_LIMITS), 12 * 1024 * 1024);
-    assert.equal(itemSizeLimit('profile_chunk', INGEST_LIMITS), 50 * 1024 * 1024);
-    assert.equal(itemSizeLimit('whatever', INGEST_LIMITS), Infinity);
+    const itemBytes = (type: string) => itemGroupLimit(type, INGEST_LIMITS)?.itemBytes ?? Infinity;
+    assert.equal(itemBytes('event'), 1024 * 1024);
+    assert.equal(itemBytes('feedback'), 1024 * 1024);
+    assert.equal(itemBytes('attachment'), 200 * 1024 * 1024);
+    assert.equal(itemBytes('check_in'), 100 * 1024);
+    assert.equal(itemBytes('log'), 12 * 1024 * 1024);
+    assert.equal(itemBytes('profile_chunk'), 50 * 1024 * 1024);
+    assert.equal(itemBytes('whatever'), Infinity);
   });
 
-  it('maps item types to rate-limit categories like @sentry/core', () => {
-    const expected: Record<string, string> = {
-      event: 'error',
-      transaction: 'transaction',
-      session: 'session',
-      sessions: 'session',
-      client_report: 'internal',
-      user_report: 'default',
-      check_in: 'monitor',
-      attachment: 'attachment',
-      replay_recording: 'replay',
-      log: 'log_item',
-      mystery: 'mystery',
-      toString: 'toString',
-    };
-    for (const [type, category] of Object.entries(expected))
-      assert.equal(dataCategoryOf(type), category, type);
+  it('counts only known item types by name; anything else is "unknown"', () => {
+    assert.equal(outcomeItemType('sessions'), 'sessions');
+    assert.equal(outcomeItemType('client_report'), 'client_report');
+    assert.equal(outcomeItemType('x'.repeat(5000)), 'unknown');
+    assert.equal(outcomeItemType('toString'), 'unknown');
   });
 });

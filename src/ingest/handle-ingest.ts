@@ -2,8 +2,9 @@ import { AppError } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { PreparedEvent } from '../digest/prepare.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
-import { authFromDsn, extractIngestAuth, type IngestAuth, stripKeyFlags } from './auth.ts';
+import { authFromDsn, extractIngestAuth, type IngestAuth, isValidPublicKey, stripKeyFlags } from './auth.ts';
 import { type Envelope, normalizeEventId, parseEnvelope } from './envelope.ts';
+import { outcomeItemType } from './limits.ts';
 import { keyRateLimitHeader } from './rate-limit.ts';
 import { decodeStoreBody } from './store-body.ts';
 
@@ -12,7 +13,6 @@ export interface IngestRequest {
   projectIdParam: string;
   headers: Record<string, string | string[] | undefined>;
   query: URLSearchParams;
-  body: Buffer;
   clientIp: string;
 }
 
@@ -20,24 +20,42 @@ export interface IngestResponse {
   body: { id?: string };
 }
 
+/** What is known from the request line and headers alone, before any body byte is read. */
+export interface EarlyAuth {
+  projectId: number;
+  requestAuth: IngestAuth | null;
+  found: { key: ProjectKey; project: Project } | null;
+}
+
 const DAY = 86_400_000;
 
 /** Item types whose payload is an error/message event we group (reference §2.4). */
 const EVENT_ITEM = 'event';
 
-export async function handleIngest(ctx: AppContext, req: IngestRequest): Promise<IngestResponse> {
-  if (req.body.length === 0) throw new AppError('VALIDATION', 'empty request body');
+/**
+ * Authenticates from the query string and headers, so an unknown or disabled key is refused
+ * before its body is read or decompressed. Only a tunnelled envelope (no request auth, the DSN
+ * in the envelope header) needs its body first, and only on the envelope endpoint.
+ */
+export async function authenticateEarly(ctx: AppContext, req: IngestRequest): Promise<EarlyAuth> {
   const projectId = parseProjectId(req.projectIdParam);
   const requestAuth = extractIngestAuth({ headers: req.headers, query: req.query });
-  // Check the key before parsing, so a bad key costs nothing; a tunnelled envelope carries it in its header.
-  const early = requestAuth ? await authorize(ctx, requestAuth.publicKey, projectId) : null;
-  const envelope = toEnvelope(ctx, req);
+  if (!requestAuth && req.endpoint === 'store') {
+    throw new AppError('UNAUTHORIZED', 'missing authorization information');
+  }
+  const found = requestAuth ? await authorize(ctx, requestAuth.publicKey, projectId) : null;
+  return { projectId, requestAuth, found };
+}
+
+export async function handleIngest(ctx: AppContext, req: IngestRequest, body: Buffer, early: EarlyAuth) {
+  if (body.length === 0) throw new AppError('VALIDATION', 'empty request body');
+  const envelope = toEnvelope(ctx, req, body);
   const dsnAuth = req.endpoint === 'envelope' ? authFromDsn(envelope.headers.dsn) : null;
-  if (requestAuth && dsnAuth && !sameKey(requestAuth, dsnAuth, projectId)) {
+  if (early.requestAuth && dsnAuth && !sameKey(early.requestAuth, dsnAuth, early.projectId)) {
     throw new AppError('UNAUTHORIZED', 'envelope dsn does not match the request authentication');
   }
-  if (!requestAuth && !dsnAuth) throw new AppError('UNAUTHORIZED', 'missing authorization information');
-  const { key, project } = early ?? (await authorize(ctx, dsnAuth!.publicKey, projectId));
+  if (!early.found && !dsnAuth) throw new AppError('UNAUTHORIZED', 'missing authorization information');
+  const { key, project } = early.found ?? (await authorize(ctx, dsnAuth!.publicKey, early.projectId));
   return ingestEnvelope(ctx, req, envelope, key, project);
 }
 
@@ -51,6 +69,8 @@ function sameKey(a: IngestAuth, b: { publicKey: string; projectId: string }, pro
 }
 
 async function authorize(ctx: AppContext, publicKey: string, projectId: number) {
+  // Relay refuses keys that are not 32 word characters; they never reach the database.
+  if (!isValidPublicKey(publicKey)) throw new AppError('UNAUTHORIZED', 'invalid public key');
   const found = await ctx.keyCache.get(stripKeyFlags(publicKey), ctx.clock.now());
   if (!found) throw new AppError('FORBIDDEN', 'unknown public key');
   if (!found.key.isActive) throw new AppError('FORBIDDEN', 'project key is disabled');
@@ -60,15 +80,15 @@ async function authorize(ctx: AppContext, publicKey: string, projectId: number) 
 }
 
 /** The store endpoint takes a bare event (or an envelope when it says so); wrap it as one. */
-function toEnvelope(ctx: AppContext, req: IngestRequest): Envelope {
+function toEnvelope(ctx: AppContext, req: IngestRequest, body: Buffer): Envelope {
   const contentType = String(req.headers['content-type'] ?? '');
   if (req.endpoint === 'envelope' || contentType.startsWith('application/x-sentry-envelope')) {
-    return parseEnvelope(req.body, ctx.limits);
+    return parseEnvelope(body, ctx.limits);
   }
-  if (req.body.length > ctx.limits.maxEventBytes)
+  if (body.length > ctx.limits.maxEventBytes)
     throw new AppError('PAYLOAD_TOO_LARGE', 'event exceeds the size limit');
   const client = req.query.get('sentry_client') ?? headerValue(req.headers['user-agent']);
-  const payload = decodeStoreBody(req.body, client ?? undefined);
+  const payload = decodeStoreBody(body, client ?? undefined, ctx.limits.maxEventBytes);
   return { headers: {}, items: [{ headers: { type: EVENT_ITEM }, payload }] };
 }
 
@@ -81,15 +101,30 @@ async function ingestEnvelope(
 ): Promise<IngestResponse> {
   const receivedAt = ctx.clock.now();
   const day = receivedAt - (receivedAt % DAY);
+  const count = (itemType: string, outcome: string, n = 1) =>
+    ctx.committer.countOutcome(
+      { projectId: project.id, itemType: outcomeItemType(itemType), outcome, day },
+      n,
+    );
+  const eventItems = envelope.items.filter((item) => item.headers.type === EVENT_ITEM);
+  // The rate limit is decided from the item headers, before any event is parsed or prepared.
+  if (eventItems.length > 0) {
+    const decision = ctx.rateLimiter.take(key, eventItems.length, receivedAt);
+    if (!decision.allowed) {
+      count(EVENT_ITEM, 'rate_limited', eventItems.length);
+      throw new AppError('RATE_LIMITED', 'event rate limit of this key exceeded', {
+        retryAfter: decision.retryAfter,
+        headers: { 'X-Sentry-Rate-Limits': keyRateLimitHeader(decision.retryAfter) },
+      });
+    }
+  }
+  for (const item of envelope.items) {
+    if (item.headers.type !== EVENT_ITEM) count(item.headers.type, 'accepted');
+  }
   const envelopeEventId = normalizeEventId(envelope.headers.event_id) ?? undefined;
   const sentAt = parseSentAt(envelope.headers.sent_at);
   const prepared: PreparedEvent[] = [];
-  for (const item of envelope.items) {
-    const type = item.headers.type;
-    if (type !== EVENT_ITEM) {
-      ctx.committer.countOutcome({ projectId: project.id, itemType: type, outcome: 'accepted', day }, 1);
-      continue;
-    }
+  for (const item of eventItems) {
     const outcome = await ctx.preparer.prepare({
       payload: item.payload,
       project,
@@ -100,30 +135,11 @@ async function ingestEnvelope(
       maxJsonDepth: ctx.limits.maxJsonDepth,
     });
     // Transactions sent to /store/ carry type "transaction"; they are not errors to group.
-    if (outcome.kind === 'transaction') {
-      ctx.committer.countOutcome(
-        { projectId: project.id, itemType: 'transaction', outcome: 'accepted', day },
-        1,
-      );
-    } else {
-      prepared.push(outcome.event);
-    }
+    if (outcome.kind === 'transaction') count('transaction', 'accepted');
+    else prepared.push(outcome.event);
   }
+  if (prepared.length > 0) await ctx.committer.submit(prepared);
   const id = envelopeEventId ?? prepared[0]?.eventId;
-  if (prepared.length > 0) {
-    const decision = ctx.rateLimiter.take(key, prepared.length, receivedAt);
-    if (!decision.allowed) {
-      ctx.committer.countOutcome(
-        { projectId: project.id, itemType: EVENT_ITEM, outcome: 'rate_limited', day },
-        prepared.length,
-      );
-      throw new AppError('RATE_LIMITED', 'event rate limit of this key exceeded', {
-        retryAfter: decision.retryAfter,
-        headers: { 'X-Sentry-Rate-Limits': keyRateLimitHeader(decision.retryAfter) },
-      });
-    }
-    await ctx.committer.submit(prepared);
-  }
   return { body: id ? { id } : {} };
 }
 

@@ -125,28 +125,41 @@ export function itemGroupLimit(type: string, limits: IngestLimits): ItemGroupLim
   }
 }
 
-export function itemSizeLimit(type: string, limits: IngestLimits): number {
-  return itemGroupLimit(type, limits)?.itemBytes ?? Infinity;
-}
+/** Relay's item types (relay-server/src/envelope/item.rs `ItemType::from_str`). */
+const KNOWN_ITEM_TYPES = new Set([
+  'event',
+  'transaction',
+  'security',
+  'attachment',
+  'form_data',
+  'raw_security',
+  'nel',
+  'unreal_report',
+  'user_report',
+  'feedback',
+  'session',
+  'sessions',
+  'statsd',
+  'metric_buckets',
+  'client_report',
+  'profile',
+  'replay_event',
+  'replay_recording',
+  'replay_video',
+  'check_in',
+  'log',
+  'otel_log',
+  'trace_metric',
+  'span',
+  'profile_chunk',
+  'profile_chunk_ui',
+  'integration',
+]);
 
-/** @sentry/core `ITEM_TYPE_TO_DATA_CATEGORY_MAP` (utils/envelope.ts); other types are their own category. */
-const DATA_CATEGORY_OVERRIDES: Readonly<Record<string, string>> = {
-  event: 'error',
-  sessions: 'session',
-  client_report: 'internal',
-  user_report: 'default',
-  profile_chunk: 'profile',
-  replay_event: 'replay',
-  replay_recording: 'replay',
-  replay_video: 'replay',
-  check_in: 'monitor',
-  raw_security: 'security',
-  log: 'log_item',
-  trace_metric: 'metric',
-  statsd: 'metric_bucket',
-  metric_buckets: 'metric_bucket',
-};
-
-export function dataCategoryOf(itemType: string): string {
-  return Object.hasOwn(DATA_CATEGORY_OVERRIDES, itemType) ? DATA_CATEGORY_OVERRIDES[itemType] : itemType;
+/**
+ * The item type as counted in ingest outcomes. Types come from the sender, so anything Relay
+ * does not know is counted as `unknown`: attacker-chosen strings never become database keys.
+ */
+export function outcomeItemType(type: string): string {
+  return KNOWN_ITEM_TYPES.has(type) ? type : 'unknown';
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import { readBody } from './decompress.ts';
-import { handleIngest } from './handle-ingest.ts';
+import { authenticateEarly, handleIngest, type IngestRequest } from './handle-ingest.ts';
+import { MemoryBudget } from './memory-budget.ts';
 
 /** Relay's ingest CORS policy (relay-server/src/middlewares/cors.rs) plus Bugsink's extra headers. */
 const CORS_HEADERS = {
@@ -21,46 +22,46 @@ const CORS_HEADERS = {
  */
 export async function ingestRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
-  let inflightBytes = 0;
+  const memory = new MemoryBudget(ctx.config.maxInflightBytes);
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(CORS_HEADERS);
   });
-  app.addHook('onError', async (_request, reply, error) => {
+  app.addHook('onError', async (request, reply, error) => {
     reply.headers(CORS_HEADERS);
-    if (error instanceof Error) reply.header('X-Sentry-Error', error.message.slice(0, 200));
-    // The rest of an oversized body was never read; the connection cannot be reused.
-    if (error instanceof AppError && error.code === 'PAYLOAD_TOO_LARGE') reply.header('Connection', 'close');
+    reply.header('X-Sentry-Error', sentryErrorHeader(error));
+    // Refused before its body was read (bad key, too large, busy): close rather than drain it.
+    if (!request.raw.complete) reply.header('Connection', 'close');
   });
 
   const handler =
     (endpoint: 'envelope' | 'store') => async (request: FastifyRequest, reply: FastifyReply) => {
-      const budget = ctx.config.maxInflightBytes - inflightBytes;
-      if (budget <= 0) throw new AppError('UNAVAILABLE', 'server is busy; retry later', { retryAfter: 1 });
-      const stream = (request.body as NodeJS.ReadableStream | undefined) ?? request.raw;
-      const body =
-        request.body === undefined
-          ? Buffer.alloc(0)
-          : await readBody(stream, header(request, 'content-encoding'), {
-              maxRequestBytes: ctx.limits.maxRequestBytes,
-              maxDecompressedBytes: Math.min(ctx.limits.maxEnvelopeBytes, budget),
-            });
-      inflightBytes += body.length;
+      const req: IngestRequest = {
+        endpoint,
+        projectIdParam: (request.params as { projectId: string }).projectId,
+        headers: request.headers,
+        query: new URLSearchParams(request.url.split('?')[1] ?? ''),
+        clientIp: request.ip,
+      };
+      const early = await authenticateEarly(ctx, req);
+      const lease = memory.lease();
       try {
-        const { projectId } = request.params as { projectId: string };
-        const result = await handleIngest(ctx, {
-          endpoint,
-          projectIdParam: projectId,
-          headers: request.headers,
-          query: new URLSearchParams(request.url.split('?')[1] ?? ''),
-          body,
-          clientIp: request.ip,
-        });
+        const stream = (request.body as NodeJS.ReadableStream | undefined) ?? request.raw;
+        const body =
+          request.body === undefined
+            ? Buffer.alloc(0)
+            : await readBody(stream, header(request, 'content-encoding'), {
+                maxRequestBytes: ctx.limits.maxRequestBytes,
+                maxDecompressedBytes:
+                  endpoint === 'store' ? ctx.limits.maxEventBytes : ctx.limits.maxEnvelopeBytes,
+                charge: lease.take,
+              });
+        const result = await handleIngest(ctx, req, body, early);
         return reply.status(200).send(result.body);
       } finally {
-        inflightBytes -= body.length;
+        lease.release();
       }
     };
 
@@ -74,4 +75,13 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: AppContext
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
+}
+
+/**
+ * X-Sentry-Error carries our own client-facing messages only: internal errors stay generic, and
+ * control characters (which Node refuses in a header) are replaced.
+ */
+function sentryErrorHeader(error: unknown): string {
+  if (!(error instanceof AppError) || error.code === 'INTERNAL') return 'internal error';
+  return error.message.slice(0, 200).replace(/[^\x20-\x7e]/g, '?');
 }
