@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createToken } from '../src/auth/create-token.ts';
+import { authenticateBearer } from '../src/auth/principal.ts';
 import { revokeToken } from '../src/auth/revoke-token.ts';
+import { updateMember } from '../src/members/change-member.ts';
 import type { SetupResult } from '../src/projects/setup-project.ts';
 import { createUser } from '../src/users/create-user.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
@@ -172,13 +174,27 @@ describe('accounts API: roles, scopes, isolation, revocation', () => {
     );
   });
 
-  test('an organisation token (sntrys_, org:ci) reads projects but not issues or members, and writes nothing else', async () => {
+  test('an organisation token (sntrys_, org:ci) lists projects but reads no keys, issues or members, and writes nothing else', async () => {
     assert.match(tokens.ci, /^sntrys_/);
     const claims = JSON.parse(Buffer.from(tokens.ci.split('_')[1], 'base64').toString());
     assert.deepEqual([claims.url, claims.org], [t.url, a.org]);
     const info = await as('ci', 'GET', '/api/0/');
     assert.deepEqual([info.body.user, info.body.auth.scopes], [null, ['org:ci']]);
     assert.equal((await as('ci', 'GET', `/api/0/organizations/${a.org}/projects/`)).status, 200);
+    assert.equal((await as('ci', 'GET', `/api/0/organizations/${a.org}/releases/`)).status, 200);
+    // org:ci is releases, deploys and repos (reference §5.4): DSN secrets stay out of CI's reach.
+    const publicKey = new URL(a.dsn).username;
+    for (const path of [
+      `/api/0/projects/${a.org}/${a.project}/keys/`,
+      `/api/0/projects/${a.org}/${a.project}/keys/${publicKey}/`,
+      `/api/0/projects/${a.org}/${a.project}/`,
+      `/api/0/projects/${a.org}/${a.project}/teams/`,
+    ]) {
+      const denied = await as('ci', 'GET', path);
+      assert.equal(denied.status, 403, path);
+      assert.match(denied.body.detail, /project:read/, path);
+      assert.doesNotMatch(JSON.stringify(denied.body), new RegExp(publicKey));
+    }
     assert.equal((await as('ci', 'GET', `/api/0/projects/${a.org}/${a.project}/issues/`)).status, 403);
     assert.equal((await as('ci', 'GET', `/api/0/organizations/${a.org}/members/`)).status, 403);
     assert.equal(
@@ -199,6 +215,58 @@ describe('accounts API: roles, scopes, isolation, revocation', () => {
     await revokeToken(deps, victim.id);
     const revoked = await as(victim.token, 'GET', '/api/0/organizations/');
     assert.deepEqual([revoked.status, revoked.body.detail], [401, 'Invalid token']);
+  });
+
+  test('demoting both owners at once: one wins, the organisation keeps an owner (409)', async () => {
+    const c = await t.setup();
+    const deps = { store: t.server.ctx.store, now: Date.now(), publicUrl: t.url };
+    const ids: string[] = [];
+    for (const name of ['first', 'second']) {
+      const email = `${name}-${c.org}@example.com`;
+      ids.push(
+        (await createUser(deps, { email, name, password: 'correct horse', org: c.org, role: 'owner' })).id,
+      );
+    }
+    // Both demotions pass their checks before either writes (the setup token has no user, so no
+    // role to lose): only the store's conditional write can keep an owner.
+    const principal = await authenticateBearer(t.server.ctx, `Bearer ${c.token}`);
+    const members = `/api/0/organizations/${c.org}/members/`;
+    const answers = await Promise.allSettled(
+      ids.map((memberId) =>
+        updateMember(
+          t.server.ctx,
+          { ...principal, demanded: [] },
+          { org: c.org, memberId, body: { orgRole: 'member' } },
+        ),
+      ),
+    );
+    assert.deepEqual(answers.map((a) => a.status).sort(), ['fulfilled', 'rejected']);
+    const refused = answers.findIndex((a) => a.status === 'rejected');
+    assert.match(
+      String((answers[refused] as PromiseRejectedResult).reason),
+      /the last owner cannot be demoted/,
+    );
+    const owner = ids[refused];
+    const listed = await as(c.token, 'GET', members);
+    assert.deepEqual(
+      listed.body.filter((m: any) => m.role === 'owner').map((m: any) => m.id),
+      [owner],
+    );
+    const removed = await as(c.token, 'DELETE', `${members}${owner}/`);
+    assert.deepEqual([removed.status, removed.body.detail], [409, 'the last owner cannot be removed']);
+    assert.equal((await as(c.token, 'DELETE', `${members}${ids.find((id) => id !== owner)}/`)).status, 204);
+  });
+
+  test('GET /api/0/ without credentials is 200 with user and auth null, as in Sentry; a bad token is 401', async () => {
+    const anonymous = await fetch(`${t.url}/api/0/`);
+    assert.equal(anonymous.status, 200);
+    assert.match(anonymous.headers.get('content-type') ?? '', /^application\/json/);
+    assert.deepEqual(await anonymous.json(), { version: '0', user: null, auth: null });
+    const bad = await as(`sntryu_${'0'.repeat(64)}`, 'GET', '/api/0/');
+    assert.deepEqual([bad.status, bad.body.detail], [401, 'Invalid token']);
+    const notBearer = await fetch(`${t.url}/api/0/`, { headers: { Authorization: 'Basic eDp5' } });
+    assert.equal(notBearer.status, 401);
+    assert.equal((await fetch(`${t.url}/api/0/auth/`)).status, 401, 'only the index is anonymous');
   });
 
   test('GET /api/0/ and /api/0/auth/ (sentry-cli info, MCP whoami) for user and non-user tokens', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import type { SetupResult } from '../src/projects/setup-project.ts';
+import { type SetupResult, setupProject } from '../src/projects/setup-project.ts';
+import { type OpenedTestStore, testBackends } from '../src/store/test-databases.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 /** A Web API call; JSON in and out, like sentry-cli and the MCP server (which sends a JSON content type even without a body). */
@@ -240,3 +241,42 @@ describe('accounts API: organisations, teams, projects, keys (Sentry shapes)', (
     assert.equal((await call('GET', `/api/0/organizations/${a.org}/teams/?cursor=bogus`)).status, 400);
   });
 });
+
+for (const backend of testBackends()) {
+  describe(`firebreak setup is idempotent under concurrency: ${backend.name}`, () => {
+    let opened: OpenedTestStore;
+    before(async () => {
+      opened = await backend.open();
+    });
+    after(() => opened?.cleanup());
+
+    test('setups of the same organisation and project at once all succeed, with one project and one DSN', async () => {
+      const deps = { store: opened.store, now: Date.now(), publicUrl: 'http://127.0.0.1:9' };
+      const input = { org: `race-${process.pid}`, project: 'api', platform: 'node' };
+      const results = await Promise.all([1, 2, 3].map(() => setupProject(deps, input)));
+      assert.deepEqual(new Set(results.map((r) => r.projectId)).size, 1);
+      assert.deepEqual(new Set(results.map((r) => r.dsn)).size, 1);
+      assert.equal(new Set(results.map((r) => r.token)).size, 3, 'each call mints its own token');
+      assert.deepEqual(
+        results.map((r) => [r.created.org, r.created.project]).filter(([org, project]) => org || project),
+        [[true, true]],
+        'exactly one call created them',
+      );
+      const [first] = results;
+      assert.deepEqual(Object.keys(first).sort(), ['created', 'dsn', 'org', 'project', 'projectId', 'token']);
+      const keys = await opened.store.keys.listByProject(Number(first.projectId));
+      assert.deepEqual(
+        keys.map((k) => [k.label, k.isActive, k.publicKey.length]),
+        [['Default', true, 32]],
+      );
+      assert.match(keys[0].secretKey, /^[0-9a-f]{32}$/);
+      assert.equal(first.dsn, `http://${keys[0].publicKey}@127.0.0.1:9/${first.projectId}`);
+      const again = await setupProject(deps, input);
+      assert.deepEqual(
+        [again.projectId, again.dsn, again.created],
+        [first.projectId, first.dsn, { org: false, project: false, key: false }],
+      );
+      await assert.rejects(setupProject(deps, { org: 'Bad Slug', project: 'api' }), /invalid org/);
+    });
+  });
+}

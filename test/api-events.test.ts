@@ -146,6 +146,14 @@ describe('events API: issue and project events, Discover, validation', () => {
     });
     const dashed = ids.m1.replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-');
     assert.equal((await get(org(`/events/${a.project}:${dashed}/`))).body.eventID, ids.m1);
+    // Only the 32-hex and the UUID spellings name an event; other dashes are no id (404, everywhere).
+    const misplaced = ids.m1.replace(/^(.{4})(.{4})/, '$1-$2-');
+    for (const path of [
+      org(`/events/${a.project}:${misplaced}/`),
+      `/api/0/projects/${a.org}/${a.project}/events/${misplaced}/`,
+      org(`/issues/${cacheIssue.id}/events/${misplaced}/`),
+    ])
+      assert.equal((await get(path)).status, 404, path);
     assert.equal((await get(`/api/0/projects/${a.org}/${api.project}/events/${ids.m1}/`)).status, 404);
 
     const list = (await get(`/api/0/projects/${a.org}/${a.project}/events/`)).body;
@@ -394,6 +402,103 @@ describe('events API: issue and project events, Discover, validation', () => {
       assert.equal(res.status, 403, path);
       assert.match(res.body.detail, /event:read/);
     }
+  });
+
+  test('release:latest is the most recently created release, in Discover and event lists alike', async () => {
+    const c = await t.setup();
+    const orgRow = await t.server.ctx.store.orgs.getBySlug(c.org);
+    const release = (version: string, createdAgo: number) =>
+      t.server.ctx.store.releases.create({
+        orgId: orgRow!.id,
+        version,
+        projectIds: [Number(c.projectId)],
+        ref: null,
+        url: null,
+        dateStarted: null,
+        dateReleased: null,
+        status: null,
+        now: now - createdAgo,
+      });
+    await release('c@older', 120 * MINUTE);
+    await release('c@newer', 60 * MINUTE);
+    // The newer release's first event is the older one: "latest" goes by creation, as Sentry.
+    const newer = await send(t, c, {
+      message: 'from newer',
+      release: 'c@newer',
+      timestamp: (now - 180 * MINUTE) / 1000,
+    });
+    await send(t, c, { message: 'from older', release: 'c@older', timestamp: (now - 10 * MINUTE) / 1000 });
+    const query = encodeURIComponent('release:latest');
+    const discovered = await get(`/api/0/organizations/${c.org}/events/?field=id&query=${query}`, c.token);
+    assert.equal(discovered.status, 200, JSON.stringify(discovered.body));
+    assert.deepEqual(
+      discovered.body.data.map((r: any) => r.id),
+      [newer],
+    );
+    const listed = await get(`/api/0/projects/${c.org}/${c.project}/events/?query=${query}`, c.token);
+    assert.deepEqual(
+      listed.body.map((e: any) => e.eventID),
+      [newer],
+    );
+    const issues = await get(`/api/0/projects/${c.org}/${c.project}/issues/?query=${query}`, c.token);
+    assert.deepEqual(
+      issues.body.map((i: any) => i.title),
+      ['from newer'],
+    );
+  });
+
+  test('read windows are at most 90 days; the 400 names the parameter', async () => {
+    const day = 24 * 60 * MINUTE;
+    for (const path of [
+      org('/events/?field=id&statsPeriod=91d'),
+      org('/events/?field=id&statsPeriod=99999w'),
+      `/api/0/projects/${a.org}/${a.project}/events/?statsPeriod=13w`,
+      org(`/issues/${boomIssue.id}/events/?statsPeriod=2161h`),
+      org('/tags/?statsPeriod=100d'),
+    ]) {
+      const res = await get(path);
+      assert.equal(res.status, 400, path);
+      assert.match(res.body.detail, /invalid statsPeriod ".*": at most 90d/, path);
+    }
+    const start = new Date(now - 100 * day).toISOString();
+    const end = new Date(now).toISOString();
+    for (const path of [
+      org(`/events/?field=id&start=${start}&end=${end}`),
+      `/api/0/projects/${a.org}/${a.project}/events/?start=${start}&end=${end}`,
+    ]) {
+      const res = await get(path);
+      assert.equal(res.status, 400, path);
+      assert.match(res.body.detail, /^invalid start: more than 90 days before end$/, path);
+    }
+    const ninety = await get(org(`/events/?field=id&statsPeriod=90d&project=${a.projectId}`));
+    assert.equal(ninety.status, 200);
+    assert.equal(ninety.body.data.length, 5);
+  });
+
+  test('a list value holds at most 100 entries', async () => {
+    const list = `release:[${Array.from({ length: 101 }, (_, i) => `r${i}`).join(',')}]`;
+    const res = await discover(`field=id&query=${encodeURIComponent(list)}`);
+    assert.equal(res.status, 400);
+    assert.match(
+      res.body.detail,
+      /^invalid search token "release:\[r0,r1,.*": more than 100 values in a list$/,
+    );
+  });
+
+  test('project events with full=true are whole events, each with its own issue', async () => {
+    const full = (await get(`/api/0/projects/${a.org}/${a.project}/events/?full=true`)).body;
+    assert.deepEqual(
+      full.map((e: any) => [e.eventID, e.groupID]),
+      [
+        [ids.m2, full[0].groupID],
+        [ids.m1, cacheIssue.id],
+        [ids.e3, boomIssue.id],
+        [ids.e2, boomIssue.id],
+        [ids.e1, boomIssue.id],
+      ],
+    );
+    assert.notEqual(full[0].groupID, cacheIssue.id);
+    assert.equal(full[2].entries[0].type, 'exception');
   });
 
   test('org tag keys and empty traces', async () => {

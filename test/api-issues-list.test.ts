@@ -38,7 +38,7 @@ describe('issue lists (project and organisation), stats, tags', () => {
 
   const orgList = (query: string) => client.get(`/api/0/organizations/${web.org}/issues/?${query}`);
 
-  test('organisation list: every project by default or project=-1, chosen projects, unknown ids refused', async () => {
+  test('organisation list: every project by default or project=-1, chosen projects by id or slug, others 403', async () => {
     assert.deepEqual(titles(await orgList('')), ['API only', 'Frequent']);
     assert.deepEqual(titles(await orgList('project=-1&query=')), ['API only', 'Frequent']);
     assert.deepEqual(titles(await orgList(`project=${api.projectId}`)), ['API only']);
@@ -46,10 +46,17 @@ describe('issue lists (project and organisation), stats, tags', () => {
       'API only',
       'Frequent',
     ]);
+    assert.deepEqual(titles(await orgList(`project=${api.project}`)), ['API only']);
+    // As Sentry: a project of another organisation, or none at all, is one the caller may not see.
     const foreign = await t.setup();
-    const refused = await orgList(`project=${foreign.projectId}`);
-    assert.equal(refused.status, 400);
-    assert.match(refused.body.detail, /project/);
+    for (const project of [foreign.projectId, '999999999', 'no-such-project']) {
+      const refused = await orgList(`project=${project}`);
+      assert.equal(refused.status, 403, project);
+      assert.match(
+        refused.body.detail,
+        new RegExp(`You do not have permission to access project "${project}"`),
+      );
+    }
   });
 
   test("organisation list: statsPeriod / start+end bound when issues were seen (Sentry's default 14d)", async () => {
@@ -60,6 +67,34 @@ describe('issue lists (project and organisation), stats, tags', () => {
     assert.deepEqual(titles(await orgList(`start=${start}&end=${end}`)), ['Old one']);
     assert.equal((await orgList('statsPeriod=forever')).status, 400);
     assert.equal((await orgList(`start=${start}`)).status, 400);
+    // The window is at most 90 days, as every read window (Sentry's MAX_STATS_PERIOD).
+    const wide = await orgList('statsPeriod=91d');
+    assert.equal(wide.status, 400);
+    assert.match(wide.body.detail, /invalid statsPeriod "91d": at most 90d/);
+    const longAgo = new Date(Date.now() - 200 * DAY).toISOString();
+    const tooWide = await orgList(`start=${longAgo}&end=${end}`);
+    assert.equal(tooWide.status, 400);
+    assert.match(tooWide.body.detail, /invalid start/);
+  });
+
+  test('start/end without a zone are UTC, whatever zone the server runs in', async () => {
+    const old = (await orgList('statsPeriod=30d&query=Old')).body[0];
+    const seen = Date.parse(old.lastSeen);
+    // Zone-less, as the MCP server and Sentry's UI send them: one hour either side of the event.
+    const zoneless = (at: number) => new Date(at).toISOString().slice(0, 19);
+    const zone = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      const around = await orgList(`start=${zoneless(seen - 3_600_000)}&end=${zoneless(seen + 3_600_000)}`);
+      assert.deepEqual(titles(around), ['Old one']);
+      const spaced = await orgList(
+        `start=${zoneless(seen - 3_600_000).replace('T', '%20')}&end=${zoneless(seen + 3_600_000).replace('T', '%20')}`,
+      );
+      assert.deepEqual(titles(spaced), ['Old one']);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   test('the MCP search_issues request: limit, sort, statsPeriod, query, project, collapse', async () => {

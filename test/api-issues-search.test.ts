@@ -167,6 +167,17 @@ for (const backend of ['sqlite', 'postgres'] as const)
       assert.deepEqual(await search(`!issue.id:${ids[CACHE]}`), [DISK, PAYMENT]);
       assert.deepEqual(await search('error.type:PaymentError'), [PAYMENT]);
       assert.deepEqual(await search('!error.type:PaymentError'), [CACHE, DISK]);
+      assert.deepEqual(await search(`issue:[${shortIds[DISK].toLowerCase()}, ${ids[CACHE]}]`), [CACHE, DISK]);
+      // Another project's issue, or one that does not exist, matches nothing.
+      const other = await t.setup();
+      await sendEvent(t, other, { message: 'Elsewhere' });
+      const [elsewhere] = (
+        await apiClient(t.url, other.token).get(`/api/0/projects/${other.org}/${other.project}/issues/`)
+      ).body;
+      assert.deepEqual(await search(`issue:[${elsewhere.shortId}, ${elsewhere.id}, NOPE-1, 999999999]`), []);
+      assert.deepEqual(await search(`!issue:${elsewhere.shortId}`), [CACHE, DISK, PAYMENT]);
+      assert.match(await refused(`issue.id:${shortIds[DISK]}`), /expected an issue id$/);
+      assert.match(await refused('issue:nonsense'), /expected an issue id or short id/);
     });
 
     test('an invalid query is a 400 naming the bad token', async () => {
@@ -178,5 +189,10 @@ for (const backend of ['sqlite', 'postgres'] as const)
       assert.match(await refused('level:error release:"web'), /"release:"web": unterminated quote/);
       assert.match(await refused('assigned:#no-such-team'), /"assigned:#no-such-team"/);
       assert.match(await refused('assigned:me'), /"assigned:me".*not belong to a user/);
+      const many = Array.from({ length: 101 }, (_, i) => `user${i}@example.com`).join(',');
+      assert.match(
+        await refused(`is:unresolved assigned:[${many}]`),
+        /^invalid search token "assigned:\[user0@example\.com,.*\.\.\.": more than 100 values in a list$/,
+      );
     });
   });

@@ -79,7 +79,22 @@ for (const backend of ['sqlite', 'postgres'] as const)
       assert.equal(none.status, 204);
       const bad = await a.api.put(a.path, { status: 'sleeping' });
       assert.equal(bad.status, 400);
-      assert.match(bad.body.detail, /status/);
+      assert.match(bad.body.detail, /^invalid status: /);
+      const nested = await a.api.put(a.path, { status: 'ignored', statusDetails: { ignoreCount: 0 } });
+      assert.equal(nested.status, 400);
+      assert.match(nested.body.detail, /^invalid statusDetails\.ignoreCount: /);
+      // A project of another organisation (or none) is refused, not silently left out (Sentry: 403).
+      const foreign = await t.setup();
+      const other = await a.api.put(`/api/0/organizations/${s.org}/issues/?project=${foreign.projectId}`, {
+        status: 'resolved',
+      });
+      assert.equal(other.status, 403);
+      assert.match(other.body.detail, /You do not have permission to access project/);
+      const deleted = await a.api.delete(
+        `/api/0/organizations/${s.org}/issues/?id=${c.id}&project=999999999`,
+      );
+      assert.equal(deleted.status, 403);
+      assert.equal((await a.api.get(c.path)).status, 200);
       const merge = await a.api.put(`/api/0/organizations/${s.org}/issues/?id=${a.id}`, { merge: 1 });
       assert.equal(merge.status, 400);
     });
@@ -196,6 +211,53 @@ for (const backend of ['sqlite', 'postgres'] as const)
         (a) => a.type === 'set_regression',
       );
       assert.deepEqual(regressed?.data, { eventId: regression, version: 'shop@1.0.1' });
+    });
+
+    test('a bulk status change reads each project’s latest release and the escalation counts once, not per issue', async () => {
+      const s = await t.setup();
+      const problems = [];
+      for (const message of ['Bulk one', 'Bulk two', 'Bulk three'])
+        problems.push(await newIssue(s, { message, release: 'bulk@1' }));
+      const ids = problems.map((p) => `id=${p.id}`).join('&');
+      const store = t.server.ctx.store;
+      const reads = { releases: 0, buckets: 0 };
+      const { list } = store.releases;
+      const { latestReleases, buckets } = store.issues;
+      store.releases.list = (query) => {
+        reads.releases++;
+        return list(query);
+      };
+      store.issues.latestReleases = (orgId, projectIds) => {
+        reads.releases++;
+        return latestReleases(orgId, projectIds);
+      };
+      store.issues.buckets = (...args) => {
+        reads.buckets++;
+        return buckets(...args);
+      };
+      try {
+        const resolved = await problems[0].api.put(`/api/0/organizations/${s.org}/issues/?${ids}`, {
+          status: 'resolved',
+          statusDetails: { inNextRelease: true },
+        });
+        assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+        assert.deepEqual(reads, { releases: 1, buckets: 0 });
+        const ignored = await problems[0].api.put(`/api/0/organizations/${s.org}/issues/?${ids}`, {
+          status: 'ignored',
+          substatus: 'archived_until_escalating',
+        });
+        assert.equal(ignored.status, 200, JSON.stringify(ignored.body));
+        assert.deepEqual(reads, { releases: 1, buckets: 1 });
+      } finally {
+        store.releases.list = list;
+        store.issues.latestReleases = latestReleases;
+        store.issues.buckets = buckets;
+      }
+      // One event each in the week before: escalating means at least 10 in an hour.
+      const workflows = await store.issues.workflow(problems.map((p) => Number(p.id)));
+      for (const { statusDetails } of workflows.values())
+        assert.equal(statusDetails?.kind === 'ignored' && statusDetails.escalationThreshold, 10);
+      assert.equal(workflows.size, 3);
     });
 
     test('resolved in a named release: older releases keep it resolved; next release needs a release', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { generateUserToken, hashToken, tokenPrefix } from '../src/auth/tokens.ts';
 import type { SetupResult } from '../src/projects/setup-project.ts';
+import { createPostgresTestDatabase } from '../src/store/test-databases.ts';
 import { runSdkApp } from './helpers/run.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
@@ -11,8 +12,8 @@ before(async () => {
 });
 after(() => t.close());
 
-async function api(token: string, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${t.url}${path}`, {
+async function api(token: string, method: string, path: string, body?: unknown, base = t.url) {
+  const response = await fetch(`${base}${path}`, {
     method,
     headers: {
       Authorization: `Bearer ${token}`,
@@ -222,7 +223,128 @@ describe('releases API', () => {
       ['shop@1.0.0'],
     );
     assert.match(second.headers.get('link')!, /rel="next"; results="false"/);
-    assert.match(second.headers.get('link')!, /rel="previous"; results="true"/);
+    assert.match(second.headers.get('link')!, /rel="previous"; results="true"; cursor="0:0:1"/);
+  });
+
+  test('Link rel="previous" names the page before, and 0:0:1 with no results on the first page', async () => {
+    const s = await t.setup();
+    for (const version of ['p@1', 'p@2', 'p@3']) {
+      await api(s.token, 'POST', releases(s), { version, projects: [s.project] });
+    }
+    const links = (response: { headers: Headers }) => {
+      const found: Record<string, { url: string; results: string; cursor: string }> = {};
+      for (const m of response.headers
+        .get('link')!
+        .matchAll(/<([^>]+)>; rel="(\w+)"; results="(\w+)"; cursor="([^"]*)"/g)) {
+        found[m[2]] = { url: m[1], results: m[3], cursor: m[4] };
+      }
+      return found;
+    };
+    const follow = (url: string) => api(s.token, 'GET', new URL(url).pathname + new URL(url).search);
+
+    const first = await api(s.token, 'GET', `${releases(s)}?per_page=1`);
+    assert.deepEqual(
+      first.body.map((r: any) => r.version),
+      ['p@3'],
+    );
+    assert.deepEqual(
+      { ...links(first).previous, url: undefined },
+      { url: undefined, results: 'false', cursor: '0:0:1' },
+    );
+    const second = await follow(links(first).next.url);
+    const third = await follow(links(second).next.url);
+    assert.deepEqual(
+      third.body.map((r: any) => r.version),
+      ['p@1'],
+    );
+    const previous = links(third).previous;
+    assert.deepEqual([previous.results, previous.cursor], ['true', '0:1:1']);
+    const back = await follow(previous.url);
+    assert.deepEqual(
+      back.body.map((r: any) => r.version),
+      ['p@2'],
+      'previous is the page before, not this one',
+    );
+    assert.equal(links(back).previous.cursor, '0:0:1');
+    assert.deepEqual(
+      (await follow(links(back).previous.url)).body.map((r: any) => r.version),
+      ['p@3'],
+    );
+
+    await api(s.token, 'PUT', releasePath(s, 'p@1'), {
+      commits: [{ id: 'a' }, { id: 'b' }, { id: 'c' }].map((c) => ({ ...c, repository: 'r' })),
+    });
+    const commits = await api(s.token, 'GET', `${releasePath(s, 'p@1')}commits/?per_page=2&cursor=0:2:0`);
+    assert.deepEqual(
+      commits.body.map((c: any) => c.id),
+      ['c'],
+    );
+    assert.deepEqual([links(commits).previous.results, links(commits).previous.cursor], ['true', '0:0:1']);
+  });
+
+  test('delete needs project:releases or project:admin: org:ci and project:write are refused', async () => {
+    const s = await t.setup();
+    for (const version of ['d@1', 'd@2']) {
+      await api(s.token, 'POST', releases(s), { version, projects: [s.project] });
+    }
+    for (const scopes of [['org:ci'], ['project:write'], ['org:ci', 'project:write', 'project:read']]) {
+      const token = await tokenWithScopes(s, scopes);
+      const refused = await api(token, 'DELETE', releasePath(s, 'd@1'));
+      assert.equal(refused.status, 403, scopes.join(' '));
+      assert.match(refused.body.detail, /project:releases or project:admin/);
+    }
+    assert.equal((await api(s.token, 'GET', releasePath(s, 'd@1'))).status, 200, 'still there');
+    const ci = await tokenWithScopes(s, ['org:ci']);
+    assert.equal(
+      (await api(ci, 'PUT', releasePath(s, 'd@1'), { ref: 'main' })).status,
+      200,
+      'org:ci still writes',
+    );
+    const releasesScope = await tokenWithScopes(s, ['project:releases']);
+    assert.equal((await api(releasesScope, 'DELETE', releasePath(s, 'd@1'))).status, 204);
+    const admin = await tokenWithScopes(s, ['project:admin']);
+    assert.equal((await api(admin, 'DELETE', releasePath(s, 'd@2'))).status, 204);
+  });
+
+  test('dates without a zone are UTC, whatever the server timezone', async () => {
+    const s = await t.setup();
+    const timezone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    try {
+      const created = await api(s.token, 'POST', releases(s), {
+        version: 'tz@1',
+        projects: [s.project],
+        dateStarted: '2026-07-01T12:00:00',
+        commits: [{ id: 'c1', repository: 'r', timestamp: '2026-06-30 10:00:00.250' }],
+      });
+      assert.equal(created.status, 201);
+      assert.equal(created.body.dateStarted, '2026-07-01T12:00:00.000Z');
+      assert.equal(created.body.lastCommit.dateCreated, '2026-06-30T10:00:00.250Z');
+      const finalized = await api(s.token, 'PUT', releasePath(s, 'tz@1'), {
+        dateReleased: '2026-07-01T13:30',
+      });
+      assert.equal(finalized.body.dateReleased, '2026-07-01T13:30:00.000Z');
+      const deploy = await api(s.token, 'POST', `${releasePath(s, 'tz@1')}deploys/`, {
+        environment: 'prod',
+        dateStarted: '2026-07-01T14:00:00',
+        dateFinished: '2026-07-01T14:05:00+02:00',
+      });
+      assert.equal(deploy.body.dateStarted, '2026-07-01T14:00:00.000Z');
+      assert.equal(deploy.body.dateFinished, '2026-07-01T12:05:00.000Z');
+    } finally {
+      if (timezone === undefined) delete process.env.TZ;
+      else process.env.TZ = timezone;
+    }
+    for (const date of ['July 1, 2026 12:00', '2026-02-30T00:00:00Z', '2026-07-01T25:00:00Z', '1782907200']) {
+      const res = await api(s.token, 'POST', releases(s), {
+        version: 'tz@2',
+        projects: [s.project],
+        dateReleased: date,
+      });
+      assert.equal(res.status, 400, date);
+      assert.match(res.body.detail, /dateReleased/);
+    }
+    assert.equal((await api(s.token, 'GET', releasePath(s, 'tz@2'))).status, 404);
   });
 
   test('finalize, commits with changed files, commits list, authors, refs and clearing', async () => {
@@ -496,3 +618,108 @@ describe('suspect commits for an event (committers)', () => {
     assert.equal((await api(narrow, 'GET', committersPath(eventId))).status, 403);
   });
 });
+
+for (const backend of ['sqlite', 'postgres'] as const) {
+  describe(`releases API on ${backend}: bounded cursors, writes that fail change nothing`, () => {
+    let server: TestServer;
+    let dropDatabase = async () => {};
+    let s: SetupResult;
+    const call = (method: string, path: string, body?: unknown) =>
+      api(s.token, method, path, body, server.url);
+    before(async () => {
+      if (backend === 'postgres') {
+        const database = await createPostgresTestDatabase();
+        dropDatabase = database.cleanup;
+        server = await startTestServer({ databaseUrl: database.url });
+      } else {
+        server = await startTestServer();
+      }
+      s = await server.setup();
+    });
+    after(async () => {
+      await server?.close();
+      await dropDatabase();
+    });
+
+    test('a cursor past the offset bound is a 400 with a detail on every list, not a database error', async () => {
+      await call('POST', releases(s), { version: 'c@1', projects: [s.project] });
+      const lists = [
+        releases(s),
+        `/api/0/projects/${s.org}/${s.project}/releases/`,
+        `${releasePath(s, 'c@1')}commits/`,
+        `${releasePath(s, 'c@1')}deploys/`,
+        `/api/0/organizations/${s.org}/repos/`,
+      ];
+      for (const list of lists) {
+        for (const cursor of [
+          '0:99999999999999999999:0',
+          '0:1000000001:0',
+          '99999999999999999999999:0:0',
+          '0:-1:0',
+        ]) {
+          const res = await call('GET', `${list}?cursor=${cursor}`);
+          assert.equal(res.status, 400, `${list} ${cursor}`);
+          assert.match(res.body.detail, /cursor/);
+        }
+        const last = await call('GET', `${list}?cursor=0:1000000000:0`);
+        assert.equal(last.status, 200, list);
+        assert.deepEqual(last.body, []);
+      }
+    });
+
+    test('create with an unknown repository in refs is a 400 and creates nothing', async () => {
+      const refused = await call('POST', releases(s), {
+        version: 'r@1',
+        projects: [s.project],
+        refs: [{ repository: 'acme/nowhere', commit: 'abc' }],
+      });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.detail, /Invalid repository names: acme\/nowhere/);
+      assert.equal((await call('GET', releasePath(s, 'r@1'))).status, 404);
+    });
+
+    test('update with an unknown repository in refs is a 400 and leaves the release as it was', async () => {
+      await call('POST', releases(s), {
+        version: 'r@2',
+        projects: [s.project],
+        commits: [{ id: 'c1', repository: 'acme/web', message: 'first' }],
+      });
+      const refused = await call('PUT', releasePath(s, 'r@2'), {
+        dateReleased: '2026-07-01T12:00:00Z',
+        ref: 'v2',
+        commits: [{ id: 'c2', repository: 'acme/web' }],
+        refs: [{ repository: 'acme/nowhere', commit: 'abc' }],
+      });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.detail, /Invalid repository names: acme\/nowhere/);
+      const kept = await call('GET', releasePath(s, 'r@2'));
+      assert.deepEqual(
+        [kept.body.dateReleased, kept.body.ref, kept.body.commitCount, kept.body.lastCommit.id],
+        [null, null, 1, 'c1'],
+      );
+    });
+
+    test('create and update write their commits with the release; refs may name a repository the commits add', async () => {
+      const created = await call('POST', releases(s), {
+        version: 'r@3',
+        projects: [s.project],
+        commits: [
+          { id: 'n2', repository: 'acme/new', message: 'second' },
+          { id: 'n1', repository: 'acme/new', message: 'first' },
+        ],
+        refs: [{ repository: 'acme/new', commit: 'n2' }],
+      });
+      assert.equal(created.status, 201);
+      assert.deepEqual([created.body.commitCount, created.body.lastCommit.id], [2, 'n2']);
+      const updated = await call('PUT', releasePath(s, 'r@3'), {
+        dateReleased: '2026-07-01T12:00:00Z',
+        refs: [{ repository: 'acme/new', commit: 'n1' }],
+      });
+      assert.equal(updated.status, 200);
+      assert.deepEqual(
+        [updated.body.dateReleased, updated.body.commitCount, updated.body.lastCommit.message],
+        ['2026-07-01T12:00:00.000Z', 1, 'first'],
+      );
+    });
+  });
+}

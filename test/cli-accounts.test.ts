@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { verifyPassword } from '../src/auth/passwords.ts';
 import { hashToken } from '../src/auth/tokens.ts';
+import { loadConfig } from '../src/config/config.ts';
 import type { SetupResult } from '../src/projects/setup-project.ts';
 import { REPO_ROOT, run } from './helpers/run.ts';
 import { apiGet, startTestServer, type TestServer } from './helpers/server.ts';
@@ -65,6 +66,15 @@ describe('firebreak user / token commands', () => {
     });
     assert.equal(twin.code, 5, 'a duplicate email is a conflict');
     assert.match(twin.stderr, /already exists/);
+  });
+
+  test('FIREBREAK_PASSWORD is a config setting, read once with the others (an empty one is unset)', () => {
+    assert.equal(
+      loadConfig({}, { FIREBREAK_PASSWORD: 'correct horse battery' }).password,
+      'correct horse battery',
+    );
+    assert.equal(loadConfig({}, { FIREBREAK_PASSWORD: '' }).password, undefined);
+    assert.equal(loadConfig({}, {}).password, undefined);
   });
 
   test('user create: password from stdin; a missing or short password and bad flags are usage errors', async () => {

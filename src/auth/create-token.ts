@@ -1,6 +1,7 @@
 import { invalid, notFound } from '../app-error.ts';
 import type { Store } from '../store/types.ts';
-import { CreateTokenInput, parseInput } from './schemas.ts';
+import { parseInput } from '../validation.ts';
+import { CreateTokenInput } from './schemas.ts';
 import { parseScopeList } from './scopes.ts';
 import { generateOrgToken, generateUserToken, hashToken, tokenPrefix } from './tokens.ts';
 

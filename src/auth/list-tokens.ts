@@ -1,6 +1,7 @@
 import { notFound } from '../app-error.ts';
 import type { ApiToken, Store } from '../store/types.ts';
-import { ListTokensInput, parseInput } from './schemas.ts';
+import { parseInput } from '../validation.ts';
+import { ListTokensInput } from './schemas.ts';
 
 /** Active tokens of an organisation and/or a user (everything when neither is given). */
 export async function listTokens(deps: { store: Store }, input: unknown): Promise<ApiToken[]> {

@@ -27,6 +27,12 @@ export interface Principal {
   demanded: Scope[][];
 }
 
+/** What the caller may do in one organisation: its role there (user tokens) and the scopes in force. */
+export interface OrgAccess {
+  role: OrgRole | null;
+  scopes: ReadonlySet<string>;
+}
+
 export async function authenticateBearer(
   ctx: AppContext,
   authorization: string | undefined,
@@ -49,6 +55,18 @@ export async function authenticateBearer(
     role: null,
     demanded: [],
   };
+}
+
+/**
+ * For endpoints Sentry also answers anonymously (`GET /api/0/`): no credentials at all is null;
+ * credentials that do not authenticate are still 401.
+ */
+export async function authenticateOptionalBearer(
+  ctx: AppContext,
+  authorization: string | undefined,
+): Promise<Principal | null> {
+  if (authorization === undefined || authorization.trim() === '') return null;
+  return authenticateBearer(ctx, authorization);
 }
 
 /** The scopes in force: the token's, capped by the user's role once the organisation is known. */
@@ -76,12 +94,15 @@ function checkScope(scopes: ReadonlySet<string>, anyOf: Scope[]): void {
  * exists — answered exactly like a missing organisation (404). A user's token reaches only the
  * organisations the user is a member of, with at most the scopes of the user's role there.
  */
-export async function requireOrgAccess(ctx: AppContext, principal: Principal, org: Org): Promise<void> {
+export async function requireOrgAccess(ctx: AppContext, principal: Principal, org: Org): Promise<OrgAccess> {
   if (principal.orgId !== null && principal.orgId !== org.id) throw notFound('organization');
-  if (principal.userId === null) return;
+  if (principal.userId === null) return { role: null, scopes: effectiveScopes(principal) };
   const membership = await ctx.store.members.get(org.id, principal.userId);
   if (!membership) throw notFound('organization');
+  // Verbs check their scope before they know the organisation (requireScope first, then
+  // resolveOrg), so the role is kept on the principal and what was demanded is checked again.
   principal.role = membership.role;
   const scopes = effectiveScopes(principal);
   for (const anyOf of principal.demanded) checkScope(scopes, anyOf);
+  return { role: membership.role, scopes };
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { invalid } from '../app-error.ts';
 import { Slug } from '../projects/schemas.ts';
 
 export const CreateTokenInput = z.object({
@@ -18,11 +17,5 @@ export const ListTokensInput = z.object({
   user: z.string().email().optional(),
 });
 
-/** Parses with a zod schema; the first problem becomes a VALIDATION error naming the field. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue.path.join('.');
-  throw invalid(field ? `invalid ${field}: ${issue.message}` : issue.message);
-}
+/** Kept for modules that import it from here; the one helper is src/validation.ts. */
+export { parseInput } from '../validation.ts';

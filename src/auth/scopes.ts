@@ -31,13 +31,14 @@ export function isScope(value: string): value is Scope {
 
 /**
  * What a scope also grants. Sentry's SENTRY_SCOPE_HIERARCHY_MAPPING: admin ⇒ write ⇒ read.
- * `org:ci` (the only scope of an organisation token) grants what CI does with sentry-cli:
- * read the organisation and its projects, and manage releases, deploys and commits.
+ * `org:ci` (the only scope of an organisation token) grants what CI does with sentry-cli
+ * (reference §5.4): read the organisation (`info`, `projects list`) and manage releases,
+ * deploys and commits — not project:read, which would reveal DSN keys and their secrets.
  */
 const IMPLIES: Partial<Record<Scope, readonly Scope[]>> = {
   'org:write': ['org:read'],
   'org:admin': ['org:read', 'org:write'],
-  'org:ci': ['org:read', 'project:read', 'project:releases'],
+  'org:ci': ['org:read', 'project:releases'],
   'project:write': ['project:read'],
   'project:admin': ['project:read', 'project:write'],
   'team:write': ['team:read'],

@@ -34,7 +34,7 @@ export async function userCommand(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const config = loadConfig({ databaseUrl: values.database }, process.env);
-  const password = await readPassword();
+  const password = config.password ?? (await readPassword());
   const store = await openStore(config.databaseUrl, { synchronous: config.sqliteSynchronous });
   try {
     await store.migrate();
@@ -56,9 +56,8 @@ export async function userCommand(args: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Without FIREBREAK_PASSWORD (config.password): from the terminal, or piped on stdin. */
 async function readPassword(): Promise<string> {
-  const fromEnv = process.env.FIREBREAK_PASSWORD;
-  if (fromEnv) return fromEnv;
   if (process.stdin.isTTY) return promptHidden('password: ');
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

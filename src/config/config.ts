@@ -36,6 +36,11 @@ export const Config = z.object({
   retentionIntervalSeconds: z.coerce.number().min(1).default(600),
   /** Minute-resolution buckets are kept this long; hour buckets live as long as the issue. */
   minuteBucketRetentionHours: z.coerce.number().min(1).default(48),
+  /**
+   * The password `firebreak user create` sets (FIREBREAK_PASSWORD; never a flag, which shell
+   * history keeps). A secret: nothing logs or prints the config, and errors never echo values.
+   */
+  password: z.string().optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -54,6 +59,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   FIREBREAK_MAX_INFLIGHT_BYTES: 'maxInflightBytes',
   FIREBREAK_RETENTION_INTERVAL_SECONDS: 'retentionIntervalSeconds',
   FIREBREAK_MINUTE_BUCKET_RETENTION_HOURS: 'minuteBucketRetentionHours',
+  FIREBREAK_PASSWORD: 'password',
 };
 
 export function loadConfig(

@@ -1,5 +1,6 @@
 import { invalid } from '../app-error.ts';
 import type { EventAttribute, EventColumn } from '../store/types-events.ts';
+import { clip } from '../validation.ts';
 
 /** Sentry's event field names (and aliases) Firebreak indexes. */
 const COLUMNS: Record<string, EventColumn> = {
@@ -54,12 +55,6 @@ const UNSUPPORTED = new Set([
 const UNSUPPORTED_PREFIXES = ['span.', 'spans.', 'measurements.', 'transaction.', 'stack.', 'contexts.'];
 const TAG_KEY = /^[\w.:@-]{1,200}$/;
 
-export const NUMERIC_COLUMNS = new Set<EventColumn>(['project.id', 'issue.id', 'timestamp']);
-
-export function isNumeric(attr: EventAttribute): boolean {
-  return 'column' in attr && NUMERIC_COLUMNS.has(attr.column);
-}
-
 /**
  * A field or search key → what the store reads. `tags[key]` (or `explicitTag`) is always a tag;
  * any other unknown, tag-shaped name is a tag too, as in Sentry.
@@ -75,8 +70,4 @@ export function resolveAttribute(name: string, explicitTag = false): EventAttrib
     throw invalid(`field "${clip(name)}" is not supported by Firebreak`);
   if (!TAG_KEY.test(name)) throw invalid(`invalid field "${clip(name)}"`);
   return { tag: name };
-}
-
-export function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -1,5 +1,5 @@
 import { invalid } from '../app-error.ts';
-import { clip } from './attributes.ts';
+import { clip } from '../validation.ts';
 import type { FieldType } from './fields.ts';
 
 /** Datasets holding error events: Firebreak stores errors (and message events) only. */

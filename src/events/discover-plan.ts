@@ -1,10 +1,11 @@
 import { invalid } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
+import { latestReleaseVersions } from '../issues/latest-release.ts';
 import type { Org, Project } from '../store/types.ts';
 import type { AggregateFilter, DiscoverQuery, EventFilter } from '../store/types-events.ts';
-import { clip } from './attributes.ts';
+import { clip } from '../validation.ts';
 import { type DiscoverField, parseField } from './fields.ts';
-import { issueResolver, latestRelease } from './projects.ts';
+import { issueResolver } from './projects.ts';
 import type { DiscoverInput } from './schemas.ts';
 import { parseEventQuery } from './search-query.ts';
 import { parseTimeRange, type TimeRange } from './time-range.ts';
@@ -33,6 +34,7 @@ export interface PlannedQuery {
 
 export async function planQuery(
   ctx: AppContext,
+  org: Org,
   input: { query: string; environment: string[] },
   projects: { all: Project[]; selected: Project[] },
   aggregated: boolean,
@@ -40,8 +42,8 @@ export async function planQuery(
   const parsed = await parseEventQuery(input.query, {
     now: ctx.clock.now(),
     projects: projects.all,
-    resolveIssue: issueResolver(ctx, projects.all),
-    latestRelease: latestRelease(ctx, projects.selected),
+    resolveIssue: issueResolver(ctx, org, projects.all),
+    latestReleases: () => latestReleaseVersions(ctx, org.id, projects.selected),
     allowAggregates: aggregated,
   });
   if (input.environment.length > 0) {
@@ -73,7 +75,7 @@ export async function planDiscover(
   const names = fields.map((f) => f.name);
   const orderBy = [...input.sort, ...input.orderby].map((s) => planSort(s, names));
   const aggregated = fields.some((f) => 'aggregate' in f.select);
-  const { filters, having } = await planQuery(ctx, input, projects, aggregated);
+  const { filters, having } = await planQuery(ctx, org, input, projects, aggregated);
   const now = ctx.clock.now();
   const range: TimeRange = parseTimeRange(input, now, DEFAULT_PERIOD);
   return {

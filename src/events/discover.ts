@@ -2,12 +2,13 @@ import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import { parseSearchQuery } from '../search/parse.ts';
+import { parseInput } from '../validation.ts';
 import { offsetCursor, parseOffsetCursor } from './cursors.ts';
 import { datasetKind, guessFieldType } from './datasets.ts';
 import { planDiscover } from './discover-plan.ts';
 import { type FieldType, formatCell } from './fields.ts';
 import { selectProjects } from './projects.ts';
-import { DiscoverInput, parseInput } from './schemas.ts';
+import { DiscoverInput } from './schemas.ts';
 
 export interface DiscoverMeta {
   fields: Record<string, FieldType>;

@@ -1,6 +1,7 @@
 import { invalid } from '../app-error.ts';
-import type { EventAggregate, EventSelect } from '../store/types-events.ts';
-import { clip, isNumeric, resolveAttribute } from './attributes.ts';
+import { type EventAggregate, type EventSelect, isNumericAttribute } from '../store/types-events.ts';
+import { clip } from '../validation.ts';
+import { resolveAttribute } from './attributes.ts';
 
 /** Sentry's Discover `meta.fields` types for what Firebreak answers. */
 export type FieldType = 'string' | 'integer' | 'number' | 'date';
@@ -26,7 +27,11 @@ export function parseField(name: string): DiscoverField {
   if (!fn) {
     const attr = resolveAttribute(name);
     const type: FieldType =
-      'column' in attr && attr.column === 'timestamp' ? 'date' : isNumeric(attr) ? 'integer' : 'string';
+      'column' in attr && attr.column === 'timestamp'
+        ? 'date'
+        : isNumericAttribute(attr)
+          ? 'integer'
+          : 'string';
     return { name, select: { attr }, type };
   }
   const aggregate = parseAggregate(fn[1], fn[2].trim(), name);

@@ -1,17 +1,12 @@
 import { notFound } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
+import { normalizeEventId } from '../ingest/envelope.ts';
 import { getIssue, type IssueWithProject } from '../issues/get-issue.ts';
 import { resolveProject } from '../orgs/resolve.ts';
 import type { StoredEvent } from '../store/types.ts';
 
 export type FoundEvent = IssueWithProject & { event: StoredEvent };
-
-/** Sentry accepts the 32-hex and the dashed UUID spelling of an event id. */
-export function normalizeEventId(id: string): string | null {
-  const hex = id.replaceAll('-', '').toLowerCase();
-  return /^[0-9a-f]{32}$/.test(hex) ? hex : null;
-}
 
 /**
  * `GET /organizations/{org}/issues/{id}/events/{event_id}/`, where the event id may also be
@@ -38,6 +33,7 @@ export async function getIssueEvent(
     });
     event = page.events[0] ?? null;
   } else {
+    // Sentry's 32-hex or dashed UUID spelling; anything else names no event (404, as a missing one).
     const id = normalizeEventId(input.eventId);
     event = id ? await ctx.store.events.get(project.id, id) : null;
   }

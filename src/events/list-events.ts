@@ -1,11 +1,13 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { getIssue } from '../issues/get-issue.ts';
+import { latestReleaseVersions } from '../issues/latest-release.ts';
 import { resolveProject } from '../orgs/resolve.ts';
 import type { Issue, Org, Project, StoredEvent } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { eventCursor, parseEventCursor } from './cursors.ts';
-import { issueResolver, latestRelease } from './projects.ts';
-import { EventListInput, parseInput } from './schemas.ts';
+import { issueResolver } from './projects.ts';
+import { EventListInput } from './schemas.ts';
 import { parseEventQuery } from './search-query.ts';
 import { parseTimeRange } from './time-range.ts';
 
@@ -15,9 +17,10 @@ const MAX_PAGE_BYTES = 8 * 1024 * 1024;
 export interface EventPage {
   org: Org;
   project: Project;
-  issue?: Issue;
   events: StoredEvent[];
+  /** Whole events were asked for (`full=true`): `issues` then holds each event's issue. */
   full: boolean;
+  issues: Map<number, Issue>;
   nextCursor: string | null;
 }
 
@@ -27,8 +30,8 @@ export async function listIssueEvents(
   principal: Principal,
   input: { org: string; issueId: string } & Record<string, unknown>,
 ): Promise<EventPage> {
-  const found = await getIssue(ctx, principal, { org: input.org, issueId: input.issueId });
-  return { ...found, ...(await listEvents(ctx, found.project, input, found.issue.id)) };
+  const { org, project, issue } = await getIssue(ctx, principal, { org: input.org, issueId: input.issueId });
+  return { org, project, ...(await listEvents(ctx, org, project, input, issue)) };
 }
 
 /** `GET /projects/{org}/{project}/events/`: the project's events, newest first. */
@@ -39,25 +42,25 @@ export async function listProjectEvents(
 ): Promise<EventPage> {
   requireScope(principal, 'event:read', 'event:write', 'event:admin');
   const { org, project } = await resolveProject(ctx, principal, input.org, input.project);
-  return { org, project, ...(await listEvents(ctx, project, input)) };
+  return { org, project, ...(await listEvents(ctx, org, project, input)) };
 }
 
-async function listEvents(ctx: AppContext, project: Project, input: unknown, issueId?: number) {
+async function listEvents(ctx: AppContext, org: Org, project: Project, input: unknown, issue?: Issue) {
   const parsed = parseInput(EventListInput, input);
   const now = ctx.clock.now();
   const { filters } = await parseEventQuery(parsed.query, {
     now,
     projects: [project],
-    resolveIssue: issueResolver(ctx, [project]),
-    latestRelease: latestRelease(ctx, [project]),
+    resolveIssue: issueResolver(ctx, org, [project]),
+    latestReleases: () => latestReleaseVersions(ctx, org.id, [project]),
     allowAggregates: false,
   });
   if (parsed.environment.length > 0)
     filters.push({ kind: 'in', attr: { column: 'environment' }, negated: false, values: parsed.environment });
   const page = await ctx.store.events.search({
-    orgId: project.orgId,
+    orgId: org.id,
     projectIds: [project.id],
-    issueId,
+    issueId: issue?.id,
     ...parseTimeRange(parsed, now),
     filters,
     order: parsed.sort === '-timestamp' ? 'newest' : 'oldest',
@@ -69,8 +72,20 @@ async function listEvents(ctx: AppContext, project: Project, input: unknown, iss
   return {
     events,
     full: parsed.full,
+    issues: parsed.full ? await issuesOf(ctx, events, issue) : new Map<number, Issue>(),
     nextCursor: more && events.length > 0 ? eventCursor(events[events.length - 1]) : null,
   };
+}
+
+/** Each event's issue (an event deleted with its issue between the two reads has none). */
+async function issuesOf(ctx: AppContext, events: StoredEvent[], known?: Issue): Promise<Map<number, Issue>> {
+  const issues = new Map<number, Issue>(known ? [[known.id, known]] : []);
+  for (const id of new Set(events.map((e) => e.issueId))) {
+    if (issues.has(id)) continue;
+    const issue = await ctx.store.issues.getById(id);
+    if (issue) issues.set(id, issue);
+  }
+  return issues;
 }
 
 function withinBudget(events: StoredEvent[]): StoredEvent[] {

@@ -1,11 +1,12 @@
 import { forbidden } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
+import { findIssueInOrg } from '../issues/get-issue.ts';
 import type { Org, Project } from '../store/types.ts';
-import { clip } from './attributes.ts';
+import { clip } from '../validation.ts';
 
 /**
  * Sentry's `project` parameter: ids (slugs accepted too); absent or `-1` = every project of
- * the organisation. A project outside it is refused like one the caller may not see.
+ * the organisation. A project outside it is refused like one the caller may not see (403).
  */
 export async function selectProjects(
   ctx: AppContext,
@@ -24,28 +25,10 @@ export async function selectProjects(
   return { all, selected: [...new Set(selected)] };
 }
 
-/** The search context helpers a verb hands to parseEventQuery. */
-export function issueResolver(ctx: AppContext, projects: Project[]) {
+/** For parseEventQuery: an issue id or short id of one of these projects, else null. */
+export function issueResolver(ctx: AppContext, org: Org, projects: Project[]) {
   return async (value: string): Promise<number | null> => {
-    if (/^\d{1,15}$/.test(value)) {
-      const issue = await ctx.store.issues.getById(Number(value));
-      return issue && projects.some((p) => p.id === issue.projectId) ? issue.id : null;
-    }
-    const match = /^(.+)-(\d{1,12})$/.exec(value);
-    const project = match && projects.find((p) => p.slug === match[1].toLowerCase());
-    if (!match || !project) return null;
-    return (await ctx.store.issues.getByShortId(project.id, Number(match[2])))?.id ?? null;
-  };
-}
-
-/** The most recently first-seen release among the projects (Sentry's `release:latest`). */
-export function latestRelease(ctx: AppContext, projects: Project[]) {
-  return async (): Promise<string | null> => {
-    let latest: { version: string; firstSeen: number } | null = null;
-    for (const project of projects) {
-      const [newest] = await ctx.store.releases.listByProject(project.id);
-      if (newest && (!latest || newest.firstSeen > latest.firstSeen)) latest = newest;
-    }
-    return latest?.version ?? null;
+    const found = await findIssueInOrg(ctx, org, value);
+    return found && projects.some((p) => p.id === found.project.id) ? found.issue.id : null;
   };
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { invalid } from '../app-error.ts';
 
 /** A query parameter that may repeat (`field=a&field=b`) arrives as a string or an array. */
 const repeated = (max: number) =>
@@ -48,11 +47,3 @@ export const TagKeysInput = z.object({
   project: repeated(100),
   statsPeriod: z.string().max(20).optional(),
 });
-
-/** Parses with a zod schema, answering the first problem as a 400 naming the parameter. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw invalid(`invalid ${issue.path.join('.') || 'input'}: ${issue.message}`);
-}

@@ -1,9 +1,17 @@
-import { invalid } from '../app-error.ts';
-import { parseSearchQuery, parseTimeValue, type SearchTerm } from '../search/parse.ts';
+import { AppError, invalid } from '../app-error.ts';
+import { normalizeEventId } from '../ingest/envelope.ts';
+import { parseSearchQuery, type SearchTerm } from '../search/parse.ts';
 import type { Project } from '../store/types.ts';
-import type { AggregateFilter, EventAttribute, EventFilter } from '../store/types-events.ts';
-import { clip, isNumeric, resolveAttribute } from './attributes.ts';
+import {
+  type AggregateFilter,
+  type EventAttribute,
+  type EventFilter,
+  isNumericAttribute,
+} from '../store/types-events.ts';
+import { clip } from '../validation.ts';
+import { resolveAttribute } from './attributes.ts';
 import { type DiscoverField, isAggregateName, parseField } from './fields.ts';
+import { parseTimeValue } from './time-range.ts';
 
 /** What mapping a query needs to look up; supplied by the verb. */
 export interface QueryContext {
@@ -12,8 +20,8 @@ export interface QueryContext {
   projects: Project[];
   /** Issue id for a short id (`WEB-12`) or numeric id within the organisation, or null. */
   resolveIssue(idOrShortId: string): Promise<number | null>;
-  /** For `release:latest`. */
-  latestRelease(): Promise<string | null>;
+  /** For `release:latest`: the latest release of each searched project. */
+  latestReleases(): Promise<string[]>;
   /** Discover with aggregate fields accepts `count():>10` (HAVING); event lists do not. */
   allowAggregates: boolean;
 }
@@ -44,7 +52,10 @@ export async function parseEventQuery(query: string, ctx: QueryContext): Promise
     try {
       await mapTerm(term, ctx, out);
     } catch (error) {
-      throw invalid(`invalid search token "${clip(term.raw)}": ${(error as Error).message}`);
+      // Only the term's own faults name it; anything else (the database) is not the caller's.
+      const refused = error instanceof BadTerm || (error instanceof AppError && error.code === 'VALIDATION');
+      if (!refused) throw error;
+      throw invalid(`invalid search token "${clip(term.raw)}": ${error.message}`);
     }
   }
   // Sentry joins the free text into one phrase matched against the message.
@@ -118,7 +129,7 @@ async function mapValues(term: Filter, attr: EventAttribute, ctx: QueryContext):
     const ids = await Promise.all(term.values.map(async (v) => (await ctx.resolveIssue(v)) ?? -1));
     return [{ kind: 'in', attr: { column: 'issue.id' }, negated, values: ids }];
   }
-  if (isNumeric(attr)) {
+  if (isNumericAttribute(attr)) {
     const numbers = term.values.map((v) =>
       /^\d{1,15}$/.test(v) ? Number(v) : fail(`"${clip(v)}" is not a number`),
     );
@@ -127,12 +138,9 @@ async function mapValues(term: Filter, attr: EventAttribute, ctx: QueryContext):
   }
   if (term.op !== '=' && term.op !== '!=') fail('comparisons work on numbers and dates only');
   let values = term.values;
-  if ('column' in attr && attr.column === 'id')
-    values = values.map((v) => v.replaceAll('-', '').toLowerCase());
-  if ('column' in attr && attr.column === 'release' && values.includes('latest')) {
-    const latest = await ctx.latestRelease();
-    values = values.map((v) => (v === 'latest' ? (latest ?? '') : v));
-  }
+  if ('column' in attr && attr.column === 'id') values = values.map((v) => normalizeEventId(v) ?? v);
+  if ('column' in attr && attr.column === 'release' && values.includes('latest'))
+    values = [...values.filter((v) => v !== 'latest'), ...(await ctx.latestReleases())];
   const globs = values.filter((v) => v.includes('*'));
   if (globs.length === 0) return [{ kind: 'in', attr, negated, values }];
   if (values.length > 1) fail('wildcards are not supported inside a list');
@@ -172,6 +180,9 @@ function mapAggregate(term: Filter, field: DiscoverField, ctx: QueryContext, out
   out.having.push({ aggregate: field.select.aggregate, op: term.op, value });
 }
 
+/** Why a term cannot be answered; parseEventQuery names the term. */
+class BadTerm extends Error {}
+
 function fail(message: string): never {
-  throw new Error(message);
+  throw new BadTerm(message);
 }

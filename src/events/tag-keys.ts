@@ -1,8 +1,9 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
+import { parseInput } from '../validation.ts';
 import { selectProjects } from './projects.ts';
-import { parseInput, TagKeysInput } from './schemas.ts';
+import { TagKeysInput } from './schemas.ts';
 import { periodMs } from './time-range.ts';
 
 /** `GET /organizations/{org}/tags/`: tag keys of the selected projects' issues, with counts. */

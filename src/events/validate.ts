@@ -3,13 +3,14 @@ import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import { parseSearchQuery } from '../search/parse.ts';
-import type { Project } from '../store/types.ts';
+import type { Org, Project } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { resolveAttribute } from './attributes.ts';
 import { type DatasetKind, datasetKind, guessFieldType } from './datasets.ts';
 import { planQuery, planSort } from './discover-plan.ts';
 import { type DiscoverField, type FieldType, isAggregateName, parseField } from './fields.ts';
 import { selectProjects } from './projects.ts';
-import { DiscoverInput, parseInput } from './schemas.ts';
+import { DiscoverInput } from './schemas.ts';
 
 type AttrType = 'string' | 'number' | 'boolean' | null;
 interface Check {
@@ -57,7 +58,7 @@ export async function validateDiscover(
     dataset: [{ name: dataset, ...check(kind) }],
     environment: await checkEnvironments(ctx, parsed.environment, projects.value?.selected ?? []),
     field: fields.map((f) => f.check),
-    query: await checkQuery(ctx, parsed, kind.value, projects.value, parsedFields),
+    query: await checkQuery(ctx, org, parsed, kind.value, projects.value, parsedFields),
     orderby: [...parsed.orderby, ...parsed.sort].map((name) => {
       const sort = attempt(() => planSort(name, names));
       const field = fields[sort.value?.index ?? -1];
@@ -85,6 +86,7 @@ function checkField(name: string, kind: DatasetKind): { check: AttrCheck; field?
 
 async function checkQuery(
   ctx: AppContext,
+  org: Org,
   input: DiscoverInput,
   kind: DatasetKind | undefined,
   projects: { all: Project[]; selected: Project[] } | undefined,
@@ -103,7 +105,7 @@ async function checkQuery(
   });
   if (kind !== 'errors' || !projects) return { valid: true, error: null, fields: keyChecks };
   const aggregated = fields.some((f) => 'aggregate' in f.select);
-  const mapped = await attemptAsync(() => planQuery(ctx, input, projects, aggregated));
+  const mapped = await attemptAsync(() => planQuery(ctx, org, input, projects, aggregated));
   return { ...check(mapped), fields: keyChecks };
 }
 

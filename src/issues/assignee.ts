@@ -2,6 +2,7 @@ import { invalid } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { IssueActivity, Org } from '../store/types.ts';
 import type { Assignee } from '../store/types-issues.ts';
+import { clip } from '../validation.ts';
 import type { AssignedTo } from './issue-views.ts';
 
 export interface AssigneeChange {
@@ -56,8 +57,4 @@ export async function resolveAssignedTo(
     },
     display: { type: 'user', id: String(user.id), name: user.name || user.email, email: user.email },
   };
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

@@ -31,18 +31,27 @@ export async function getIssue(
   return { org, ...found };
 }
 
-/** By numeric id or short id; null when missing or in another organisation. */
+/** `123` (an issue id) or `WEB-12` (a short id: the project slug, any case, and a number). */
+export type IssueRef = { id: number } | { slug: string; number: number };
+
+export function parseIssueRef(value: string): IssueRef | null {
+  if (/^\d{1,15}$/.test(value)) return { id: Number(value) };
+  const short = /^(.+)-(\d{1,12})$/.exec(value);
+  return short ? { slug: short[1].toLowerCase(), number: Number(short[2]) } : null;
+}
+
+/** By numeric id or short id; null when malformed, missing or in another organisation. */
 export async function findIssueInOrg(
   ctx: AppContext,
   org: Org,
   idOrShortId: string,
 ): Promise<{ issue: Issue; project: Project } | null> {
+  const ref = parseIssueRef(idOrShortId);
   let issue: Issue | null = null;
-  if (/^\d{1,15}$/.test(idOrShortId)) issue = await ctx.store.issues.getById(Number(idOrShortId));
-  else {
-    const match = /^(.+)-(\d{1,12})$/.exec(idOrShortId);
-    const project = match ? await ctx.store.projects.getBySlug(org.id, match[1].toLowerCase()) : null;
-    issue = project ? await ctx.store.issues.getByShortId(project.id, Number(match![2])) : null;
+  if (ref && 'id' in ref) issue = await ctx.store.issues.getById(ref.id);
+  else if (ref) {
+    const project = await ctx.store.projects.getBySlug(org.id, ref.slug);
+    issue = project ? await ctx.store.issues.getByShortId(project.id, ref.number) : null;
   }
   if (!issue) return null;
   const project = await ctx.store.projects.getById(issue.projectId);

@@ -1,10 +1,11 @@
-import { invalid, notFound } from '../app-error.ts';
+import { notFound } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
+import { parseInput } from '../validation.ts';
 import { getIssue, WRITE_SCOPES } from './get-issue.ts';
 import { type ActivityView, withUsers } from './issue-activity.ts';
 import { nextOffsetCursor, offsetPageOf } from './page.ts';
-import { firstIssue, NoteInput } from './schemas.ts';
+import { NoteInput } from './schemas.ts';
 
 type IssueRef = { org: string; issueId: string };
 
@@ -15,11 +16,10 @@ export async function addIssueNote(
   input: IssueRef & { body: unknown },
 ): Promise<ActivityView> {
   const { issue } = await getIssue(ctx, principal, input, WRITE_SCOPES);
-  const parsed = NoteInput.safeParse(input.body ?? {});
-  if (!parsed.success) throw invalid(firstIssue(parsed.error));
+  const { text } = parseInput(NoteInput, input.body);
   const note = await ctx.store.issues.addNote({
     issueId: issue.id,
-    text: parsed.data.text,
+    text,
     actor: principal.actor,
     now: ctx.clock.now(),
   });

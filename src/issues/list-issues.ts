@@ -1,11 +1,13 @@
-import { invalid } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
+import { selectProjects } from '../events/projects.ts';
+import { parseTimeRange } from '../events/time-range.ts';
 import { resolveOrg, resolveProject } from '../orgs/resolve.ts';
 import type { Org, Project } from '../store/types.ts';
-import { findIssueInOrg } from './get-issue.ts';
+import { parseInput } from '../validation.ts';
+import { findIssueInOrg, parseIssueRef } from './get-issue.ts';
 import { type IssueView, loadIssueViews } from './issue-views.ts';
-import { firstIssue, ListIssuesInput } from './schemas.ts';
+import { ListIssuesInput } from './schemas.ts';
 import { buildIssueFilter } from './search.ts';
 import { issueStats, parseStatsPeriod, type StatsSpec } from './stats.ts';
 
@@ -17,10 +19,15 @@ export interface IssueListResult {
   directHit: boolean;
 }
 
-const UNIT_MS: Record<string, number> = { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7, w: 6.048e8 };
 /** The organisation list's default range when neither statsPeriod nor start/end is given (Sentry's). */
 const DEFAULT_RANGE = '14d';
-const SHORT_ID = /^[A-Za-z0-9_.-]+-\d{1,12}$/;
+
+interface SeenRange {
+  start: number;
+  end: number;
+  /** `end` was asked for; otherwise it is now and issues still being seen count. */
+  explicitEnd: boolean;
+}
 
 /** `GET /projects/{org}/{project}/issues/`: `statsPeriod` picks the stats series. */
 export async function listProjectIssues(
@@ -29,13 +36,13 @@ export async function listProjectIssues(
   input: { org: string; project: string; query: unknown },
 ): Promise<IssueListResult> {
   requireScope(principal, 'event:read', 'event:write', 'event:admin');
-  const params = parseInput(input.query);
+  const params = parseInput(ListIssuesInput, input.query);
   const { org, project } = await resolveProject(ctx, principal, input.org, input.project);
   return listIssues(ctx, principal, org, [project], params, parseStatsPeriod(params.statsPeriod), null);
 }
 
 /**
- * `GET /organizations/{org}/issues/`: `project` (ids; -1 or none = all) picks the projects,
+ * `GET /organizations/{org}/issues/`: `project` (ids or slugs; -1 or none = all) picks the projects,
  * `statsPeriod` or `start`/`end` the range the issues were seen in, `groupStatsPeriod` the series.
  */
 export async function listOrgIssues(
@@ -44,10 +51,10 @@ export async function listOrgIssues(
   input: { org: string; query: unknown },
 ): Promise<IssueListResult> {
   requireScope(principal, 'event:read', 'event:write', 'event:admin');
-  const params = parseInput(input.query);
+  const params = parseInput(ListIssuesInput, input.query);
   const org = await resolveOrg(ctx, principal, input.org);
-  const projects = selectProjects(await ctx.store.projects.listByOrg(org.id), params.project);
-  const range = dateRange(params, ctx.clock.now());
+  const { selected: projects } = await selectProjects(ctx, org, params.project);
+  const range = seenRange(params, ctx.clock.now());
   const stats = parseStatsPeriod(params.groupStatsPeriod, range);
   return listIssues(ctx, principal, org, projects, params, stats, range);
 }
@@ -59,11 +66,12 @@ async function listIssues(
   projects: Project[],
   params: ListIssuesInput,
   stats: StatsSpec | null,
-  range: { start: number; end: number; explicitEnd: boolean } | null,
+  range: SeenRange | null,
 ): Promise<IssueListResult> {
   const byId = new Map(projects.map((p) => [p.id, p]));
-  const query = params.query?.trim();
-  if (params.shortIdLookup && /^(1|true)$/.test(params.shortIdLookup) && query && SHORT_ID.test(query)) {
+  const query = params.query?.trim() ?? '';
+  const ref = parseIssueRef(query);
+  if (params.shortIdLookup && /^(1|true)$/.test(params.shortIdLookup) && ref && 'slug' in ref) {
     const hit = await findIssueInOrg(ctx, org, query);
     if (hit && byId.has(hit.project.id)) {
       const views = await loadIssueViews(ctx, [hit.issue], () => hit.project);
@@ -105,35 +113,7 @@ async function withStats(ctx: AppContext, views: IssueView[], spec: StatsSpec | 
   return views;
 }
 
-function parseInput(query: unknown): ListIssuesInput {
-  const parsed = ListIssuesInput.safeParse(query ?? {});
-  if (!parsed.success) throw invalid(firstIssue(parsed.error));
-  return parsed.data;
-}
-
-function selectProjects(all: Project[], wanted: string[]): Project[] {
-  if (wanted.length === 0 || wanted.includes('-1')) return all;
-  return wanted.map((id) => {
-    const project = all.find((p) => String(p.id) === id);
-    if (!project)
-      throw invalid(`invalid project "${id.slice(0, 20)}": not a project id of this organization`);
-    return project;
-  });
-}
-
-function dateRange(
-  params: ListIssuesInput,
-  now: number,
-): { start: number; end: number; explicitEnd: boolean } {
-  if (params.start || params.end) {
-    const start = Date.parse(params.start ?? '');
-    const end = Date.parse(params.end ?? '');
-    if (Number.isNaN(start) || Number.isNaN(end) || start >= end)
-      throw invalid('invalid start/end: give both as ISO dates, start before end');
-    return { start, end, explicitEnd: true };
-  }
-  const period = params.statsPeriod || DEFAULT_RANGE;
-  const match = /^(\d{1,5})([smhdw])$/.exec(period);
-  if (!match) throw invalid(`invalid statsPeriod "${period.slice(0, 20)}": use e.g. 24h, 14d or 90d`);
-  return { start: now - Number(match[1]) * UNIT_MS[match[2]], end: now, explicitEnd: false };
+function seenRange(params: ListIssuesInput, now: number): SeenRange {
+  const { start, end } = parseTimeRange(params, now, DEFAULT_RANGE);
+  return { start: start ?? now, end: end ?? now, explicitEnd: end !== undefined };
 }

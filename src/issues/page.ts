@@ -1,5 +1,6 @@
 import { invalid } from '../app-error.ts';
-import { firstIssue, PageInput } from './schemas.ts';
+import { parseInput } from '../validation.ts';
+import { PageInput } from './schemas.ts';
 
 export interface OffsetPage {
   limit: number;
@@ -10,12 +11,11 @@ export interface OffsetPage {
 
 /** `per_page` (or `limit`) and Sentry's `value:offset:is_prev` cursor, read as an offset. */
 export function offsetPageOf(query: unknown): OffsetPage {
-  const parsed = PageInput.safeParse(query ?? {});
-  if (!parsed.success) throw invalid(firstIssue(parsed.error));
-  const { cursor, sort } = parsed.data;
+  const parsed = parseInput(PageInput, query);
+  const { cursor, sort } = parsed;
   const match = /^\d{1,12}:(\d{1,9}):[01]$/.exec(cursor ?? '0:0:0');
   if (!match) throw invalid('invalid cursor');
-  return { limit: parsed.data.limit ?? parsed.data.per_page, offset: Number(match[1]), sort, cursor };
+  return { limit: parsed.limit ?? parsed.per_page, offset: Number(match[1]), sort, cursor };
 }
 
 /** Fetch one more row than shown: its presence is what says a next page exists. */

@@ -88,9 +88,3 @@ export const PageInput = z.object({
   cursor: single(z.string().max(100)).optional(),
   sort: single(z.enum(['count', 'date', 'age'])).default('count'),
 });
-
-/** zod's first complaint as a 400 message naming the field. */
-export function firstIssue(error: z.ZodError): string {
-  const issue = error.issues[0];
-  return `invalid ${issue.path.join('.') || 'body'}: ${issue.message}`;
-}

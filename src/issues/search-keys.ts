@@ -2,6 +2,9 @@ import { invalid } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { SearchTerm } from '../search/parse.ts';
 import type { IssueCondition } from '../store/types-issues.ts';
+import { clip } from '../validation.ts';
+import { findIssueInOrg, parseIssueRef } from './get-issue.ts';
+import { latestReleaseVersions } from './latest-release.ts';
 import type { SearchScope } from './search.ts';
 import { assignedCondition, hasCondition, isCondition } from './search-states.ts';
 import { numberCondition, timeCondition } from './search-values.ts';
@@ -65,8 +68,8 @@ const KEYS: Record<string, KeyHandler> = {
     field: 'constant',
     value: equalityValues(term).includes('error'),
   }),
-  issue: (_ctx, scope, term) => issueCondition(scope, term),
-  'issue.id': (_ctx, scope, term) => issueCondition(scope, term),
+  issue: (ctx, scope, term) => issueCondition(ctx, scope, term),
+  'issue.id': (ctx, scope, term) => issueCondition(ctx, scope, term),
 };
 
 const ALIASES: Record<string, string> = {
@@ -117,39 +120,28 @@ export async function requireKnownTag(ctx: AppContext, scope: SearchScope, term:
 async function releaseCondition(ctx: AppContext, scope: SearchScope, term: FilterTerm) {
   const values = equalityValues(term);
   if (!values.includes('latest')) return tag('release', values);
-  // `release:latest` is each searched project's newest release (by creation, as Sentry).
-  const latest: string[] = [];
-  for (const project of scope.projects) {
-    const [newest] = await ctx.store.releases.list({
-      orgId: scope.org.id,
-      projectIds: [project.id],
-      status: 'open',
-      limit: 1,
-      offset: 0,
-    });
-    if (newest) latest.push(newest.version);
-  }
+  const latest = await latestReleaseVersions(ctx, scope.org.id, scope.projects);
   return tag('release', [...values.filter((v) => v !== 'latest'), ...latest]);
 }
 
-function issueCondition(scope: SearchScope, term: FilterTerm): IssueCondition {
-  const ids: number[] = [];
-  const shortIds: { projectId: number; number: number }[] = [];
-  for (const value of equalityValues(term)) {
-    const short = /^(.+)-(\d{1,12})$/.exec(value);
-    if (/^\d{1,15}$/.test(value)) ids.push(Number(value));
-    else if (short && term.key.toLowerCase() === 'issue') {
-      const project = scope.projects.find((p) => p.slug.toUpperCase() === short[1].toUpperCase());
-      if (project) shortIds.push({ projectId: project.id, number: Number(short[2]) });
-    } else throw badToken(term, 'expected an issue id or short id');
+/** `issue:` takes ids and short ids, `issue.id:` ids; one the searched projects lack matches nothing. */
+async function issueCondition(
+  ctx: AppContext,
+  scope: SearchScope,
+  term: FilterTerm,
+): Promise<IssueCondition> {
+  const values = equalityValues(term);
+  const shortIdsAllowed = term.key.toLowerCase() === 'issue';
+  for (const value of values) {
+    const ref = parseIssueRef(value);
+    if (!ref || (!shortIdsAllowed && !('id' in ref)))
+      throw badToken(term, shortIdsAllowed ? 'expected an issue id or short id' : 'expected an issue id');
   }
-  return {
-    field: 'any',
-    conditions: [
-      { field: 'id', values: ids },
-      { field: 'shortId', values: shortIds },
-    ],
-  };
+  const found = await Promise.all(values.map((value) => findIssueInOrg(ctx, scope.org, value)));
+  const ids = found.flatMap((hit) =>
+    hit && scope.projects.some((p) => p.id === hit.project.id) ? [hit.issue.id] : [],
+  );
+  return { field: 'id', values: ids };
 }
 
 function tag(key: string, values: string[]): IssueCondition {
@@ -170,6 +162,5 @@ function booleanValue(term: FilterTerm): boolean {
 }
 
 export function badToken(term: FilterTerm, why: string) {
-  const raw = term.raw.length > 60 ? `${term.raw.slice(0, 57)}...` : term.raw;
-  return invalid(`invalid search token "${raw}": ${why}`);
+  return invalid(`invalid search token "${clip(term.raw)}": ${why}`);
 }

@@ -1,4 +1,4 @@
-import { parseTimeValue } from '../search/parse.ts';
+import { parseTimeValue } from '../events/time-range.ts';
 import type { CompareOp, IssueCondition } from '../store/types-issues.ts';
 import { badToken, type FilterTerm } from './search-keys.ts';
 

@@ -1,7 +1,14 @@
 import { invalid } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { Issue, IssueActivity, IssueStatus } from '../store/types.ts';
-import type { IgnoreDetails, StatusDetails, WorkflowSubstatus } from '../store/types-issues.ts';
+import type {
+  IgnoreDetails,
+  LatestRelease,
+  StatusDetails,
+  WorkflowSubstatus,
+} from '../store/types-issues.ts';
+import { clip } from '../validation.ts';
+import { latestReleases } from './latest-release.ts';
 import type { UpdateIssueInput } from './schemas.ts';
 
 const MINUTE = 60_000;
@@ -57,65 +64,97 @@ export function statusIntentOf(body: UpdateIssueInput): StatusIntent | null {
   return { kind: 'ignored', substatus, options };
 }
 
-/** The status an issue moves to, with its details and activity; release lookups are per project. */
-export async function statusTargetFor(
+/**
+ * The status each issue moves to, with its details and activity. What the targets read (the
+ * latest release of each project, a named release, the escalation baselines) is read once for
+ * all the issues, not per issue.
+ */
+export async function planStatusTargets(
   ctx: AppContext,
   intent: StatusIntent,
-  issue: Issue,
+  issues: Issue[],
   orgId: number,
   now: number,
-): Promise<StatusTarget> {
-  switch (intent.kind) {
-    case 'unresolved':
-      return target('unresolved', 'ongoing', null, null, 'set_unresolved', {});
-    case 'resolved':
-      return { ...target('resolved', null, now, null, 'set_resolved', {}) };
-    case 'inNextRelease': {
-      const current = await newestRelease(ctx, orgId, issue.projectId);
-      if (!current) throw invalid('no release data present in the system to form a basis for "next release"');
-      const details: StatusDetails = {
-        kind: 'resolved',
-        inNextRelease: true,
-        release: current.version,
-        releaseDate: current.dateCreated,
-      };
-      return target('resolved', null, now, details, 'set_resolved_in_release', { version: '' });
-    }
-    case 'inRelease': {
-      // Sentry's `inRelease: "latest"` is the project's newest release.
-      const release =
-        intent.version === 'latest'
-          ? await newestRelease(ctx, orgId, issue.projectId)
-          : await ctx.store.releases.get(orgId, intent.version);
-      if (!release)
-        throw invalid(`invalid statusDetails.inRelease: release "${intent.version.slice(0, 60)}" not found`);
-      const details: StatusDetails = {
-        kind: 'resolved',
-        inRelease: release.version,
-        release: release.version,
-        releaseDate: release.dateCreated,
-      };
-      return target('resolved', null, now, details, 'set_resolved_in_release', { version: release.version });
-    }
-    case 'ignored': {
-      const { ignoreDuration, ...rest } = intent.options;
-      const details: IgnoreDetails = {
-        kind: 'ignored',
-        ...rest,
-        ...(ignoreDuration ? { ignoreUntil: now + ignoreDuration * MINUTE } : {}),
-        ...(rest.ignoreUntilEscalating
-          ? { escalationThreshold: await escalationThreshold(ctx, issue, now) }
-          : {}),
-        timesSeen: issue.timesSeen,
-        userCount: issue.userCount,
-        ignoredAt: now,
-      };
-      const data = Object.fromEntries(
-        Object.entries({ ignoreDuration, ...rest }).filter(([, v]) => v !== undefined),
+): Promise<Map<number, StatusTarget>> {
+  const targets = new Map<number, StatusTarget>();
+  if (intent.kind === 'inNextRelease' || (intent.kind === 'inRelease' && intent.version === 'latest')) {
+    const latest = await latestReleases(
+      ctx,
+      orgId,
+      issues.map((i) => i.projectId),
+    );
+    for (const issue of issues) {
+      const release = latest.get(issue.projectId);
+      targets.set(
+        issue.id,
+        intent.kind === 'inRelease' ? inRelease(intent, release, now) : inNextRelease(release, now),
       );
-      return target('ignored', intent.substatus, null, details, 'set_ignored', data);
     }
+  } else if (intent.kind === 'inRelease') {
+    const release = (await ctx.store.releases.get(orgId, intent.version)) ?? undefined;
+    for (const issue of issues) targets.set(issue.id, inRelease(intent, release, now));
+  } else if (intent.kind === 'ignored') {
+    const thresholds = intent.options.ignoreUntilEscalating
+      ? await escalationThresholds(ctx, issues, now)
+      : new Map<number, number>();
+    for (const issue of issues) targets.set(issue.id, ignored(intent, issue, thresholds.get(issue.id), now));
+  } else {
+    const status =
+      intent.kind === 'unresolved'
+        ? target('unresolved', 'ongoing', null, null, 'set_unresolved', {})
+        : target('resolved', null, now, null, 'set_resolved', {});
+    for (const issue of issues) targets.set(issue.id, status);
   }
+  return targets;
+}
+
+function inNextRelease(current: LatestRelease | undefined, now: number): StatusTarget {
+  if (!current) throw invalid('no release data present in the system to form a basis for "next release"');
+  const details: StatusDetails = {
+    kind: 'resolved',
+    inNextRelease: true,
+    release: current.version,
+    releaseDate: current.dateCreated,
+  };
+  return target('resolved', null, now, details, 'set_resolved_in_release', { version: '' });
+}
+
+/** Sentry's `inRelease: "latest"` is the project's latest release. */
+function inRelease(
+  intent: Extract<StatusIntent, { kind: 'inRelease' }>,
+  release: LatestRelease | undefined,
+  now: number,
+): StatusTarget {
+  if (!release) throw invalid(`invalid statusDetails.inRelease: release "${clip(intent.version)}" not found`);
+  const details: StatusDetails = {
+    kind: 'resolved',
+    inRelease: release.version,
+    release: release.version,
+    releaseDate: release.dateCreated,
+  };
+  return target('resolved', null, now, details, 'set_resolved_in_release', { version: release.version });
+}
+
+function ignored(
+  intent: Extract<StatusIntent, { kind: 'ignored' }>,
+  issue: Issue,
+  escalationThreshold: number | undefined,
+  now: number,
+): StatusTarget {
+  const { ignoreDuration, ...rest } = intent.options;
+  const details: IgnoreDetails = {
+    kind: 'ignored',
+    ...rest,
+    ...(ignoreDuration ? { ignoreUntil: now + ignoreDuration * MINUTE } : {}),
+    ...(escalationThreshold !== undefined ? { escalationThreshold } : {}),
+    timesSeen: issue.timesSeen,
+    userCount: issue.userCount,
+    ignoredAt: now,
+  };
+  const data = Object.fromEntries(
+    Object.entries({ ignoreDuration, ...rest }).filter(([, v]) => v !== undefined),
+  );
+  return target('ignored', intent.substatus, null, details, 'set_ignored', data);
 }
 
 function target(
@@ -133,20 +172,21 @@ function target(
  * Sentry forecasts an escalation from the past week; here an issue escalates when an hour sees
  * twice its busiest hour of the week before it was ignored (and at least MIN_ESCALATION events).
  */
-async function escalationThreshold(ctx: AppContext, issue: Issue, now: number): Promise<number> {
-  const buckets = await ctx.store.issues.buckets([issue.id], 'hour', now - 7 * 24 * HOUR, now + HOUR);
-  const busiest = Math.max(0, ...(buckets.get(issue.id) ?? []).map((b) => b.count));
-  return Math.max(MIN_ESCALATION, 2 * busiest);
-}
-
-/** The project's newest release by creation, Sentry's "current" release. */
-async function newestRelease(ctx: AppContext, orgId: number, projectId: number) {
-  const [newest] = await ctx.store.releases.list({
-    orgId,
-    projectIds: [projectId],
-    status: 'open',
-    limit: 1,
-    offset: 0,
-  });
-  return newest ?? null;
+async function escalationThresholds(
+  ctx: AppContext,
+  issues: Issue[],
+  now: number,
+): Promise<Map<number, number>> {
+  const buckets = await ctx.store.issues.buckets(
+    issues.map((i) => i.id),
+    'hour',
+    now - 7 * 24 * HOUR,
+    now + HOUR,
+  );
+  return new Map(
+    issues.map((issue) => {
+      const busiest = Math.max(0, ...(buckets.get(issue.id) ?? []).map((b) => b.count));
+      return [issue.id, Math.max(MIN_ESCALATION, 2 * busiest)];
+    }),
+  );
 }

@@ -3,9 +3,10 @@ import { invalid } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { Scope } from '../auth/scopes.ts';
 import type { AppContext } from '../context.ts';
+import { selectProjects } from '../events/projects.ts';
 import { resolveOrg, resolveProject } from '../orgs/resolve.ts';
 import type { Issue, Org, Project } from '../store/types.ts';
-import { firstIssue } from './schemas.ts';
+import { parseInput } from '../validation.ts';
 import { buildIssueFilter } from './search.ts';
 
 /** Sentry's cap on issues changed by one bulk request. */
@@ -39,9 +40,7 @@ export async function resolveBulkTargets(
   options: { requireIds?: boolean } = {},
 ): Promise<{ org: Org; issues: Issue[] }> {
   requireScope(principal, ...scopes);
-  const parsed = BulkQuery.safeParse(target.query ?? {});
-  if (!parsed.success) throw invalid(firstIssue(parsed.error));
-  const params = parsed.data;
+  const params = parseInput(BulkQuery, target.query);
   const { org, projects } = await scopeOf(ctx, principal, target, params.project);
   if (params.id.length > 0) {
     if (params.id.some((id) => !/^\d{1,15}$/.test(id)))
@@ -83,7 +82,5 @@ async function scopeOf(
     return { org, projects: [project] };
   }
   const org = await resolveOrg(ctx, principal, target.org);
-  const all = await ctx.store.projects.listByOrg(org.id);
-  if (projectIds.length === 0 || projectIds.includes('-1')) return { org, projects: all };
-  return { org, projects: all.filter((p) => projectIds.includes(String(p.id))) };
+  return { org, projects: (await selectProjects(ctx, org, projectIds)).selected };
 }

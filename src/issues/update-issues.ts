@@ -3,12 +3,13 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Issue, Org } from '../store/types.ts';
 import type { IssueChange } from '../store/types-issues.ts';
+import { parseInput } from '../validation.ts';
 import { type AssigneeChange, resolveAssignedTo } from './assignee.ts';
 import { getIssue, WRITE_SCOPES } from './get-issue.ts';
 import { type IssueView, loadIssueViews } from './issue-views.ts';
-import { firstIssue, UpdateIssueInput } from './schemas.ts';
+import { UpdateIssueInput } from './schemas.ts';
 import { issueStats, STATS_24H } from './stats.ts';
-import { type StatusIntent, type StatusTarget, statusIntentOf, statusTargetFor } from './status-change.ts';
+import { planStatusTargets, type StatusIntent, type StatusTarget, statusIntentOf } from './status-change.ts';
 import { type BulkTarget, resolveBulkTargets } from './target-issues.ts';
 
 /** What a bulk update answers (Sentry echoes the applied changes, not the issues). */
@@ -73,11 +74,10 @@ interface UpdatePlan {
 }
 
 function parseBody(body: unknown): UpdateIssueInput {
-  const parsed = UpdateIssueInput.safeParse(body ?? {});
-  if (!parsed.success) throw invalid(firstIssue(parsed.error));
-  if (parsed.data.merge !== undefined) throw invalid('merging issues is not supported');
-  if (parsed.data.discard !== undefined) throw invalid('discarding issues is not supported');
-  return parsed.data;
+  const parsed = parseInput(UpdateIssueInput, body);
+  if (parsed.merge !== undefined) throw invalid('merging issues is not supported');
+  if (parsed.discard !== undefined) throw invalid('discarding issues is not supported');
+  return parsed;
 }
 
 async function planOf(ctx: AppContext, org: Org, body: UpdateIssueInput): Promise<UpdatePlan> {
@@ -100,12 +100,13 @@ async function changesFor(
 ): Promise<IssueChange[]> {
   const now = ctx.clock.now();
   const workflows = await ctx.store.issues.workflow(issues.map((i) => i.id));
+  const targets = plan.status ? await planStatusTargets(ctx, plan.status, issues, org.id, now) : null;
   const changes: IssueChange[] = [];
   for (const issue of issues) {
     const workflow = workflows.get(issue.id);
     const change: IssueChange = { issueId: issue.id, from: [issue.status], activities: [] };
-    if (plan.status) {
-      const target = await statusTargetFor(ctx, plan.status, issue, org.id, now);
+    const target = targets?.get(issue.id);
+    if (target) {
       const unchanged = target.status === issue.status && !target.details && !workflow?.statusDetails;
       if (!unchanged) {
         const { activity, ...status } = target;

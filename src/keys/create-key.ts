@@ -1,8 +1,8 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { resolveProject } from '../orgs/resolve.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { newKeyMaterial } from './key-material.ts';
 import { CreateKeyInput, rateLimitPatch } from './schemas.ts';
 

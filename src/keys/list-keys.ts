@@ -1,9 +1,9 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { type Page, pageOf } from '../orgs/paging.ts';
 import { resolveProject } from '../orgs/resolve.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { resolveKey } from './resolve-key.ts';
 import { ListKeysInput } from './schemas.ts';
 

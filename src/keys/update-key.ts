@@ -1,8 +1,8 @@
 import { notFound } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { resolveKey } from './resolve-key.ts';
 import { rateLimitPatch, UpdateKeyInput } from './schemas.ts';
 

@@ -1,11 +1,11 @@
-import { conflict, notFound } from '../app-error.ts';
+import { notFound } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import type { Org } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { type MemberView, viewMembers } from './list-members.ts';
-import { isLastOwner, resolveMember } from './resolve-member.ts';
+import { resolveMember } from './resolve-member.ts';
 import { AddMemberInput, UpdateMemberInput } from './schemas.ts';
 
 /**
@@ -49,8 +49,7 @@ export async function updateMember(
   const data = parseInput(UpdateMemberInput, input.body ?? {});
   const { org, member } = await resolveMember(ctx, principal, input);
   const role = data.role as NonNullable<typeof data.role>;
-  if (role !== 'owner' && (await isLastOwner(ctx, member)))
-    throw conflict('the last owner cannot be demoted');
+  // The store refuses to demote the last owner (CONFLICT) in the same write that changes the role.
   const updated = await ctx.store.members.setRole(org.id, member.userId, role);
   if (!updated) throw notFound('member');
   const [view] = await viewMembers(ctx, org, [{ ...member, ...updated }]);
@@ -65,6 +64,6 @@ export async function removeMember(
 ): Promise<void> {
   requireScope(principal, 'member:admin');
   const { org, member } = await resolveMember(ctx, principal, input);
-  if (await isLastOwner(ctx, member)) throw conflict('the last owner cannot be removed');
-  await ctx.store.members.remove(org.id, member.userId);
+  // The store refuses to remove the last owner (CONFLICT) in the same write as the removal.
+  if (!(await ctx.store.members.remove(org.id, member.userId))) throw notFound('member');
 }

@@ -1,10 +1,10 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { ListInput, type Page, pageOf } from '../orgs/paging.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import type { Org } from '../store/types.ts';
 import type { MemberWithUser, Team } from '../store/types-accounts.ts';
+import { parseInput } from '../validation.ts';
 import { resolveMember } from './resolve-member.ts';
 
 export interface MemberView {
@@ -40,16 +40,16 @@ export async function getMember(
   return { org, view };
 }
 
-/** Each member with the organisation's teams they are on. */
+/** Each member with the organisation's teams they are on (one query, whatever the page size). */
 export async function viewMembers(
   ctx: AppContext,
   org: Org,
   members: MemberWithUser[],
 ): Promise<MemberView[]> {
-  const teams = await ctx.store.teams.listByOrg(org.id);
-  const memberIds = teams.length > 0 ? await ctx.store.teams.memberIds(teams.map((t) => t.id)) : new Map();
-  return members.map((member) => ({
-    member,
-    teams: teams.filter((team) => memberIds.get(team.id)?.includes(member.userId)),
-  }));
+  if (members.length === 0) return [];
+  const teams = await ctx.store.teams.listByMembers(
+    org.id,
+    members.map((member) => member.userId),
+  );
+  return members.map((member) => ({ member, teams: teams.get(member.userId) ?? [] }));
 }

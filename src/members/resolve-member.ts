@@ -23,10 +23,3 @@ export async function resolveMember(
   if (!membership || !user) throw notFound('member');
   return { org, member: { ...membership, user } };
 }
-
-/** At least one owner must remain: nobody could manage members or tokens otherwise. */
-export async function isLastOwner(ctx: AppContext, member: MemberWithUser): Promise<boolean> {
-  if (member.role !== 'owner') return false;
-  const members = await ctx.store.members.listByOrg(member.orgId);
-  return members.filter((m) => m.role === 'owner').length <= 1;
-}

@@ -1,8 +1,8 @@
-import { effectiveScopes, type Principal, requireScope } from '../auth/principal.ts';
+import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Org } from '../store/types.ts';
 import type { OrgRole } from '../store/types-accounts.ts';
-import { resolveOrg } from './resolve.ts';
+import { resolveOrgAccess } from './resolve.ts';
 
 export interface OrgDetail {
   org: Org;
@@ -17,6 +17,6 @@ export async function getOrg(
   input: { org: string },
 ): Promise<OrgDetail> {
   requireScope(principal, 'org:read', 'org:write', 'org:admin');
-  const org = await resolveOrg(ctx, principal, input.org);
-  return { org, access: [...effectiveScopes(principal)].sort(), role: principal.role };
+  const { org, role, scopes } = await resolveOrgAccess(ctx, principal, input.org);
+  return { org, access: [...scopes].sort(), role };
 }

@@ -1,7 +1,7 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import type { Org } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { ListInput, matchesQuery, type Page, pageOf } from './paging.ts';
 
 /** The organisations the caller can see: its token's organisation, or the user's memberships. */

@@ -1,15 +1,23 @@
 import { notFound } from '../app-error.ts';
-import { type Principal, requireOrgAccess } from '../auth/principal.ts';
+import { type OrgAccess, type Principal, requireOrgAccess } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Org, Project } from '../store/types.ts';
 import type { Team } from '../store/types-accounts.ts';
 
 /** The organisation named in a URL, if it exists and the caller may see it. */
 export async function resolveOrg(ctx: AppContext, principal: Principal, slug: string): Promise<Org> {
+  return (await resolveOrgAccess(ctx, principal, slug)).org;
+}
+
+/** resolveOrg, with the caller's role and scopes in that organisation. */
+export async function resolveOrgAccess(
+  ctx: AppContext,
+  principal: Principal,
+  slug: string,
+): Promise<OrgAccess & { org: Org }> {
   const org = await ctx.store.orgs.getBySlug(slug);
   if (!org) throw notFound('organization');
-  await requireOrgAccess(ctx, principal, org);
-  return org;
+  return { org, ...(await requireOrgAccess(ctx, principal, org)) };
 }
 
 /** A project by slug, or by numeric id (slugs are never only digits), within the organisation. */

@@ -1,9 +1,9 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { newKeyMaterial } from '../keys/key-material.ts';
 import { resolveTeam } from '../orgs/resolve.ts';
 import type { Org, ProjectKey } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { type ProjectView, viewProjects } from './project-view.ts';
 import { CreateProjectInput, slugFromName } from './schemas.ts';
 
@@ -19,7 +19,7 @@ export async function createProject(
   requireScope(principal, 'project:write', 'project:admin');
   const data = parseInput(CreateProjectInput, input.body ?? {});
   const { org, team } = await resolveTeam(ctx, principal, input.org, input.team);
-  const { project, key } = await ctx.store.projects.createInTeam({
+  const { project, key } = await ctx.store.projects.createWithKey({
     orgId: org.id,
     teamId: team.id,
     slug: data.slug ?? slugFromName(data.name),

@@ -1,9 +1,9 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { ListInput, matchesQuery, type Page, pageOf } from '../orgs/paging.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import type { Org } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { type ProjectView, viewProjects } from './project-view.ts';
 
 /** GET /organizations/{org}/projects/ (sentry-cli `projects list`, MCP `find_projects`). */

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { invalid } from '../app-error.ts';
+import { AppError } from '../app-error.ts';
+import { createToken } from '../auth/create-token.ts';
 import { ALL_SCOPES } from '../auth/scopes.ts';
-import { generateUserToken, hashToken, tokenPrefix } from '../auth/tokens.ts';
+import { newKeyMaterial } from '../keys/key-material.ts';
 import type { Store } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { dsnOf } from './dsn.ts';
 import { SetupInput } from './schemas.ts';
 
@@ -17,58 +18,66 @@ export interface SetupResult {
 }
 
 /**
- * Idempotent bootstrap: the organisation, project and a DSN key are created when missing;
- * a new API token with every scope, bound to the organisation, is minted on every call.
+ * Idempotent bootstrap: the organisation, and the project with its first DSN key, are created
+ * when missing; a new API token with every scope, bound to the organisation, is minted on every
+ * call. Concurrent setups of the same slugs all succeed with the same project and DSN.
  */
 export async function setupProject(
   deps: { store: Store; now: number; publicUrl: string },
   input: unknown,
 ): Promise<SetupResult> {
-  const parsed = SetupInput.safeParse(input);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw invalid(`invalid ${issue.path.join('.')}: ${issue.message}`);
-  }
+  const data = parseInput(SetupInput, input);
   const { store, now } = deps;
-  const { org: orgSlug, project: projectSlug, platform } = parsed.data;
-  let org = await store.orgs.getBySlug(orgSlug);
-  const createdOrg = !org;
-  org ??= await store.orgs.create({ slug: orgSlug, name: orgSlug, now });
-  let project = await store.projects.getBySlug(org.id, projectSlug);
-  const createdProject = !project;
-  project ??= await store.projects.create({
-    orgId: org.id,
-    slug: projectSlug,
-    name: projectSlug,
-    platform,
-    now,
-  });
-  let key = (await store.keys.listByProject(project.id)).find((k) => k.isActive);
-  const createdKey = !key;
-  key ??= await store.keys.create({
-    projectId: project.id,
-    label: 'Default',
-    publicKey: randomUUID().replaceAll('-', ''),
-    secretKey: randomUUID().replaceAll('-', ''),
-    now,
-  });
-  const token = generateUserToken();
-  await store.tokens.create({
-    kind: 'user',
-    orgId: org.id,
-    userId: null,
-    name: `setup ${orgSlug}/${projectSlug}`,
-    scopes: [...ALL_SCOPES],
-    tokenHash: hashToken(token),
-    tokenPrefix: tokenPrefix(token),
-    createdAt: now,
+  const org = await findOrCreate(
+    () => store.orgs.getBySlug(data.org),
+    () => store.orgs.create({ slug: data.org, name: data.org, now }),
+  );
+  const project = await findOrCreate(
+    () => store.projects.getBySlug(org.value.id, data.project),
+    async () => {
+      const made = await store.projects.createWithKey({
+        orgId: org.value.id,
+        slug: data.project,
+        name: data.project,
+        platform: data.platform,
+        now,
+        key: newKeyMaterial('Default'),
+      });
+      return made.project;
+    },
+  );
+  // A new project came with its key; an older one whose keys were all disabled gets a new one.
+  const existingKey = (await store.keys.listByProject(project.value.id)).find((k) => k.isActive);
+  const key =
+    existingKey ??
+    (await store.keys.create({ projectId: project.value.id, now, ...newKeyMaterial('Default') }));
+  const { token } = await createToken(deps, {
+    org: org.value.slug,
+    scopes: ALL_SCOPES.join(','),
+    name: `setup ${org.value.slug}/${project.value.slug}`.slice(0, 100),
   });
   return {
-    org: org.slug,
-    project: project.slug,
-    projectId: String(project.id),
-    dsn: dsnOf(deps.publicUrl, key.publicKey, project.id),
+    org: org.value.slug,
+    project: project.value.slug,
+    projectId: String(project.value.id),
+    dsn: dsnOf(deps.publicUrl, key.publicKey, project.value.id),
     token,
-    created: { org: createdOrg, project: createdProject, key: createdKey },
+    created: { org: org.created, project: project.created, key: project.created || !existingKey },
   };
+}
+
+/** A unique slug decides a race between concurrent setups: the loser reads what the winner made. */
+async function findOrCreate<T>(
+  find: () => Promise<T | null>,
+  create: () => Promise<T>,
+): Promise<{ value: T; created: boolean }> {
+  const found = await find();
+  if (found) return { value: found, created: false };
+  try {
+    return { value: await create(), created: true };
+  } catch (error) {
+    const winner = error instanceof AppError && error.code === 'CONFLICT' ? await find() : null;
+    if (!winner) throw error;
+    return { value: winner, created: false };
+  }
 }

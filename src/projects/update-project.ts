@@ -1,9 +1,9 @@
 import { notFound } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { resolveProject } from '../orgs/resolve.ts';
 import type { Org } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { type ProjectView, viewProjects } from './project-view.ts';
 import { UpdateProjectInput } from './schemas.ts';
 

@@ -3,7 +3,7 @@ import type { AppContext } from '../context.ts';
 import type { Release } from '../store/types-releases.ts';
 import { projectIdsOf, RELEASE_WRITE, type ReleaseContext, releaseContext } from './access.ts';
 import { CreateReleaseInput, parseInput } from './schemas.ts';
-import { applyCommitsAndRefs } from './set-commits.ts';
+import { commitsToSet } from './set-commits.ts';
 
 /**
  * Get-or-create (sentry `organization_releases.py` `post`): `created` is false when the
@@ -16,21 +16,21 @@ export async function createRelease(
 ): Promise<ReleaseContext & { release: Release; created: boolean }> {
   const found = await releaseContext(ctx, principal, input.org, RELEASE_WRITE);
   const body = parseInput(CreateReleaseInput, withProject(input.body, input.project));
+  const projectIds = projectIdsOf(found.projects, body.projects);
+  const commits = await commitsToSet(ctx, found.org, body);
   const result = await ctx.store.releases.create({
     orgId: found.org.id,
     version: body.version,
-    projectIds: projectIdsOf(found.projects, body.projects),
+    projectIds,
     ref: body.ref ?? null,
     url: body.url ?? null,
     dateStarted: body.dateStarted ?? null,
     dateReleased: body.dateReleased ?? null,
     status: body.status ?? null,
     now: ctx.clock.now(),
+    commits,
   });
-  if (!body.commits?.length && !body.refs) return { ...found, ...result };
-  await applyCommitsAndRefs(ctx, found.org, result.release.id, body);
-  const release = (await ctx.store.releases.get(found.org.id, body.version)) ?? result.release;
-  return { ...found, release, created: result.created };
+  return { ...found, ...result };
 }
 
 /** The project-scoped create (`/projects/{org}/{project}/releases/`) implies its project. */

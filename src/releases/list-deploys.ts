@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Deploy } from '../store/types-releases.ts';
 import { findRelease, RELEASE_READ } from './access.ts';
-import { nextCursor, PageInput, parseInput } from './schemas.ts';
+import { nextCursor, PageInput, parseInput, previousCursor } from './schemas.ts';
 
 const ListDeploysInput = PageInput.extend({
   /** The Sentry MCP server filters by `project` (id) or `projectSlug`. */
@@ -16,7 +16,7 @@ export async function listDeploys(
   ctx: AppContext,
   principal: Principal,
   input: { org: string; version: string; query: unknown },
-): Promise<{ deploys: Deploy[]; cursor: number; nextCursor: string | null }> {
+): Promise<{ deploys: Deploy[]; previousCursor: string | null; nextCursor: string | null }> {
   const { release, projects } = await findRelease(ctx, principal, input, RELEASE_READ);
   const q = parseInput(ListDeploysInput, input.query);
   const wanted = q.projectSlug ?? q.project;
@@ -24,7 +24,8 @@ export async function listDeploys(
     wanted === undefined
       ? undefined
       : ([...projects.values()].find((p) => p.slug === wanted || String(p.id) === wanted) ?? null);
-  if (project === null) return { deploys: [], cursor: q.cursor, nextCursor: null };
+  const previous = previousCursor(q.cursor, q.per_page);
+  if (project === null) return { deploys: [], previousCursor: previous, nextCursor: null };
   const deploys = await ctx.store.deploys.list(release.id, {
     projectId: project?.id,
     limit: q.per_page + 1,
@@ -32,7 +33,7 @@ export async function listDeploys(
   });
   return {
     deploys: deploys.slice(0, q.per_page),
-    cursor: q.cursor,
+    previousCursor: previous,
     nextCursor: nextCursor(q.cursor, q.per_page, deploys.length),
   };
 }

@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Release } from '../store/types-releases.ts';
 import { RELEASE_READ, type ReleaseContext, releaseContext } from './access.ts';
-import { nextCursor, PageInput, parseInput } from './schemas.ts';
+import { nextCursor, PageInput, parseInput, previousCursor } from './schemas.ts';
 
 const ListReleasesInput = PageInput.extend({
   query: z.string().max(200).optional(),
@@ -21,7 +21,9 @@ export async function listReleases(
   ctx: AppContext,
   principal: Principal,
   input: { org: string; projectSlug?: string; query: unknown },
-): Promise<ReleaseContext & { releases: Release[]; cursor: number; nextCursor: string | null }> {
+): Promise<
+  ReleaseContext & { releases: Release[]; previousCursor: string | null; nextCursor: string | null }
+> {
   const found = await releaseContext(ctx, principal, input.org, RELEASE_READ);
   const q = parseInput(ListReleasesInput, input.query);
   let projectIds = [q.project ?? []].flat().map(Number);
@@ -43,7 +45,7 @@ export async function listReleases(
   return {
     ...found,
     releases: page.slice(0, q.per_page),
-    cursor: q.cursor,
+    previousCursor: previousCursor(q.cursor, q.per_page),
     nextCursor: nextCursor(q.cursor, q.per_page, page.length),
   };
 }

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Repository } from '../store/types-releases.ts';
 import { RELEASE_WRITE, releaseContext } from './access.ts';
-import { nextCursor, PageInput, parseInput } from './schemas.ts';
+import { nextCursor, PageInput, parseInput, previousCursor } from './schemas.ts';
 
 const ListRepositoriesInput = PageInput.extend({ query: z.string().max(200).optional() });
 
@@ -16,7 +16,7 @@ export async function listRepositories(
   ctx: AppContext,
   principal: Principal,
   input: { org: string; query: unknown },
-): Promise<{ repositories: Repository[]; cursor: number; nextCursor: string | null }> {
+): Promise<{ repositories: Repository[]; previousCursor: string | null; nextCursor: string | null }> {
   const { org } = await releaseContext(ctx, principal, input.org, [
     'org:read',
     'org:write',
@@ -31,7 +31,7 @@ export async function listRepositories(
   });
   return {
     repositories: repositories.slice(0, q.per_page),
-    cursor: q.cursor,
+    previousCursor: previousCursor(q.cursor, q.per_page),
     nextCursor: nextCursor(q.cursor, q.per_page, repositories.length),
   };
 }

@@ -21,13 +21,34 @@ export const EnvironmentName = z
   .max(64)
   .refine((v) => !/[\r\n\f/]/.test(v), 'must not contain line breaks or "/"');
 
-/** RFC 3339 date (any offset) → epoch ms; null and absent stay as they are. */
+/**
+ * ISO 8601 date or date-time, what Sentry's serializers accept (DRF `DateTimeField`). Sentry runs
+ * in UTC, so a date-time without an offset is UTC — never the server's local time, which is what
+ * `Date.parse` would assume.
+ */
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+
+/** Epoch ms of an ISO 8601 date or date-time (zone-less = UTC), or NaN. */
+function parseIsoDate(value: string): number {
+  const match = ISO_DATE_TIME.exec(value);
+  if (!match) return Number.NaN;
+  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match;
+  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (Number(day) < 1 || Number(day) > daysInMonth) return Number.NaN;
+  const hhmm = zone.replace(':', '');
+  const offset = /^[Zz]$/.test(zone) ? 'Z' : `${hhmm.slice(0, 3)}:${hhmm.slice(3) || '00'}`;
+  const ms = fraction ? `.${fraction.padEnd(3, '0').slice(0, 3)}` : '';
+  return Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${ms}${offset}`);
+}
+
+/** Date or date-time → epoch ms; null and absent stay as they are. */
 const DateValue = z
   .string()
   .max(64)
   .transform((value, ctx) => {
-    const ms = Date.parse(value);
-    if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'is not a date' });
+    const ms = parseIsoDate(value);
+    if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'is not an ISO 8601 date' });
     return ms;
   });
 const OptionalDate = DateValue.nullish();
@@ -102,6 +123,13 @@ export const CreateDeployInput = z.object({
 export type CreateDeployInput = z.infer<typeof CreateDeployInput>;
 
 /**
+ * An offset this large is no real page; the bound keeps the number inside both databases'
+ * integer range, so a forged cursor is a 400 rather than an overflow in the query.
+ */
+const MAX_OFFSET = 1_000_000_000;
+const OFFSET_CURSOR = /^\d{1,20}:(\d{1,10}):[01]$/;
+
+/**
  * Sentry-style offset cursor `"{value}:{offset}:{is_prev}"` (reference §5.2); empty = first page.
  * `per_page` defaults to 100 like Sentry's.
  */
@@ -113,14 +141,22 @@ export const PageInput = z.object({
     .optional()
     .transform((cursor, ctx) => {
       if (!cursor) return 0;
-      const match = /^\d+:(\d+):[01]$/.exec(cursor);
-      if (!match) ctx.addIssue({ code: 'custom', message: 'is not a cursor from a Link header' });
-      return match ? Number(match[1]) : 0;
+      const offset = Number(OFFSET_CURSOR.exec(cursor)?.[1] ?? Number.NaN);
+      if (Number.isNaN(offset) || offset > MAX_OFFSET) {
+        ctx.addIssue({ code: 'custom', message: 'is not a cursor from a Link header' });
+        return 0;
+      }
+      return offset;
     }),
 });
 
 export function nextCursor(offset: number, limit: number, returned: number): string | null {
   return returned > limit ? `0:${offset + limit}:0` : null;
+}
+
+/** Sentry's `previous` (OffsetPaginator): the page before this one; null on the first page. */
+export function previousCursor(offset: number, limit: number): string | null {
+  return offset > 0 ? `0:${Math.max(0, offset - limit)}:1` : null;
 }
 
 /** Parses a boundary input; the first problem becomes a 400 naming the field. */

@@ -5,35 +5,29 @@ import type { CommitFile, NewCommit } from '../store/types-releases.ts';
 import type { CommitInput, RefInput } from './schemas.ts';
 
 /**
- * Applies a create/update body's `commits` and `refs` the way Sentry does
+ * The commit list a create/update body asks for, the way Sentry reads it
  * (sentry `organization_release_details.py` `put`): a non-empty `commits` list replaces the
- * release's commits; `refs: []` clears them (sentry-cli `set-commits --clear`); other refs
- * must name known repositories. Without a repository integration Firebreak cannot fetch the
- * range between `previousCommit` and `commit`, so the head commits become the release's
- * commits (keeping whatever an earlier upload recorded about them).
+ * release's commits; `refs: []` clears them (sentry-cli `set-commits --clear`); other refs must
+ * name known repositories, or ones the same body's commits introduce. Without a repository
+ * integration Firebreak cannot fetch the range between `previousCommit` and `commit`, so the head
+ * commits become the release's commits (keeping whatever an earlier upload recorded about them).
+ * Undefined = leave the commits alone. Only reads: the caller writes the list with the release,
+ * in one transaction, so a refused body changes nothing.
  */
-export async function applyCommitsAndRefs(
+export async function commitsToSet(
   ctx: AppContext,
   org: Org,
-  releaseId: number,
   body: { commits?: CommitInput[] | null; refs?: RefInput[] | null },
-): Promise<void> {
-  const now = ctx.clock.now();
-  const commits = body.commits ?? [];
-  if (commits.length > 0) {
-    await ctx.store.releases.setCommits(releaseId, toNewCommits(org, commits), now);
+): Promise<NewCommit[] | undefined> {
+  const commits = toNewCommits(org, body.commits ?? []);
+  if (body.refs?.length) {
+    const introduced = new Set(commits.map((commit) => commit.repository));
+    const named = body.refs.map((ref) => ref.repository).filter((name) => !introduced.has(name));
+    const unknown = named.length > 0 ? await ctx.store.releases.unknownRepositories(org.id, named) : [];
+    if (unknown.length > 0) throw invalid(`Invalid repository names: ${unknown.slice(0, 5).join(', ')}`);
   }
-  if (!body.refs) return;
-  if (body.refs.length === 0) {
-    if (commits.length === 0) await ctx.store.releases.setCommits(releaseId, [], now);
-    return;
-  }
-  const unknown = await ctx.store.releases.unknownRepositories(
-    org.id,
-    body.refs.map((ref) => ref.repository),
-  );
-  if (unknown.length > 0) throw invalid(`Invalid repository names: ${unknown.slice(0, 5).join(', ')}`);
-  if (commits.length > 0) return;
+  if (commits.length > 0) return commits;
+  if (!body.refs) return undefined;
   const heads = body.refs.map((ref) => ({
     sha: ref.commit,
     repository: ref.repository,
@@ -43,7 +37,7 @@ export async function applyCommitsAndRefs(
     dateCreated: null,
     files: null,
   }));
-  await ctx.store.releases.setCommits(releaseId, dedupe(heads), now);
+  return dedupe(heads);
 }
 
 function toNewCommits(org: Org, commits: CommitInput[]): NewCommit[] {

@@ -4,7 +4,7 @@ import type { AppContext } from '../context.ts';
 import type { Release } from '../store/types-releases.ts';
 import { findRelease, RELEASE_WRITE, type ReleaseContext } from './access.ts';
 import { parseInput, UpdateReleaseInput } from './schemas.ts';
-import { applyCommitsAndRefs } from './set-commits.ts';
+import { commitsToSet } from './set-commits.ts';
 
 /**
  * `PUT …/releases/{version}/`: finalize (`dateReleased`), `ref`, `url`, `status`, and the
@@ -24,11 +24,14 @@ export async function updateRelease(
     ...(body.dateReleased ? { dateReleased: body.dateReleased } : {}),
     ...(body.status ? { status: body.status } : {}),
   };
-  if (Object.keys(patch).length > 0) {
-    if (!(await ctx.store.releases.update(found.org.id, input.version, patch))) throw notFound('release');
-  }
-  await applyCommitsAndRefs(ctx, found.org, found.release.id, body);
-  const release = await ctx.store.releases.get(found.org.id, input.version);
+  const commits = await commitsToSet(ctx, found.org, body);
+  if (Object.keys(patch).length === 0 && commits === undefined) return found;
+  const release = await ctx.store.releases.update(
+    found.org.id,
+    input.version,
+    patch,
+    commits && { commits, now: ctx.clock.now() },
+  );
   if (!release) throw notFound('release');
   return { ...found, release };
 }

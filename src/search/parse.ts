@@ -1,4 +1,5 @@
 import { invalid } from '../app-error.ts';
+import { clip } from '../validation.ts';
 
 /**
  * Sentry's search syntax (reference/sentry-protocol.md §5.5), tokenised. Consumers (issue search,
@@ -15,6 +16,8 @@ export type SearchTerm =
 
 const MAX_QUERY_LENGTH = 2000;
 const MAX_TERMS = 50;
+/** Each list value may cost the consumer a lookup (a member, a team, an issue). */
+const MAX_LIST_VALUES = 100;
 const KEY = /^(!?)((?:tags\[[^\]]{1,200}\])|[A-Za-z_][\w.:-]{0,199}?):/;
 
 export function parseSearchQuery(query: string): SearchTerm[] {
@@ -90,9 +93,13 @@ function readValue(query: string, start: number, termStart = start): [string, nu
 function readList(query: string, open: number, termStart: number): [string[], number] {
   const close = query.indexOf(']', open);
   if (close < 0) throw invalid(`invalid search token "${clip(query.slice(termStart))}": unterminated list`);
+  const parts = query.slice(open + 1, close).split(',');
+  if (parts.length > MAX_LIST_VALUES)
+    throw invalid(
+      `invalid search token "${clip(query.slice(termStart, close + 1))}": more than ${MAX_LIST_VALUES} values in a list`,
+    );
   const values: string[] = [];
-  const inner = query.slice(open + 1, close);
-  for (const part of inner.split(',')) {
+  for (const part of parts) {
     const trimmed = part.trim();
     values.push(
       trimmed.startsWith('"') && trimmed.endsWith('"') && trimmed.length >= 2
@@ -101,30 +108,4 @@ function readList(query: string, open: number, termStart: number): [string[], nu
     );
   }
   return [values, close + 1];
-}
-
-function clip(text: string): string {
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/**
- * A time filter value: relative (`-24h` = within the last 24 hours, `+7d` = older than 7 days;
- * as Sentry, a bare `24h` means `-24h`) or absolute (ISO date or datetime, UTC unless it says).
- * Returns the boundary in epoch ms and whether a relative value means "newer than" it.
- */
-export function parseTimeValue(
-  value: string,
-  now: number,
-): { at: number; relative: 'newer' | 'older' | null } | null {
-  const relative = /^([+-]?)(\d{1,6})([smhdw])$/.exec(value);
-  if (relative) {
-    const at = now - Number(relative[2]) * UNIT_MS[relative[3]];
-    return { at, relative: relative[1] === '+' ? 'older' : 'newer' };
-  }
-  if (!/^\d{4}-\d\d-\d\d([T ][\d:.]+(Z|[+-]\d\d:?\d\d)?)?$/.test(value)) return null;
-  const hasZone = /(Z|[+-]\d\d:?\d\d)$/.test(value) && value.length > 10;
-  const at = Date.parse(value.length === 10 ? `${value}T00:00:00Z` : hasZone ? value : `${value}Z`);
-  return Number.isNaN(at) ? null : { at, relative: null };
 }

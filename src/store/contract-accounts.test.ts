@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { AppError } from '../app-error.ts';
 import { type OpenedTestStore, testBackends } from './test-databases.ts';
 import type { Store } from './types.ts';
@@ -9,6 +10,27 @@ const T0 = Date.UTC(2025, 0, 1);
 const uniq = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
 const hex = () => randomBytes(16).toString('hex');
 const isAppError = (code: string) => (error: unknown) => error instanceof AppError && error.code === code;
+
+/**
+ * Gives the sorted text columns a locale collation, as a database created with a locale
+ * (`en_US.UTF-8`, ICU) has; the test databases here use C.UTF-8, which hides the difference.
+ */
+async function collateByLocale(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const [table, column] of [
+      ['orgs', 'slug'],
+      ['projects', 'slug'],
+      ['teams', 'slug'],
+      ['users', 'email'],
+    ]) {
+      await client.query(`ALTER TABLE ${table} ALTER COLUMN ${column} TYPE text COLLATE "und-x-icu"`);
+    }
+  } finally {
+    await client.end();
+  }
+}
 
 for (const backend of testBackends()) {
   describe(`accounts store contract: ${backend.name}`, () => {
@@ -95,6 +117,139 @@ for (const backend of testBackends()) {
       assert.deepEqual(await store.orgs.listForUser(bob.id), []);
     });
 
+    test('the last owner stays: demoting or removing it is a CONFLICT decided in the write, even in a race', async () => {
+      const org = await newOrg();
+      const ada = await newUser({ orgId: org.id, role: 'owner' });
+      const bob = await newUser({ orgId: org.id, role: 'owner' });
+      const carol = await newUser({ orgId: org.id, role: 'member' });
+      const owners = async () =>
+        (await store.members.listByOrg(org.id)).filter((m) => m.role === 'owner').map((m) => m.userId);
+
+      const demotions = await Promise.allSettled([
+        store.members.setRole(org.id, ada.id, 'admin'),
+        store.members.setRole(org.id, bob.id, 'member'),
+      ]);
+      assert.deepEqual(demotions.map((d) => d.status).sort(), ['fulfilled', 'rejected']);
+      const refused = demotions.find((d) => d.status === 'rejected') as PromiseRejectedResult;
+      assert.ok(isAppError('CONFLICT')(refused.reason), String(refused.reason));
+      assert.match(refused.reason.message, /last owner cannot be demoted/);
+      const [last] = await owners();
+      assert.equal((await owners()).length, 1);
+
+      await assert.rejects(store.members.setRole(org.id, last, 'admin'), isAppError('CONFLICT'));
+      await assert.rejects(store.members.remove(org.id, last), /last owner cannot be removed/);
+      assert.equal((await store.members.get(org.id, last))?.role, 'owner', 'nothing changed');
+      assert.equal((await store.members.setRole(org.id, last, 'owner'))?.role, 'owner');
+      assert.equal((await store.members.setRole(org.id, carol.id, 'owner'))?.role, 'owner');
+      assert.equal(await store.members.setRole(org.id, 999_999, 'member'), null);
+      assert.equal(await store.members.remove(org.id, 999_999), false);
+
+      const team = await store.teams.create({ orgId: org.id, slug: 'ops', name: 'Ops', now: T0 });
+      await store.teams.addMember(team.id, last, T0);
+      await store.teams.addMember(team.id, carol.id, T0);
+      const removals = await Promise.allSettled([
+        store.members.remove(org.id, last),
+        store.members.remove(org.id, carol.id),
+      ]);
+      assert.deepEqual(removals.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
+      const [kept] = await owners();
+      assert.deepEqual(await owners(), [kept]);
+      assert.deepEqual(
+        (await store.teams.memberIds([team.id])).get(team.id),
+        [kept],
+        'a refused removal keeps its team places; a done one takes them',
+      );
+    });
+
+    test('teams.listByMembers: each user with the teams of that organisation they are on', async () => {
+      const org = await newOrg();
+      const other = await newOrg();
+      const ada = await newUser({ orgId: org.id, role: 'owner' });
+      const bob = await newUser({ orgId: org.id, role: 'member' });
+      const loner = await newUser({ orgId: org.id, role: 'member' });
+      const web = await store.teams.create({ orgId: org.id, slug: 'web', name: 'Web', now: T0 });
+      const api = await store.teams.create({ orgId: org.id, slug: 'api', name: 'API', now: T0 });
+      const elsewhere = await store.teams.create({ orgId: other.id, slug: 'x', name: 'X', now: T0 });
+      for (const [team, user] of [
+        [web, ada],
+        [api, ada],
+        [web, bob],
+        [elsewhere, ada],
+      ] as const) {
+        await store.teams.addMember(team.id, user.id, T0);
+      }
+      const byMember = await store.teams.listByMembers(org.id, [ada.id, bob.id, loner.id]);
+      assert.deepEqual(byMember.get(ada.id), [api, web]);
+      assert.deepEqual(byMember.get(bob.id), [web]);
+      assert.equal(byMember.has(loner.id), false);
+      assert.deepEqual([...(await store.teams.listByMembers(org.id, [bob.id])).keys()], [bob.id]);
+      assert.equal((await store.teams.listByMembers(org.id, [])).size, 0);
+    });
+
+    test('lists are in byte order of slug and email, whatever the database collation', async () => {
+      if (backend.name === 'postgres') await collateByLocale(opened.url);
+      const prefix = uniq('c');
+      const slugs = [`${prefix}b`, `${prefix}-b`, `${prefix}1`, `${prefix}_b`, `${prefix}-c`];
+      const byteOrder = [...slugs].sort();
+      const user = await store.users.create({
+        email: `${prefix}@example.com`,
+        name: 'U',
+        passwordHash: null,
+        now: T0,
+      });
+      const orgs = [];
+      for (const slug of slugs) {
+        const org = await store.orgs.create({ slug, name: slug, now: T0 });
+        await store.members.add({ orgId: org.id, userId: user.id, role: 'member', now: T0 });
+        orgs.push(org);
+      }
+      assert.deepEqual(
+        (await store.orgs.listForUser(user.id)).map((o) => o.slug),
+        byteOrder,
+      );
+      const [org] = orgs;
+      const teams = [];
+      for (const slug of slugs) {
+        await store.projects.create({ orgId: org.id, slug, name: slug, platform: null, now: T0 });
+        teams.push(await store.teams.create({ orgId: org.id, slug, name: slug, now: T0 }));
+      }
+      const projects = await store.projects.listByOrg(org.id);
+      assert.deepEqual(
+        projects.map((p) => p.slug),
+        byteOrder,
+      );
+      assert.deepEqual(
+        (await store.teams.listByOrg(org.id)).map((t) => t.slug),
+        byteOrder,
+      );
+      for (const team of teams) {
+        await store.teams.addProject(team.id, projects[0].id);
+        await store.teams.addMember(team.id, user.id, T0);
+      }
+      assert.deepEqual(
+        (await store.teams.listByProjects([projects[0].id])).get(projects[0].id)?.map((t) => t.slug),
+        byteOrder,
+      );
+      assert.deepEqual(
+        (await store.teams.listByMembers(org.id, [user.id])).get(user.id)?.map((t) => t.slug),
+        byteOrder,
+      );
+      for (const project of projects) await store.teams.addProject(teams[0].id, project.id);
+      assert.deepEqual(
+        (await store.teams.projects([teams[0].id])).get(teams[0].id)?.map((p) => p.slug),
+        byteOrder,
+      );
+      const emails = slugs.map((slug) => `${slug}@example.com`);
+      for (const email of emails) {
+        const member = await store.users.create({ email, name: 'M', passwordHash: null, now: T0 });
+        await store.members.add({ orgId: orgs[1].id, userId: member.id, role: 'member', now: T0 });
+      }
+      assert.deepEqual(
+        (await store.members.listByOrg(orgs[1].id)).map((m) => m.user.email),
+        [...emails, user.email].sort(),
+      );
+    });
+
     test('a user create that fails on its membership leaves no user behind', async () => {
       const email = `${uniq('ghost')}@example.com`;
       await assert.rejects(
@@ -130,7 +285,7 @@ for (const backend of testBackends()) {
         ['alpha', 'backend'],
       );
 
-      const { project, key } = await store.projects.createInTeam({
+      const { project, key } = await store.projects.createWithKey({
         orgId: org.id,
         teamId: team.id,
         slug: 'api',
@@ -165,10 +320,10 @@ for (const backend of testBackends()) {
       assert.equal(await store.teams.removeMember(team.id, user.id), false);
     });
 
-    test('createInTeam is one transaction: a duplicate slug leaves no key and no link', async () => {
+    test('createWithKey is one transaction: a duplicate slug leaves no key and no link; the team is optional', async () => {
       const org = await newOrg();
       const team = await store.teams.create({ orgId: org.id, slug: 't', name: 'T', now: T0 });
-      const first = await store.projects.createInTeam({
+      const first = await store.projects.createWithKey({
         orgId: org.id,
         teamId: team.id,
         slug: 'web',
@@ -179,7 +334,7 @@ for (const backend of testBackends()) {
       });
       const publicKey = hex();
       await assert.rejects(
-        store.projects.createInTeam({
+        store.projects.createWithKey({
           orgId: org.id,
           teamId: team.id,
           slug: 'web',
@@ -195,6 +350,16 @@ for (const backend of testBackends()) {
         (await store.teams.projects([team.id])).get(team.id)?.map((p) => p.id),
         [first.project.id],
       );
+      const teamless = await store.projects.createWithKey({
+        orgId: org.id,
+        slug: 'cli',
+        name: 'CLI',
+        platform: null,
+        now: T0,
+        key: { label: 'Default', publicKey, secretKey: hex() },
+      });
+      assert.deepEqual(await store.keys.listByProject(teamless.project.id), [teamless.key]);
+      assert.equal((await store.teams.listByProjects([teamless.project.id])).size, 0);
     });
 
     test('projects.update renames the slug; a taken slug is a CONFLICT', async () => {

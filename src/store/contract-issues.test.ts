@@ -124,10 +124,6 @@ for (const backend of testBackends()) {
       assert.deepEqual(await search(project, [{ field: 'firstSeen', op: '>', value: T0 }]), [all[2]]);
       assert.deepEqual(await search(project, [{ field: 'lastSeen', op: '<=', value: T0 }]), [all[1]]);
       assert.deepEqual(await search(project, [{ field: 'id', values: [c.id] }]), [all[2]]);
-      assert.deepEqual(
-        await search(project, [{ field: 'shortId', values: [{ projectId: project.id, number: 1 }] }]),
-        [all[0]],
-      );
       // LIKE's own wildcards in the text are literal; case is ignored; the culprit counts too.
       assert.deepEqual(await search(project, [{ field: 'text', value: '100%' }]), [all[0]]);
       assert.deepEqual(await search(project, [{ field: 'text', value: '0% F' }]), [all[0]]);
@@ -421,6 +417,52 @@ for (const backend of testBackends()) {
       const found = await store.ingestWrite((tx) => tx.findIssuesByHashes(project.id, hashes));
       assert.equal(found.size, 0, 'the hash is free again: the next event makes a new issue');
       assert.ok(await store.issues.getById(kept.id));
+    });
+
+    test('latest releases: per project the newest open release by creation date, then id', async () => {
+      const web = await seedProject(store);
+      const api = await store.projects.create({
+        orgId: web.orgId,
+        slug: uniq('api'),
+        name: 'API',
+        platform: 'node',
+        now: T0,
+      });
+      const bare = await store.projects.create({
+        orgId: web.orgId,
+        slug: uniq('bare'),
+        name: 'Bare',
+        platform: 'node',
+        now: T0,
+      });
+      const release = (version: string, projectIds: number[], now: number) =>
+        store.releases.create({
+          orgId: web.orgId,
+          version,
+          projectIds,
+          ref: null,
+          url: null,
+          dateStarted: null,
+          dateReleased: null,
+          status: null,
+          now,
+        });
+      await release('web@2', [web.id], T0 + HOUR);
+      await release('web@1', [web.id], T0);
+      await release('both@3', [web.id, api.id], T0 + 2 * HOUR);
+      await store.releases.update(web.orgId, 'both@3', { status: 'archived' });
+      await release('api@1', [api.id], T0 + MINUTE);
+      await release('api@2', [api.id], T0 + MINUTE);
+      const foreign = await seedProject(store);
+      const latest = await store.issues.latestReleases(web.orgId, [web.id, api.id, bare.id, foreign.id]);
+      assert.deepEqual(
+        [...latest].sort(([a], [b]) => a - b),
+        [
+          [web.id, { version: 'web@2', dateCreated: T0 + HOUR }],
+          [api.id, { version: 'api@2', dateCreated: T0 + MINUTE }],
+        ],
+      );
+      assert.equal((await store.issues.latestReleases(web.orgId, [])).size, 0);
     });
 
     test('setStatus clears status details written by update', async () => {

@@ -160,6 +160,33 @@ for (const backend of testBackends()) {
       assert.equal(await store.releases.update(orgId, 'nope', { ref: 'x' }), null);
     });
 
+    test('create and update replace the commits in the same write; an unknown release writes nothing', async () => {
+      const { orgId, web } = await seedOrg(store);
+      const { release: created } = await store.releases.create({
+        ...release(orgId, 'v1', [web.id]),
+        commits: [commit('c2'), commit('c1', { repository: 'acme/api' })],
+      });
+      assert.deepEqual([created.commitCount, created.lastCommit!.sha], [2, 'c2']);
+      const again = await store.releases.create({ ...release(orgId, 'v1', [web.id]), commits: [] });
+      assert.deepEqual([again.created, again.release.commitCount], [false, 0]);
+
+      const updated = (await store.releases.update(
+        orgId,
+        'v1',
+        { dateReleased: T0 + MINUTE },
+        { commits: [commit('c3', { dateCreated: null })], now: T0 + HOUR },
+      ))!;
+      assert.equal(updated.dateReleased, T0 + MINUTE);
+      assert.deepEqual([updated.commitCount, updated.lastCommit!.sha], [1, 'c3']);
+      assert.equal(updated.lastCommit!.dateCreated, T0 + HOUR);
+      const untouched = (await store.releases.update(orgId, 'v1', { ref: 'main' }))!;
+      assert.equal(untouched.commitCount, 1, 'no commits argument leaves the commits');
+
+      const ghost = { commits: [commit('g1', { repository: 'acme/ghost' })], now: T0 };
+      assert.equal(await store.releases.update(orgId, 'nope', {}, ghost), null);
+      assert.deepEqual(await store.releases.unknownRepositories(orgId, ['acme/ghost']), ['acme/ghost']);
+    });
+
     test('setCommits replaces the list in order, with repositories, authors and changed files', async () => {
       const { orgId, web } = await seedOrg(store);
       const { release: v1 } = await store.releases.create(release(orgId, 'v1', [web.id]));

@@ -1,11 +1,13 @@
-import type {
-  DiscoverQuery,
-  EventAggregate,
-  EventAttribute,
-  EventColumn,
-  EventFilter,
-  EventListQuery,
-  EventScope,
+import { escapeLike, likePattern } from './sql-text.ts';
+import {
+  type DiscoverQuery,
+  type EventAggregate,
+  type EventAttribute,
+  type EventColumn,
+  type EventFilter,
+  type EventListQuery,
+  type EventScope,
+  isNumericAttribute,
 } from './types-events.ts';
 
 export type SqlType = 'bigint' | 'numeric' | 'text';
@@ -54,16 +56,6 @@ const COLUMN_SQL: Record<Exclude<EventColumn, 'transaction'>, string> = {
   'user.display': `COALESCE(${userPart('email:')}, ${userPart('username:')}, ${userPart('id:')}, ${userPart('ip:')})`,
 };
 
-const NUMERIC_COLUMNS = new Set<EventColumn>(['project.id', 'issue.id', 'timestamp', 'received']);
-
-export const isNumericAttribute = (attr: EventAttribute): boolean =>
-  'column' in attr && NUMERIC_COLUMNS.has(attr.column);
-
-/** `*` is Sentry's wildcard; LIKE's own wildcards in the value are literal. */
-export function likePattern(glob: string): string {
-  return glob.replace(/[\\%_]/g, (c) => `\\${c}`).replaceAll('*', '%');
-}
-
 /** Builds one statement: expressions add their parameters as they are compiled. */
 export class EventSql {
   readonly params: unknown[] = [];
@@ -96,6 +88,7 @@ export class EventSql {
     const { ilike } = this.#dialect;
     switch (filter.kind) {
       case 'in': {
+        if (filter.values.length === 0) return filter.negated ? '1 = 1' : '1 = 0';
         const expr = this.attr(filter.attr);
         const list = filter.values.map(this.param).join(', ');
         return filter.negated ? `(${expr} IS NULL OR ${expr} NOT IN (${list}))` : `${expr} IN (${list})`;
@@ -117,7 +110,7 @@ export class EventSql {
         return filter.negated ? `NOT ${present}` : present;
       }
       case 'text': {
-        const pattern = `${this.param(`%${likePattern(filter.value)}%`)} ESCAPE '\\'`;
+        const pattern = `${this.param(`%${escapeLike(filter.value)}%`)} ESCAPE '\\'`;
         const match = `(e.title ${ilike} ${pattern} OR COALESCE(e.error_value, '') ${ilike} ${pattern})`;
         return filter.negated ? `NOT ${match}` : match;
       }

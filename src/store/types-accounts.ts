@@ -49,10 +49,13 @@ export interface AccountsStore {
       platform: string | null;
       now: number;
     }): Promise<Project>;
-    /** A project owned by a team, with its first DSN key, in one transaction. */
-    createInTeam(input: {
+    /**
+     * A project with its first DSN key (and owned by the team, when given), in one transaction:
+     * a taken slug is a CONFLICT that leaves no key behind.
+     */
+    createWithKey(input: {
       orgId: number;
-      teamId: number;
+      teamId?: number;
       slug: string;
       name: string;
       platform: string | null;
@@ -125,8 +128,15 @@ export interface AccountsStore {
       now: number;
       teamIds?: number[];
     }): Promise<Membership>;
+    /**
+     * Null when not a member. Demoting the organisation's last owner is a CONFLICT, decided in the
+     * same transaction as the write, so concurrent demotions cannot leave no owner.
+     */
     setRole(orgId: number, userId: number, role: OrgRole): Promise<Membership | null>;
-    /** Removes the membership and the user's places on the organisation's teams. */
+    /**
+     * Removes the membership and the user's places on the organisation's teams; false when not a
+     * member. Removing the last owner is a CONFLICT, decided as for setRole.
+     */
     remove(orgId: number, userId: number): Promise<boolean>;
   };
   teams: {
@@ -145,6 +155,8 @@ export interface AccountsStore {
     listByProjects(projectIds: number[]): Promise<Map<number, Team[]>>;
     /** For each team id, its projects by slug. */
     projects(teamIds: number[]): Promise<Map<number, Project[]>>;
+    /** For each user id, the organisation's teams the user is on, by slug (users on none are absent). */
+    listByMembers(orgId: number, userIds: number[]): Promise<Map<number, Team[]>>;
     /** For each team id, its members' user ids. */
     memberIds(teamIds: number[]): Promise<Map<number, number[]>>;
     /** False when already linked / not linked. */

@@ -34,6 +34,17 @@ export type EventColumn =
 
 export type EventAttribute = { column: EventColumn } | { tag: string };
 
+/** Columns holding numbers (ids, epoch ms); every other attribute is text. */
+export const NUMERIC_COLUMNS: ReadonlySet<EventColumn> = new Set([
+  'project.id',
+  'issue.id',
+  'timestamp',
+  'received',
+]);
+
+export const isNumericAttribute = (attr: EventAttribute): boolean =>
+  'column' in attr && NUMERIC_COLUMNS.has(attr.column);
+
 export type EventAggregate =
   | { fn: 'count' }
   | { fn: 'count_unique'; attr: EventAttribute }
@@ -43,7 +54,7 @@ export type EventComparison = '>' | '>=' | '<' | '<=';
 
 /** All filters of a query apply together (AND). Absent attributes (NULL) never equal a value. */
 export type EventFilter =
-  /** `=`: any of the values; `!=`: none of them (absent counts as none). */
+  /** `=`: any of the values (an empty list matches nothing); `!=`: none of them (absent counts as none). */
   | { kind: 'in'; attr: EventAttribute; negated: boolean; values: (string | number)[] }
   | { kind: 'compare'; attr: EventAttribute; op: EventComparison; value: number }
   /** Case-insensitive glob: `*` matches any run of characters. */

@@ -28,7 +28,6 @@ export type IssueCondition = { negate?: boolean } & (
   | { field: 'level' | 'firstRelease'; values: string[] }
   | { field: 'firstSeen' | 'lastSeen' | 'timesSeen'; op: CompareOp; value: number }
   | { field: 'id'; values: number[] }
-  | { field: 'shortId'; values: { projectId: number; number: number }[] }
   /** Issue has a tag `key` with one of the values; `*` in a value matches any run of characters. */
   | { field: 'tag'; key: string; values: string[] }
   | { field: 'hasTag'; key: string }
@@ -119,6 +118,13 @@ export interface TagKeySummary {
 
 export type TagValueSort = 'count' | 'date' | 'age';
 
+/** A project's latest release, the basis of `release:latest` and of resolving in the next release. */
+export interface LatestRelease {
+  version: string;
+  /** Creation date, or for a release ingest created, its first event. */
+  dateCreated: number;
+}
+
 export interface IssueWorkflowStore {
   /** Workflow state of each issue that exists. */
   workflow(issueIds: number[]): Promise<Map<number, IssueWorkflow>>;
@@ -149,4 +155,9 @@ export interface IssueWorkflowStore {
   tagKeyExists(projectIds: number[], key: string): Promise<boolean>;
   /** Users first seen on the issue at or after `since`. */
   usersSince(issueId: number, since: number): Promise<number>;
+  /**
+   * Per project (of those that have one), its newest open release by creation date, then id:
+   * Sentry's "latest release".
+   */
+  latestReleases(orgId: number, projectIds: number[]): Promise<Map<number, LatestRelease>>;
 }

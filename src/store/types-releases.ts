@@ -79,6 +79,12 @@ export interface NewCommit {
   files: CommitFile[] | null;
 }
 
+/** A replacement commit list (as `setCommits`), written in the same transaction as a release change. */
+export interface ReplaceCommits {
+  commits: NewCommit[];
+  now: number;
+}
+
 export interface ReleaseListQuery {
   orgId: number;
   /** Releases linked to any of these projects; all of the organisation's when omitted. */
@@ -98,6 +104,7 @@ export interface ReleasesStore {
      * Get-or-create on (org, version), then links the projects. `created` is true when the
      * release row was inserted or any project was newly linked (Sentry's 201 versus 208). The
      * other fields only apply to a release that did not exist, except a non-null `status`.
+     * `commits`, when given, replaces the release's commits (as setCommits) in the same transaction.
      */
     create(input: {
       orgId: number;
@@ -109,15 +116,20 @@ export interface ReleasesStore {
       dateReleased: number | null;
       status: ReleaseStatus | null;
       now: number;
+      commits?: NewCommit[];
     }): Promise<{ release: Release; created: boolean }>;
     get(orgId: number, version: string): Promise<Release | null>;
     /** Newest first (creation date, then id); one page. */
     list(query: ReleaseListQuery): Promise<Release[]>;
-    /** Changes only the fields present; null when the release does not exist. */
+    /**
+     * Changes only the fields present, and replaces the commits when `commits` is given, in one
+     * transaction; null (and nothing written) when the release does not exist.
+     */
     update(
       orgId: number,
       version: string,
       patch: Partial<Pick<Release, 'ref' | 'url' | 'dateReleased' | 'status'>>,
+      commits?: ReplaceCommits,
     ): Promise<Release | null>;
     /** 'in-use' when an issue was first seen in it (Sentry refuses those too). */
     delete(orgId: number, version: string): Promise<'deleted' | 'missing' | 'in-use'>;

@@ -1,9 +1,9 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import { slugFromName } from '../projects/schemas.ts';
 import type { Org } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { CreateTeamInput } from './schemas.ts';
 import { type TeamView, viewTeams } from './team-view.ts';
 

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { ListInput, matchesQuery, type Page, pageOf } from '../orgs/paging.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import type { Org } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { type TeamView, viewTeams } from './team-view.ts';
 
 const ListTeamsInput = ListInput.extend({

@@ -1,10 +1,10 @@
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { AppContext } from '../context.ts';
 import { ListInput, type Page, pageOf } from '../orgs/paging.ts';
 import { resolveProject, resolveTeam } from '../orgs/resolve.ts';
 import { type ProjectView, viewProjects } from '../projects/project-view.ts';
 import type { Org } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { type TeamView, viewTeams } from './team-view.ts';
 
 /** GET /teams/{org}/{team}/projects/ */

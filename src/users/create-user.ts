@@ -1,7 +1,7 @@
 import { notFound } from '../app-error.ts';
 import { hashPassword } from '../auth/passwords.ts';
-import { parseInput } from '../auth/schemas.ts';
 import type { Store } from '../store/types.ts';
+import { parseInput } from '../validation.ts';
 import { CreateUserInput } from './schemas.ts';
 
 export interface CreatedUser {

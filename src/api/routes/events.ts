@@ -6,7 +6,6 @@ import { type EventPage, listIssueEvents, listProjectEvents } from '../../events
 import { listTagKeys } from '../../events/tag-keys.ts';
 import { getTrace, getTraceMeta } from '../../events/trace.ts';
 import { validateDiscover } from '../../events/validate.ts';
-import type { Issue } from '../../store/types.ts';
 import { principalOf } from '../authenticate.ts';
 import { setLinkHeader } from '../pagination.ts';
 import { serializeEvent, serializeEventSummary } from '../serialize/event.ts';
@@ -25,25 +24,21 @@ interface TraceParams extends OrgParams {
   traceId: string;
 }
 
+function serializePage(page: EventPage) {
+  if (!page.full) return page.events.map(serializeEventSummary);
+  return page.events.flatMap((event) => {
+    const issue = page.issues.get(event.issueId);
+    return issue ? [serializeEvent(page.project, issue, event)] : [];
+  });
+}
+
 /**
- * Events: issue and project event lists and details, Discover (`/organizations/{org}/events/`)
- * and its validation, org tag keys, and empty traces. The latest event of an issue is served by
- * routes/issues.ts.
+ * Events: issue and project event lists and details (an issue's `latest`, `oldest` and
+ * `recommended` event included), Discover (`/organizations/{org}/events/`) and its validation,
+ * org tag keys, and empty traces.
  */
 export async function eventRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
-
-  async function serializePage(page: EventPage) {
-    if (!page.full) return page.events.map(serializeEventSummary);
-    const issues = new Map<number, Issue | null>(page.issue ? [[page.issue.id, page.issue]] : []);
-    for (const event of page.events)
-      if (!issues.has(event.issueId))
-        issues.set(event.issueId, await ctx.store.issues.getById(event.issueId));
-    return page.events.flatMap((event) => {
-      const issue = issues.get(event.issueId);
-      return issue ? [serializeEvent(page.project, issue, event)] : [];
-    });
-  }
 
   app.get('/api/0/organizations/:org/issues/:issueId/events/', async (request, reply) => {
     const principal = await principalOf(ctx, request);

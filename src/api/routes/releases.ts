@@ -12,7 +12,7 @@ import { listRepositories } from '../../releases/list-repositories.ts';
 import { getPreviousWithCommits } from '../../releases/previous-with-commits.ts';
 import { updateRelease } from '../../releases/update-release.ts';
 import { principalOf } from '../authenticate.ts';
-import { setLinkHeader } from '../pagination.ts';
+import { setPageLinks } from '../pagination.ts';
 import { serializeCommit, serializeCommitters, serializeRepository } from '../serialize/commit.ts';
 import { serializeDeploy } from '../serialize/deploy.ts';
 import { serializeRelease } from '../serialize/release.ts';
@@ -34,12 +34,8 @@ export async function releaseRoutes(app: FastifyInstance, opts: { ctx: AppContex
   const link = (
     request: FastifyRequest,
     reply: FastifyReply,
-    page: { cursor: number; nextCursor: string | null },
-  ) =>
-    setLinkHeader(request, reply, ctx.publicUrl(), {
-      cursor: page.cursor > 0 ? `0:${page.cursor}:1` : undefined,
-      nextCursor: page.nextCursor,
-    });
+    page: { previousCursor: string | null; nextCursor: string | null },
+  ) => setPageLinks(request, reply, ctx.publicUrl(), page);
 
   const create = async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = await principalOf(ctx, request);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { authenticateOptionalBearer } from '../../auth/principal.ts';
 import type { AppContext } from '../../context.ts';
 import { whoami } from '../../users/whoami.ts';
 import { principalOf } from '../authenticate.ts';
@@ -12,10 +13,12 @@ export async function rootRoutes(app: FastifyInstance, opts: { ctx: AppContext }
 
   /**
    * sentry-cli `info` reads `user` and `auth.scopes` (reference/sentry-clients.md §3); `user` is
-   * null for a token without a user, which sentry-cli shows as an organisation token.
+   * null for a token without a user, which sentry-cli shows as an organisation token. Sentry
+   * answers this index without credentials too, with both null (reference §5.3).
    */
   app.get('/api/0/', async (request) => {
-    const principal = await principalOf(ctx, request);
+    const principal = await authenticateOptionalBearer(ctx, request.headers.authorization);
+    if (!principal) return { version: '0', user: null, auth: null };
     const who = await whoami(ctx, principal);
     return {
       version: '0',

@@ -40,13 +40,15 @@ export function createProjectsAndKeys(pool: pg.Pool): Pick<AccountsStore, 'proje
   return {
     projects: {
       create: (input) => conflictAs('project', () => insertProject(pool, input)),
-      createInTeam: (input) =>
+      createWithKey: (input) =>
         transaction(pool, 'project', async (db) => {
           const project = await insertProject(db, input);
-          await db.query('INSERT INTO team_projects (team_id, project_id) VALUES ($1, $2)', [
-            input.teamId,
-            project.id,
-          ]);
+          if (input.teamId !== undefined) {
+            await db.query('INSERT INTO team_projects (team_id, project_id) VALUES ($1, $2)', [
+              input.teamId,
+              project.id,
+            ]);
+          }
           return { project, key: await insertKey(db, project.id, input.key, input.now) };
         }),
       getById: async (id) => orNull(toProject)(await one(pool, 'SELECT * FROM projects WHERE id = $1', [id])),
@@ -55,7 +57,9 @@ export function createProjectsAndKeys(pool: pg.Pool): Pick<AccountsStore, 'proje
           await one(pool, 'SELECT * FROM projects WHERE org_id = $1 AND slug = $2', [orgId, slug]),
         ),
       listByOrg: async (orgId) =>
-        (await rows(pool, 'SELECT * FROM projects WHERE org_id = $1 ORDER BY slug', [orgId])).map(toProject),
+        (await rows(pool, 'SELECT * FROM projects WHERE org_id = $1 ORDER BY slug COLLATE "C"', [orgId])).map(
+          toProject,
+        ),
       listAll: async () => (await rows(pool, 'SELECT * FROM projects ORDER BY id')).map(toProject),
       update: (id, patch) =>
         conflictAs('project', async () =>

@@ -22,6 +22,10 @@ export function transaction<T>(pool: pg.Pool, what: string, fn: (db: Queryable) 
   return conflictAs(what, () => inTransaction(pool, fn));
 }
 
+/** An organisation keeps an owner: nobody could manage its members or tokens otherwise. */
+export const lastOwner = (change: 'demoted' | 'removed') =>
+  new AppError('CONFLICT', `the last owner cannot be ${change}`);
+
 export const orNull =
   <T>(map: (row: Row) => T) =>
   (row: Row | undefined) =>

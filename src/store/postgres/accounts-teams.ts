@@ -1,8 +1,29 @@
 import type pg from 'pg';
 import type { AccountsStore } from '../types-accounts.ts';
-import { groupBy, orNull, toMembership, toTeam, transaction } from './accounts-rows.ts';
-import { one, rows } from './pool.ts';
+import { groupBy, lastOwner, orNull, toMembership, toTeam, transaction } from './accounts-rows.ts';
+import { one, type Queryable, rows } from './pool.ts';
 import { toProject, toUser } from './rows.ts';
+
+const OWNER_COUNT = "(SELECT count(*) FROM org_members WHERE org_id = $1 AND role = 'owner')";
+
+/**
+ * Under READ COMMITTED, two transactions demoting two different owners would each count two
+ * owners and both commit. Locking the owner rows first (in one order, so no deadlock) makes the
+ * second wait, and its UPDATE then counts with a fresh snapshot.
+ */
+async function lockOwners(db: Queryable, orgId: number): Promise<void> {
+  await db.query(
+    "SELECT user_id FROM org_members WHERE org_id = $1 AND role = 'owner' ORDER BY user_id FOR UPDATE",
+    [orgId],
+  );
+}
+
+async function isMember(db: Queryable, orgId: number, userId: number): Promise<boolean> {
+  return (
+    (await one(db, 'SELECT 1 FROM org_members WHERE org_id = $1 AND user_id = $2', [orgId, userId])) !==
+    undefined
+  );
+}
 
 export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'members' | 'teams'> {
   const changed = async (sql: string, params: unknown[]) =>
@@ -20,7 +41,7 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
             `SELECT m.org_id, m.user_id, m.role, m.created_at AS member_created_at,
                     u.id, u.email, u.name, u.password_hash, u.created_at
              FROM org_members m JOIN users u ON u.id = m.user_id
-             WHERE m.org_id = $1 ORDER BY u.email`,
+             WHERE m.org_id = $1 ORDER BY u.email COLLATE "C"`,
             [orgId],
           )
         ).map((row) => ({
@@ -43,25 +64,36 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
           );
           return membership;
         }),
-      setRole: async (orgId, userId, role) =>
-        orNull(toMembership)(
-          await one(pool, 'UPDATE org_members SET role = $3 WHERE org_id = $1 AND user_id = $2 RETURNING *', [
-            orgId,
-            userId,
-            role,
-          ]),
-        ),
+      setRole: (orgId, userId, role) =>
+        transaction(pool, 'membership', async (db) => {
+          await lockOwners(db, orgId);
+          const row = await one(
+            db,
+            `UPDATE org_members SET role = $3 WHERE org_id = $1 AND user_id = $2
+               AND NOT (role = 'owner' AND $3::text <> 'owner' AND ${OWNER_COUNT} <= 1) RETURNING *`,
+            [orgId, userId, role],
+          );
+          if (row) return toMembership(row);
+          if (await isMember(db, orgId, userId)) throw lastOwner('demoted');
+          return null;
+        }),
       remove: (orgId, userId) =>
         transaction(pool, 'membership', async (db) => {
+          await lockOwners(db, orgId);
+          const removed = await db.query(
+            `DELETE FROM org_members WHERE org_id = $1 AND user_id = $2
+               AND NOT (role = 'owner' AND ${OWNER_COUNT} <= 1)`,
+            [orgId, userId],
+          );
+          if (removed.rowCount === 0) {
+            if (await isMember(db, orgId, userId)) throw lastOwner('removed');
+            return false;
+          }
           await db.query(
             'DELETE FROM team_members WHERE user_id = $2 AND team_id IN (SELECT id FROM teams WHERE org_id = $1)',
             [orgId, userId],
           );
-          const removed = await db.query('DELETE FROM org_members WHERE org_id = $1 AND user_id = $2', [
-            orgId,
-            userId,
-          ]);
-          return removed.rowCount === 1;
+          return true;
         }),
     },
     teams: {
@@ -87,13 +119,15 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
           return team;
         }),
       listByOrg: async (orgId) =>
-        (await rows(pool, 'SELECT * FROM teams WHERE org_id = $1 ORDER BY slug', [orgId])).map(toTeam),
+        (await rows(pool, 'SELECT * FROM teams WHERE org_id = $1 ORDER BY slug COLLATE "C"', [orgId])).map(
+          toTeam,
+        ),
       listByProjects: async (projectIds) =>
         groupBy(
           await rows(
             pool,
             `SELECT tp.project_id, t.* FROM team_projects tp JOIN teams t ON t.id = tp.team_id
-             WHERE tp.project_id = ANY($1::bigint[]) ORDER BY t.slug`,
+             WHERE tp.project_id = ANY($1::bigint[]) ORDER BY t.slug COLLATE "C"`,
             [projectIds],
           ),
           'project_id',
@@ -104,11 +138,22 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
           await rows(
             pool,
             `SELECT tp.team_id, p.* FROM team_projects tp JOIN projects p ON p.id = tp.project_id
-             WHERE tp.team_id = ANY($1::bigint[]) ORDER BY p.slug`,
+             WHERE tp.team_id = ANY($1::bigint[]) ORDER BY p.slug COLLATE "C"`,
             [teamIds],
           ),
           'team_id',
           toProject,
+        ),
+      listByMembers: async (orgId, userIds) =>
+        groupBy(
+          await rows(
+            pool,
+            `SELECT tm.user_id, t.* FROM team_members tm JOIN teams t ON t.id = tm.team_id
+             WHERE t.org_id = $1 AND tm.user_id = ANY($2::bigint[]) ORDER BY t.slug COLLATE "C"`,
+            [orgId, userIds],
+          ),
+          'user_id',
+          toTeam,
         ),
       memberIds: async (teamIds) =>
         groupBy(

@@ -28,7 +28,7 @@ export function createAccounts(pool: pg.Pool): AccountsStore {
         (
           await rows(
             pool,
-            'SELECT o.* FROM orgs o JOIN org_members m ON m.org_id = o.id WHERE m.user_id = $1 ORDER BY o.slug',
+            'SELECT o.* FROM orgs o JOIN org_members m ON m.org_id = o.id WHERE m.user_id = $1 ORDER BY o.slug COLLATE "C"',
             [userId],
           )
         ).map(toOrg),

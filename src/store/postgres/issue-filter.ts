@@ -1,3 +1,4 @@
+import { escapeLike, likePattern } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 
 /**
@@ -34,10 +35,6 @@ function predicateOf(condition: IssueCondition, bind: Bind): string {
       return `${COLUMN[condition.field]} ${condition.op} ${bind(condition.value)}::bigint`;
     case 'id':
       return `i.id = ANY(${bind(condition.values)}::bigint[])`;
-    case 'shortId':
-      return `(i.project_id, i.short_id_number) IN (SELECT * FROM unnest(${bind(
-        condition.values.map((s) => s.projectId),
-      )}::bigint[], ${bind(condition.values.map((s) => s.number))}::bigint[]))`;
     case 'tag':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)}
         AND (${valueMatch('t.value', condition.values, bind)}))`;
@@ -75,11 +72,7 @@ function valueMatch(column: string, values: string[], bind: Bind): string {
   const exact = values.filter((v) => !v.includes('*'));
   const parts = exact.length > 0 ? [`${column} = ANY(${bind(exact)}::text[])`] : [];
   for (const wildcard of values.filter((v) => v.includes('*'))) {
-    parts.push(`${column} LIKE ${bind(escapeLike(wildcard).replaceAll('*', '%'))}`);
+    parts.push(`${column} LIKE ${bind(likePattern(wildcard))}`);
   }
   return parts.join(' OR ') || 'FALSE';
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -92,6 +92,25 @@ export function createIssueWorkflowReads(pool: pg.Pool): WorkflowReads {
       );
       return Number(row?.n ?? 0);
     },
+    async latestReleases(orgId, projectIds) {
+      // Per project, walks the organisation's releases newest first (releases_org_created).
+      const found = await rows(
+        pool,
+        `SELECT p.id AS project_id, r.version, r.date_created
+         FROM unnest($1::bigint[]) AS p(id) CROSS JOIN LATERAL (
+           SELECT x.version, coalesce(x.date_created, x.first_seen) AS date_created FROM releases x
+           WHERE x.org_id = $2 AND x.status = 'open'
+             AND EXISTS (SELECT 1 FROM release_projects rp WHERE rp.release_id = x.id AND rp.project_id = p.id)
+           ORDER BY coalesce(x.date_created, x.first_seen) DESC, x.id DESC LIMIT 1) r`,
+        [projectIds, orgId],
+      );
+      return new Map(
+        found.map((row) => [
+          Number(row.project_id),
+          { version: String(row.version), dateCreated: Number(row.date_created) },
+        ]),
+      );
+    },
   };
 }
 

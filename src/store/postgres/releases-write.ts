@@ -53,31 +53,37 @@ export function createReleaseWrites(pool: pg.Pool) {
            ON CONFLICT DO NOTHING RETURNING project_id`,
           [releaseId, input.projectIds],
         );
+        if (input.commits) await replaceCommits(client, releaseId, input.commits, input.now);
         return { id: releaseId, created: inserted !== undefined || linked.length > 0 };
       });
       return { release: await reread(id), created };
     },
-    async update(orgId, version, patch) {
-      const row = await one(
-        pool,
-        `UPDATE releases SET
-           ref = CASE WHEN $1 THEN $2 ELSE ref END,
-           url = CASE WHEN $3 THEN $4 ELSE url END,
-           date_released = CASE WHEN $5 THEN $6::bigint ELSE date_released END,
-           status = coalesce($7, status)
-         WHERE org_id = $8 AND version = $9 RETURNING id`,
-        [
-          patch.ref !== undefined,
-          patch.ref ?? null,
-          patch.url !== undefined,
-          patch.url ?? null,
-          patch.dateReleased !== undefined,
-          patch.dateReleased ?? null,
-          patch.status ?? null,
-          orgId,
-          version,
-        ],
-      );
+    async update(orgId, version, patch, commits) {
+      const row = await inTransaction(pool, async (client) => {
+        const updated = await one(
+          client,
+          `UPDATE releases SET
+             ref = CASE WHEN $1 THEN $2 ELSE ref END,
+             url = CASE WHEN $3 THEN $4 ELSE url END,
+             date_released = CASE WHEN $5 THEN $6::bigint ELSE date_released END,
+             status = coalesce($7, status)
+           WHERE org_id = $8 AND version = $9 RETURNING id`,
+          [
+            patch.ref !== undefined,
+            patch.ref ?? null,
+            patch.url !== undefined,
+            patch.url ?? null,
+            patch.dateReleased !== undefined,
+            patch.dateReleased ?? null,
+            patch.status ?? null,
+            orgId,
+            version,
+          ],
+        );
+        if (updated && commits)
+          await replaceCommits(client, Number(updated.id), commits.commits, commits.now);
+        return updated;
+      });
       return row ? reread(Number(row.id)) : null;
     },
     delete: (orgId, version) =>
@@ -99,28 +105,7 @@ export function createReleaseWrites(pool: pg.Pool) {
         return 'deleted' as const;
       }),
     setCommits: (releaseId, commits, now) =>
-      inTransaction(pool, async (client) => {
-        const { org_id: orgId } = (await one(client, 'SELECT org_id FROM releases WHERE id = $1 FOR UPDATE', [
-          releaseId,
-        ]))!;
-        await client.query(
-          `INSERT INTO repositories (org_id, name, created_at) SELECT $1, unnest($2::text[]), $3
-           ON CONFLICT (org_id, name) DO NOTHING`,
-          [orgId, [...new Set(commits.map((c) => c.repository))].sort(), now],
-        );
-        // Commit rows are upserted in one global order so two releases sharing commits cannot deadlock.
-        const ordered = [...commits].sort((a, b) => key(a).localeCompare(key(b)));
-        const ids = new Map<string, number>();
-        for (const commit of ordered)
-          ids.set(key(commit), await upsertCommit(client, Number(orgId), commit, now));
-        await client.query('DELETE FROM release_commits WHERE release_id = $1', [releaseId]);
-        await client.query(
-          `INSERT INTO release_commits (release_id, commit_id, position)
-           SELECT $1, commit_id, position FROM unnest($2::bigint[], $3::int[]) AS t(commit_id, position)
-           ON CONFLICT DO NOTHING`,
-          [releaseId, commits.map((c) => ids.get(key(c))), commits.map((_, i) => i)],
-        );
-      }),
+      inTransaction(pool, (client) => replaceCommits(client, releaseId, commits, now)),
   };
 
   const deploys: Pick<ReleasesStore['deploys'], 'create'> = {
@@ -152,6 +137,33 @@ export function createReleaseWrites(pool: pg.Pool) {
       }),
   };
   return { releases, deploys };
+}
+
+async function replaceCommits(
+  client: PoolClient,
+  releaseId: number,
+  commits: NewCommit[],
+  now: number,
+): Promise<void> {
+  const { org_id: orgId } = (await one(client, 'SELECT org_id FROM releases WHERE id = $1 FOR UPDATE', [
+    releaseId,
+  ]))!;
+  await client.query(
+    `INSERT INTO repositories (org_id, name, created_at) SELECT $1, unnest($2::text[]), $3
+     ON CONFLICT (org_id, name) DO NOTHING`,
+    [orgId, [...new Set(commits.map((c) => c.repository))].sort(), now],
+  );
+  // Commit rows are upserted in one global order so two releases sharing commits cannot deadlock.
+  const ordered = [...commits].sort((a, b) => key(a).localeCompare(key(b)));
+  const ids = new Map<string, number>();
+  for (const commit of ordered) ids.set(key(commit), await upsertCommit(client, Number(orgId), commit, now));
+  await client.query('DELETE FROM release_commits WHERE release_id = $1', [releaseId]);
+  await client.query(
+    `INSERT INTO release_commits (release_id, commit_id, position)
+     SELECT $1, commit_id, position FROM unnest($2::bigint[], $3::int[]) AS t(commit_id, position)
+     ON CONFLICT DO NOTHING`,
+    [releaseId, commits.map((c) => ids.get(key(c))), commits.map((_, i) => i)],
+  );
 }
 
 const key = (commit: NewCommit) => `${commit.repository}\0${commit.sha}`;

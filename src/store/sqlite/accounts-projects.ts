@@ -41,16 +41,18 @@ export function createProjectsAndKeys(h: SqliteHandles): Pick<AccountsStore, 'pr
   return {
     projects: {
       create: (input) => write('project', () => insertProject(h.writer, input)),
-      createInTeam: (input) =>
+      createWithKey: (input) =>
         write(
           'project',
           () => {
             const project = insertProject(h.writer, input);
-            h.writer.run(
-              'INSERT INTO team_projects (team_id, project_id) VALUES (?, ?)',
-              input.teamId,
-              project.id,
-            );
+            if (input.teamId !== undefined) {
+              h.writer.run(
+                'INSERT INTO team_projects (team_id, project_id) VALUES (?, ?)',
+                input.teamId,
+                project.id,
+              );
+            }
             return { project, key: insertKey(h.writer, project.id, input.key, input.now) };
           },
           { transaction: true },

@@ -30,6 +30,10 @@ export function writer(h: SqliteHandles) {
     });
 }
 
+/** An organisation keeps an owner: nobody could manage its members or tokens otherwise. */
+export const lastOwner = (change: 'demoted' | 'removed') =>
+  new AppError('CONFLICT', `the last owner cannot be ${change}`);
+
 export function nullable<T>(row: Row | undefined, map: (row: Row) => T): T | null {
   return row ? map(row) : null;
 }

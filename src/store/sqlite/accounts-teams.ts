@@ -1,14 +1,19 @@
 import type { AccountsStore } from '../types-accounts.ts';
-import { groupBy, nullable, type Row, toMembership, toTeam, writer } from './accounts-rows.ts';
+import { groupBy, lastOwner, nullable, type Row, toMembership, toTeam, writer } from './accounts-rows.ts';
 import type { SqliteHandles } from './connection.ts';
 import { toProject, toUser } from './rows.ts';
 
 /** Id lists travel as one JSON parameter, so each statement is prepared once whatever the length. */
 const ids = (list: number[]) => JSON.stringify(list);
 
+const OWNER_COUNT = "(SELECT count(*) FROM org_members WHERE org_id = ? AND role = 'owner')";
+
 export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'members' | 'teams'> {
   const write = writer(h);
   const read = h.reader;
+  const isMember = (orgId: number, userId: number) =>
+    h.writer.get<Row>('SELECT 1 FROM org_members WHERE org_id = ? AND user_id = ?', orgId, userId) !==
+    undefined;
   return {
     members: {
       get: async (orgId, userId) =>
@@ -55,29 +60,47 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
           { transaction: true },
         ),
       setRole: (orgId, userId, role) =>
-        write('membership', () =>
-          nullable(
-            h.writer.get<Row>(
-              'UPDATE org_members SET role = ? WHERE org_id = ? AND user_id = ? RETURNING *',
+        write(
+          'membership',
+          () => {
+            // The owner count is read in the same statement, under the write lock: two admins
+            // demoting the last two owners at once cannot both pass.
+            const row = h.writer.get<Row>(
+              `UPDATE org_members SET role = ? WHERE org_id = ? AND user_id = ?
+                 AND NOT (role = 'owner' AND ? <> 'owner' AND ${OWNER_COUNT} <= 1) RETURNING *`,
               role,
               orgId,
               userId,
-            ),
-            toMembership,
-          ),
+              role,
+              orgId,
+            );
+            if (row) return toMembership(row);
+            if (isMember(orgId, userId)) throw lastOwner('demoted');
+            return null;
+          },
+          { transaction: true },
         ),
       remove: (orgId, userId) =>
         write(
           'membership',
           () => {
+            const removed = h.writer.run(
+              `DELETE FROM org_members WHERE org_id = ? AND user_id = ?
+                 AND NOT (role = 'owner' AND ${OWNER_COUNT} <= 1)`,
+              orgId,
+              userId,
+              orgId,
+            );
+            if (removed === 0) {
+              if (isMember(orgId, userId)) throw lastOwner('removed');
+              return false;
+            }
             h.writer.run(
               'DELETE FROM team_members WHERE user_id = ? AND team_id IN (SELECT id FROM teams WHERE org_id = ?)',
               userId,
               orgId,
             );
-            return (
-              h.writer.run('DELETE FROM org_members WHERE org_id = ? AND user_id = ?', orgId, userId) === 1
-            );
+            return true;
           },
           { transaction: true },
         ),
@@ -132,6 +155,17 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
           ),
           'team_id',
           toProject,
+        ),
+      listByMembers: async (orgId, userIds) =>
+        groupBy(
+          read.all<Row>(
+            `SELECT tm.user_id, t.* FROM team_members tm JOIN teams t ON t.id = tm.team_id
+             WHERE t.org_id = ? AND tm.user_id IN (SELECT value FROM json_each(?)) ORDER BY t.slug`,
+            orgId,
+            ids(userIds),
+          ),
+          'user_id',
+          toTeam,
         ),
       memberIds: async (teamIds) =>
         groupBy(

@@ -1,4 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
+import { escapeLike } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 
 /**
@@ -38,12 +39,6 @@ function predicateOf(condition: IssueCondition, params: SQLInputValue[]): string
       return `${COLUMN[condition.field]} ${condition.op} ${bind(condition.value)}`;
     case 'id':
       return `i.id IN ${list(condition.values)}`;
-    case 'shortId':
-      return (
-        condition.values
-          .map((s) => `(i.project_id = ${bind(s.projectId)} AND i.short_id_number = ${bind(s.number)})`)
-          .join(' OR ') || '0'
-      );
     case 'tag':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)}
         AND (${valueMatch('t.value', condition.values, bind, list)}))`;
@@ -90,8 +85,4 @@ function valueMatch(
     parts.push(`${column} GLOB ${bind(wildcard.replace(/[?[]/g, (c) => `[${c}]`))}`);
   }
   return parts.join(' OR ') || '0';
-}
-
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

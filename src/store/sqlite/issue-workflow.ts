@@ -94,6 +94,25 @@ export function createIssueWorkflowReads(db: SqliteConnection): WorkflowReads {
       );
       return Number(row?.n ?? 0);
     },
+    async latestReleases(orgId, projectIds) {
+      // Per project, walks the organisation's releases newest first (releases_org_created).
+      const found = db.all<Row>(
+        `SELECT p.value AS project_id, r.version, coalesce(r.date_created, r.first_seen) AS date_created
+         FROM json_each(?) p JOIN releases r ON r.id = (
+           SELECT x.id FROM releases x
+           WHERE x.org_id = ? AND x.status = 'open'
+             AND EXISTS (SELECT 1 FROM release_projects rp WHERE rp.release_id = x.id AND rp.project_id = p.value)
+           ORDER BY coalesce(x.date_created, x.first_seen) DESC, x.id DESC LIMIT 1)`,
+        JSON.stringify(projectIds),
+        orgId,
+      );
+      return new Map(
+        found.map((row) => [
+          Number(row.project_id),
+          { version: String(row.version), dateCreated: Number(row.date_created) },
+        ]),
+      );
+    },
   };
 }
 

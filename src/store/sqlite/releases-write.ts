@@ -64,13 +64,14 @@ export function createReleaseWrites(h: SqliteHandles) {
           );
           linked ||= changes === 1;
         }
+        if (input.commits) replaceCommits(db, releaseId, input.commits, input.now);
         return { id: releaseId, created: !existing || linked };
       });
       return { release: reread(id), created };
     },
-    async update(orgId, version, patch) {
-      const row = await writeTx(h, (db) =>
-        db.get<Row>(
+    async update(orgId, version, patch, commits) {
+      const row = await writeTx(h, (db) => {
+        const updated = db.get<Row>(
           `UPDATE releases SET
              ref = CASE WHEN ? THEN ? ELSE ref END,
              url = CASE WHEN ? THEN ? ELSE url END,
@@ -86,8 +87,10 @@ export function createReleaseWrites(h: SqliteHandles) {
           patch.status ?? null,
           orgId,
           version,
-        ),
-      );
+        );
+        if (updated && commits) replaceCommits(db, Number(updated.id), commits.commits, commits.now);
+        return updated;
+      });
       return row ? reread(Number(row.id)) : null;
     },
     delete: (orgId, version) =>
@@ -108,20 +111,7 @@ export function createReleaseWrites(h: SqliteHandles) {
         db.run('DELETE FROM releases WHERE id = ?', release.id as number);
         return 'deleted' as const;
       }),
-    setCommits: (releaseId, commits, now) =>
-      writeTx(h, (db) => {
-        const orgId = Number(db.get<Row>('SELECT org_id FROM releases WHERE id = ?', releaseId)!.org_id);
-        db.run('DELETE FROM release_commits WHERE release_id = ?', releaseId);
-        commits.forEach((commit, position) => {
-          const commitId = upsertCommit(db, orgId, commit, now);
-          db.run(
-            'INSERT INTO release_commits (release_id, commit_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-            releaseId,
-            commitId,
-            position,
-          );
-        });
-      }),
+    setCommits: (releaseId, commits, now) => writeTx(h, (db) => replaceCommits(db, releaseId, commits, now)),
   };
 
   const deploys: Pick<ReleasesStore['deploys'], 'create'> = {
@@ -149,6 +139,20 @@ export function createReleaseWrites(h: SqliteHandles) {
       }),
   };
   return { releases, deploys };
+}
+
+function replaceCommits(db: SqliteConnection, releaseId: number, commits: NewCommit[], now: number): void {
+  const orgId = Number(db.get<Row>('SELECT org_id FROM releases WHERE id = ?', releaseId)!.org_id);
+  db.run('DELETE FROM release_commits WHERE release_id = ?', releaseId);
+  commits.forEach((commit, position) => {
+    const commitId = upsertCommit(db, orgId, commit, now);
+    db.run(
+      'INSERT INTO release_commits (release_id, commit_id, position) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      releaseId,
+      commitId,
+      position,
+    );
+  });
 }
 
 function upsertCommit(db: SqliteConnection, orgId: number, commit: NewCommit, now: number): number {
