@@ -54,7 +54,8 @@ async function createPostgres(adminUrl: string): Promise<BenchDatabase> {
   };
 }
 
-async function withClient(url: string, fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
+/** Runs fn on a short-lived client (administrative statements of the benchmarks). */
+export async function withClient(url: string, fn: (client: pg.Client) => Promise<unknown>): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

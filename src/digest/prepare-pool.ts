@@ -53,7 +53,11 @@ export class PreparePool {
   }
 
   private spawn(): Slot {
-    const worker = new Worker(new URL('./prepare-worker.ts', import.meta.url));
+    // Its live set is one batch of events; without limits V8 lets an isolate under this
+    // allocation rate grow its heap to hundreds of MB (bench:ingest peak RSS).
+    const worker = new Worker(new URL('./prepare-worker.ts', import.meta.url), {
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 96 },
+    });
     const slot: Slot = { worker, inflight: new Map(), outbox: [] };
     worker.unref();
     worker.on('message', (replies: PrepareReply[]) => {

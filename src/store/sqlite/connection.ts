@@ -84,6 +84,8 @@ export function openSqlite(path: string, synchronous: SqliteSynchronous): Sqlite
     writerDb.exec('PRAGMA wal_autocheckpoint = 0');
     checkpointer = new Worker(new URL('./checkpointer-worker.ts', import.meta.url), {
       workerData: { path, intervalMs: CHECKPOINT_INTERVAL_MS },
+      // It allocates next to nothing; keep its isolate small.
+      resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     });
     checkpointer.unref();
     // Without the checkpointer the WAL would grow without bound: fall back to SQLite's own.
