@@ -614,9 +614,26 @@ for (const backend of testBackends()) {
           { issueId: busy.id, projectId: project.id, start: T0 + MINUTE, count: 1 },
           { issueId: busy.id, projectId: project.id, start: now - 10 * MINUTE, count: 1 },
         ]);
+        const tag = (value: string, lastSeen: number) => ({
+          issueId: busy.id,
+          key: 'user',
+          value,
+          count: 1,
+          firstSeen: lastSeen,
+          lastSeen,
+        });
+        await tx.addTagValues([
+          tag('gone-1', now - 31 * DAY),
+          tag('gone-2', now - 35 * DAY),
+          tag('recent', now - DAY),
+        ]);
       });
       const result = await db.retention.prune({ now, minuteBucketsBefore: now - DAY, batchSize: 2 });
-      assert.deepEqual(result, { eventsDeleted: 5, bucketsDeleted: 2 });
+      assert.deepEqual(result, { eventsDeleted: 5, bucketsDeleted: 2, tagValuesDeleted: 2 });
+      assert.deepEqual(
+        (await db.issues.tagValues(busy.id, 'user')).map((v) => v.value),
+        ['recent'],
+      );
       assert.deepEqual(
         (await db.events.listForIssue(busy.id, 10)).map((e) => e.eventId),
         busyEvents
@@ -637,6 +654,7 @@ for (const backend of testBackends()) {
       assert.deepEqual(await db.retention.prune({ now, minuteBucketsBefore: now - DAY, batchSize: 2 }), {
         eventsDeleted: 0,
         bucketsDeleted: 0,
+        tagValuesDeleted: 0,
       });
     });
 

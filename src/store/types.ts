@@ -270,6 +270,8 @@ export interface IssuePage {
 export interface RetentionResult {
   eventsDeleted: number;
   bucketsDeleted: number;
+  /** Per-issue tag value rows last seen before their project's retention. */
+  tagValuesDeleted: number;
 }
 
 /**
@@ -326,7 +328,8 @@ export interface Store extends AccountsStore, ReleasesStore {
   retention: {
     /**
      * Deletes events older than each project's eventMaxAgeDays and beyond its eventsPerIssue,
-     * and minute buckets older than `minuteBucketsBefore`. Issue counters are left untouched.
+     * tag values and ingest outcomes not seen within eventMaxAgeDays, and minute buckets older
+     * than `minuteBucketsBefore`. Issue counters are left untouched.
      */
     prune(input: { now: number; minuteBucketsBefore: number; batchSize: number }): Promise<RetentionResult>;
   };

@@ -26,12 +26,29 @@ export function createRetention(pool: pg.Pool): Store['retention'] {
         pool,
         'SELECT id, event_max_age_days, events_per_issue FROM projects ORDER BY id',
       );
+      let tagValuesDeleted = 0;
       for (const project of projects) {
+        const cutoff = now - project.event_max_age_days * DAY_MS;
+        // Tag values and outcome counters not seen within the project's retention go too, so
+        // per-issue tag rows (user ids, urls…) cannot grow the database without bound.
+        tagValuesDeleted += await deleteInBatches(
+          `DELETE FROM issue_tag_values WHERE ctid = ANY(ARRAY(
+             SELECT t.ctid FROM issue_tag_values t JOIN issues i ON i.id = t.issue_id
+             WHERE i.project_id = $1 AND t.last_seen < $2 LIMIT $3))`,
+          batchSize,
+          [project.id, cutoff],
+        );
+        await deleteInBatches(
+          `DELETE FROM ingest_outcomes WHERE ctid = ANY(ARRAY(
+             SELECT ctid FROM ingest_outcomes WHERE project_id = $1 AND day < $2 LIMIT $3))`,
+          batchSize,
+          [project.id, cutoff],
+        );
         eventsDeleted += await deleteInBatches(
           `DELETE FROM events WHERE ctid = ANY(ARRAY(
              SELECT ctid FROM events WHERE project_id = $1 AND timestamp < $2 LIMIT $3))`,
           batchSize,
-          [project.id, now - project.event_max_age_days * DAY_MS],
+          [project.id, cutoff],
         );
         // An issue holds at most times_seen events, so only issues seen more often than the
         // limit can be over it; this keeps the scan to the few busy issues.
@@ -62,7 +79,7 @@ export function createRetention(pool: pg.Pool): Store['retention'] {
         batchSize,
         [minuteBucketsBefore],
       );
-      return { eventsDeleted, bucketsDeleted };
+      return { eventsDeleted, bucketsDeleted, tagValuesDeleted };
     },
   };
 }

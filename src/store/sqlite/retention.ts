@@ -28,13 +28,32 @@ export function createRetention(h: SqliteHandles): Store['retention'] {
       const projects = h.reader.all<{ id: number; event_max_age_days: number; events_per_issue: number }>(
         'SELECT id, event_max_age_days, events_per_issue FROM projects ORDER BY id',
       );
+      let tagValuesDeleted = 0;
       for (const project of projects) {
+        const cutoff = now - project.event_max_age_days * DAY_MS;
+        // Tag values and outcome counters not seen within the project's retention go too, so
+        // per-issue tag rows (user ids, urls…) cannot grow the database without bound.
+        tagValuesDeleted += await deleteInBatches(
+          `DELETE FROM issue_tag_values WHERE (issue_id, key, value) IN
+             (SELECT t.issue_id, t.key, t.value FROM issue_tag_values t JOIN issues i ON i.id = t.issue_id
+              WHERE i.project_id = ? AND t.last_seen < ? LIMIT ?)`,
+          batchSize,
+          project.id,
+          cutoff,
+        );
+        await deleteInBatches(
+          `DELETE FROM ingest_outcomes WHERE (project_id, item_type, outcome, day) IN
+             (SELECT project_id, item_type, outcome, day FROM ingest_outcomes WHERE project_id = ? AND day < ? LIMIT ?)`,
+          batchSize,
+          project.id,
+          cutoff,
+        );
         eventsDeleted += await deleteInBatches(
           `DELETE FROM events WHERE rowid IN
              (SELECT rowid FROM events WHERE project_id = ? AND timestamp < ? LIMIT ?)`,
           batchSize,
           project.id,
-          now - project.event_max_age_days * DAY_MS,
+          cutoff,
         );
         // An issue holds at most times_seen events, so only issues seen more often than the
         // limit can be over it; this keeps the scan to the few busy issues.
@@ -67,7 +86,7 @@ export function createRetention(h: SqliteHandles): Store['retention'] {
         batchSize,
         minuteBucketsBefore,
       );
-      return { eventsDeleted, bucketsDeleted };
+      return { eventsDeleted, bucketsDeleted, tagValuesDeleted };
     },
   };
 }
