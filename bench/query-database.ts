@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import pg from 'pg';
 import { type Backend, createBenchDatabase, withClient } from './bench-database.ts';
 
 /**

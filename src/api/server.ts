@@ -3,6 +3,7 @@ import type { AppContext } from '../context.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { acceptEmptyJsonBodies } from './empty-json.ts';
 import { installErrorHandler } from './http-errors.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { eventRoutes } from './routes/events.ts';
 import { issueRoutes } from './routes/issues.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -41,5 +42,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(issueRoutes, { ctx });
   await app.register(eventRoutes, { ctx });
   await app.register(releaseRoutes, { ctx });
+  await app.register(auditRoutes, { ctx });
   return app;
 }

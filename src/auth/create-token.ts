@@ -1,4 +1,5 @@
 import { invalid, notFound } from '../app-error.ts';
+import { auditEntry } from '../audit/audit-entry.ts';
 import type { Store } from '../store/types.ts';
 import { parseInput } from '../validation.ts';
 import { CreateTokenInput } from './schemas.ts';
@@ -23,7 +24,7 @@ export interface CreatedToken {
  * and bound to `org` when given) or is bound to one organisation without a user.
  */
 export async function createToken(
-  deps: { store: Store; now: number; publicUrl: string },
+  deps: { store: Store; now: number; publicUrl: string; actor?: string },
   input: unknown,
 ): Promise<CreatedToken> {
   const data = parseInput(CreateTokenInput, input);
@@ -54,16 +55,29 @@ export async function createToken(
     token = generateUserToken();
   }
   const name = data.name ?? (data.kind === 'org' ? `CI ${org?.slug}` : 'API token');
-  const stored = await store.tokens.create({
-    kind: data.kind,
-    orgId: org?.id ?? null,
-    userId: user?.id ?? null,
-    name,
-    scopes,
-    tokenHash: hashToken(token),
-    tokenPrefix: tokenPrefix(token),
-    createdAt: now,
-  });
+  const prefix = tokenPrefix(token);
+  // The audit log is per organisation: a token bound to none (a user's own) has no row.
+  const audit = org
+    ? auditEntry(
+        { orgId: org.id, actor: deps.actor ?? 'system', now },
+        'api-token.create',
+        { type: 'api-token' },
+        { name, kind: data.kind, scopes, token_prefix: prefix, user: user?.email ?? null },
+      )
+    : undefined;
+  const stored = await store.tokens.create(
+    {
+      kind: data.kind,
+      orgId: org?.id ?? null,
+      userId: user?.id ?? null,
+      name,
+      scopes,
+      tokenHash: hashToken(token),
+      tokenPrefix: prefix,
+      createdAt: now,
+    },
+    audit,
+  );
   return {
     id: String(stored.id),
     token,

@@ -1,4 +1,5 @@
 import { invalid, notFound } from '../app-error.ts';
+import { auditEntry } from '../audit/audit-entry.ts';
 import type { ApiToken, Store } from '../store/types.ts';
 import { hashToken } from './tokens.ts';
 
@@ -6,10 +7,22 @@ import { hashToken } from './tokens.ts';
  * Revokes a token named by its id, the whole token, or the prefix `token list` shows. A
  * revoked token is refused at once (401); revoking twice is NOT_FOUND.
  */
-export async function revokeToken(deps: { store: Store; now: number }, reference: string): Promise<ApiToken> {
+export async function revokeToken(
+  deps: { store: Store; now: number; actor?: string },
+  reference: string,
+): Promise<ApiToken> {
   const token = await findToken(deps.store, reference.trim());
   if (!token || token.revokedAt !== null) throw notFound(`active token ${describe(reference)}`);
-  if (!(await deps.store.tokens.revoke(token.id, deps.now)))
+  const audit =
+    token.orgId === null
+      ? undefined
+      : auditEntry(
+          { orgId: token.orgId, actor: deps.actor ?? 'system', now: deps.now },
+          'api-token.revoke',
+          { type: 'api-token', id: token.id },
+          { name: token.name, kind: token.kind, token_prefix: token.tokenPrefix },
+        );
+  if (!(await deps.store.tokens.revoke(token.id, deps.now, audit)))
     throw notFound(`active token ${describe(reference)}`);
   return { ...token, revokedAt: deps.now };
 }

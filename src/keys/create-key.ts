@@ -1,3 +1,4 @@
+import { auditEntry } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { resolveProject } from '../orgs/resolve.ts';
@@ -15,11 +16,16 @@ export async function createKey(
   requireScope(principal, 'project:write', 'project:admin');
   const data = parseInput(CreateKeyInput, input.body ?? {});
   const { project } = await resolveProject(ctx, principal, input.org, input.project);
-  const key = await ctx.store.keys.create({
-    projectId: project.id,
-    now: ctx.clock.now(),
-    ...newKeyMaterial(data.name ?? 'Default'),
-    ...rateLimitPatch(data.rateLimit),
-  });
+  const now = ctx.clock.now();
+  const material = newKeyMaterial(data.name ?? 'Default');
+  const key = await ctx.store.keys.create(
+    { projectId: project.id, now, ...material, ...rateLimitPatch(data.rateLimit) },
+    auditEntry(
+      { orgId: project.orgId, actor: principal.actor, now },
+      'projectkey.create',
+      { type: 'projectkey' },
+      { label: material.label, public_key: material.publicKey, project: project.slug },
+    ),
+  );
   return { project, key };
 }

@@ -1,3 +1,4 @@
+import { auditEntry } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { resolveKey } from './resolve-key.ts';
@@ -9,7 +10,15 @@ export async function deleteKey(
   input: { org: string; project: string; keyId: string },
 ): Promise<void> {
   requireScope(principal, 'project:admin');
-  const { key } = await resolveKey(ctx, principal, input);
-  await ctx.store.keys.delete(key.id);
+  const { project, key } = await resolveKey(ctx, principal, input);
+  await ctx.store.keys.delete(
+    key.id,
+    auditEntry(
+      { orgId: project.orgId, actor: principal.actor, now: ctx.clock.now() },
+      'projectkey.remove',
+      { type: 'projectkey', id: key.id },
+      { label: key.label, public_key: key.publicKey, project: project.slug },
+    ),
+  );
   ctx.keyCache.forget(key.publicKey);
 }

@@ -1,4 +1,5 @@
 import { notFound } from '../app-error.ts';
+import { auditEntry } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
@@ -18,7 +19,17 @@ export async function rotateKey(
   requireScope(principal, 'project:write', 'project:admin');
   const { project, key } = await resolveKey(ctx, principal, input);
   const { publicKey, secretKey } = newKeyMaterial(key.label);
-  const rotated = await ctx.store.keys.rotate(key.id, { publicKey, secretKey, now: ctx.clock.now() });
+  const now = ctx.clock.now();
+  const rotated = await ctx.store.keys.rotate(
+    key.id,
+    { publicKey, secretKey, now },
+    auditEntry(
+      { orgId: project.orgId, actor: principal.actor, now },
+      'projectkey.rotate',
+      { type: 'projectkey', id: key.id },
+      { label: key.label, retired_public_key: key.publicKey, public_key: publicKey, project: project.slug },
+    ),
+  );
   ctx.keyCache.forget(key.publicKey);
   if (!rotated) throw notFound('key');
   return { project, key: rotated.created, retired: rotated.retired };

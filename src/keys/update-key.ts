@@ -1,4 +1,5 @@
 import { notFound } from '../app-error.ts';
+import { auditEntry } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
@@ -18,11 +19,17 @@ export async function updateKey(
   requireScope(principal, 'project:write', 'project:admin');
   const data = parseInput(UpdateKeyInput, input.body ?? {});
   const { project, key } = await resolveKey(ctx, principal, input);
-  const updated = await ctx.store.keys.update(key.id, {
-    label: data.name,
-    isActive: data.isActive,
-    ...rateLimitPatch(data.rateLimit),
-  });
+  const patch = { label: data.name, isActive: data.isActive, ...rateLimitPatch(data.rateLimit) };
+  const updated = await ctx.store.keys.update(
+    key.id,
+    patch,
+    auditEntry(
+      { orgId: project.orgId, actor: principal.actor, now: ctx.clock.now() },
+      'projectkey.edit',
+      { type: 'projectkey', id: key.id },
+      { public_key: key.publicKey, project: project.slug, ...JSON.parse(JSON.stringify(patch)) },
+    ),
+  );
   ctx.keyCache.forget(key.publicKey);
   if (!updated) throw notFound('key');
   return { project, key: updated };

@@ -1,4 +1,5 @@
 import { notFound } from '../app-error.ts';
+import { auditEntry } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
@@ -28,13 +29,16 @@ export async function addMember(
     if (!team) throw notFound(`team ${slug}`);
     teams.push(team);
   }
-  const membership = await ctx.store.members.add({
-    orgId: org.id,
-    userId: user.id,
-    role: data.role,
-    now: ctx.clock.now(),
-    teamIds: teams.map((team) => team.id),
-  });
+  const now = ctx.clock.now();
+  const membership = await ctx.store.members.add(
+    { orgId: org.id, userId: user.id, role: data.role, now, teamIds: teams.map((team) => team.id) },
+    auditEntry(
+      { orgId: org.id, actor: principal.actor, now },
+      'member.add',
+      { type: 'member', id: user.id },
+      { email: user.email, role: data.role, teams: teams.map((team) => team.slug) },
+    ),
+  );
   const [view] = await viewMembers(ctx, org, [{ ...membership, user }]);
   return { org, view };
 }
@@ -50,7 +54,17 @@ export async function updateMember(
   const { org, member } = await resolveMember(ctx, principal, input);
   const role = data.role as NonNullable<typeof data.role>;
   // The store refuses to demote the last owner (CONFLICT) in the same write that changes the role.
-  const updated = await ctx.store.members.setRole(org.id, member.userId, role);
+  const updated = await ctx.store.members.setRole(
+    org.id,
+    member.userId,
+    role,
+    auditEntry(
+      { orgId: org.id, actor: principal.actor, now: ctx.clock.now() },
+      'member.edit',
+      { type: 'member', id: member.userId },
+      { email: member.user.email, role, previous_role: member.role },
+    ),
+  );
   if (!updated) throw notFound('member');
   const [view] = await viewMembers(ctx, org, [{ ...member, ...updated }]);
   return { org, view };
@@ -65,5 +79,11 @@ export async function removeMember(
   requireScope(principal, 'member:admin');
   const { org, member } = await resolveMember(ctx, principal, input);
   // The store refuses to remove the last owner (CONFLICT) in the same write as the removal.
-  if (!(await ctx.store.members.remove(org.id, member.userId))) throw notFound('member');
+  const audit = auditEntry(
+    { orgId: org.id, actor: principal.actor, now: ctx.clock.now() },
+    'member.remove',
+    { type: 'member', id: member.userId },
+    { email: member.user.email, role: member.role },
+  );
+  if (!(await ctx.store.members.remove(org.id, member.userId, audit))) throw notFound('member');
 }

@@ -1,4 +1,5 @@
 import { notFound } from '../app-error.ts';
+import { auditEntry } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Org } from '../store/types.ts';
@@ -21,8 +22,15 @@ export async function setMemberTeam(
   const { org, member } = await resolveMember(ctx, principal, input);
   const team = await ctx.store.teams.getBySlug(org.id, input.team);
   if (!team) throw notFound('team');
-  if (input.joined) await ctx.store.teams.addMember(team.id, member.userId, ctx.clock.now());
-  else await ctx.store.teams.removeMember(team.id, member.userId);
+  const now = ctx.clock.now();
+  const audit = auditEntry(
+    { orgId: org.id, actor: principal.actor, now },
+    input.joined ? 'team.member-add' : 'team.member-remove',
+    { type: 'team', id: team.id },
+    { team: team.slug, email: member.user.email },
+  );
+  if (input.joined) await ctx.store.teams.addMember(team.id, member.userId, now, audit);
+  else await ctx.store.teams.removeMember(team.id, member.userId, audit);
   const [view] = await viewMembers(ctx, org, [member]);
   return { org, view };
 }

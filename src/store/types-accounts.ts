@@ -1,4 +1,5 @@
 import type { ApiToken, Org, Project, ProjectKey, User } from './types.ts';
+import type { AuditEntry } from './types-audit.ts';
 
 export type OrgRole = 'owner' | 'admin' | 'member';
 
@@ -30,7 +31,8 @@ export interface NewKey {
 /**
  * Organisations, projects, DSN keys, users, API tokens, memberships and teams. Writes that must
  * land together (a project with its team and first key, a user with a membership, a key rotation)
- * are single methods so each backend runs them in one transaction.
+ * are single methods so each backend runs them in one transaction. A write given an `audit` entry
+ * records it in the same transaction, only when the change happened (see types-audit.ts).
  */
 export interface AccountsStore {
   orgs: {
@@ -76,14 +78,16 @@ export interface AccountsStore {
     create(
       input: { projectId: number; now: number } & NewKey &
         Partial<Pick<ProjectKey, 'rateLimitCount' | 'rateLimitWindowSeconds'>>,
+      audit?: AuditEntry,
     ): Promise<ProjectKey>;
     getByPublicKey(publicKey: string): Promise<ProjectKey | null>;
     listByProject(projectId: number): Promise<ProjectKey[]>;
     update(
       id: number,
       patch: Partial<Pick<ProjectKey, 'label' | 'isActive' | 'rateLimitCount' | 'rateLimitWindowSeconds'>>,
+      audit?: AuditEntry,
     ): Promise<ProjectKey | null>;
-    delete(id: number): Promise<boolean>;
+    delete(id: number, audit?: AuditEntry): Promise<boolean>;
     /**
      * Replaces a key: a new active key with the same label and rate limit, and the old one
      * disabled, in one transaction. Null when the key does not exist.
@@ -91,6 +95,7 @@ export interface AccountsStore {
     rotate(
       id: number,
       replacement: { publicKey: string; secretKey: string; now: number },
+      audit?: AuditEntry,
     ): Promise<{ retired: ProjectKey; created: ProjectKey } | null>;
   };
   users: {
@@ -106,14 +111,14 @@ export interface AccountsStore {
     getById(id: number): Promise<User | null>;
   };
   tokens: {
-    create(input: Omit<ApiToken, 'id' | 'lastUsedAt' | 'revokedAt'>): Promise<ApiToken>;
+    create(input: Omit<ApiToken, 'id' | 'lastUsedAt' | 'revokedAt'>, audit?: AuditEntry): Promise<ApiToken>;
     /** Active (not revoked) token by hash. */
     getByHash(tokenHash: string): Promise<ApiToken | null>;
     getById(id: number): Promise<ApiToken | null>;
     /** Active tokens bound to the organisation or owned by the user, oldest first. */
     list(filter: { orgId?: number; userId?: number }): Promise<ApiToken[]>;
     touch(id: number, now: number): Promise<void>;
-    revoke(id: number, now: number): Promise<boolean>;
+    revoke(id: number, now: number, audit?: AuditEntry): Promise<boolean>;
   };
   members: {
     /** The user's membership of the organisation, or null. */
@@ -121,35 +126,41 @@ export interface AccountsStore {
     /** Members with their user, by email. */
     listByOrg(orgId: number): Promise<MemberWithUser[]>;
     /** With `teamIds`, the user also joins those teams, in the same transaction. */
-    add(input: {
-      orgId: number;
-      userId: number;
-      role: OrgRole;
-      now: number;
-      teamIds?: number[];
-    }): Promise<Membership>;
+    add(
+      input: {
+        orgId: number;
+        userId: number;
+        role: OrgRole;
+        now: number;
+        teamIds?: number[];
+      },
+      audit?: AuditEntry,
+    ): Promise<Membership>;
     /**
      * Null when not a member. Demoting the organisation's last owner is a CONFLICT, decided in the
      * same transaction as the write, so concurrent demotions cannot leave no owner.
      */
-    setRole(orgId: number, userId: number, role: OrgRole): Promise<Membership | null>;
+    setRole(orgId: number, userId: number, role: OrgRole, audit?: AuditEntry): Promise<Membership | null>;
     /**
      * Removes the membership and the user's places on the organisation's teams; false when not a
      * member. Removing the last owner is a CONFLICT, decided as for setRole.
      */
-    remove(orgId: number, userId: number): Promise<boolean>;
+    remove(orgId: number, userId: number, audit?: AuditEntry): Promise<boolean>;
   };
   teams: {
     getById(id: number): Promise<Team | null>;
     getBySlug(orgId: number, slug: string): Promise<Team | null>;
     /** With `memberUserId`, that user joins the new team in the same transaction. */
-    create(input: {
-      orgId: number;
-      slug: string;
-      name: string;
-      now: number;
-      memberUserId?: number;
-    }): Promise<Team>;
+    create(
+      input: {
+        orgId: number;
+        slug: string;
+        name: string;
+        now: number;
+        memberUserId?: number;
+      },
+      audit?: AuditEntry,
+    ): Promise<Team>;
     listByOrg(orgId: number): Promise<Team[]>;
     /** For each project id, its teams by slug (projects without a team are absent). */
     listByProjects(projectIds: number[]): Promise<Map<number, Team[]>>;
@@ -160,9 +171,9 @@ export interface AccountsStore {
     /** For each team id, its members' user ids. */
     memberIds(teamIds: number[]): Promise<Map<number, number[]>>;
     /** False when already linked / not linked. */
-    addProject(teamId: number, projectId: number): Promise<boolean>;
-    removeProject(teamId: number, projectId: number): Promise<boolean>;
-    addMember(teamId: number, userId: number, now: number): Promise<boolean>;
-    removeMember(teamId: number, userId: number): Promise<boolean>;
+    addProject(teamId: number, projectId: number, audit?: AuditEntry): Promise<boolean>;
+    removeProject(teamId: number, projectId: number, audit?: AuditEntry): Promise<boolean>;
+    addMember(teamId: number, userId: number, now: number, audit?: AuditEntry): Promise<boolean>;
+    removeMember(teamId: number, userId: number, audit?: AuditEntry): Promise<boolean>;
   };
 }

@@ -1,4 +1,5 @@
 import type { Issue, IssueActivity, IssueStatus, TagValueCount } from './types.ts';
+import type { AuditEntry } from './types-audit.ts';
 
 /**
  * Issue workflow beyond ingest: search, status changes with their details, assignment, notes,
@@ -133,8 +134,11 @@ export interface IssueWorkflowStore {
    * changed. A change whose issue is missing or not in an expected status is skipped.
    */
   update(changes: IssueChange[]): Promise<Issue[]>;
-  /** Deletes the issues and everything of theirs (events, hashes, counters, tags, activity). */
-  delete(issueIds: number[]): Promise<number>;
+  /**
+   * Deletes the issues and everything of theirs (events, hashes, counters, tags, activity).
+   * `audit` holds one entry per issue (targetId = issue id), written for the issues deleted.
+   */
+  delete(issueIds: number[], audit?: AuditEntry[]): Promise<number>;
   /** Adds a note (a 'note' activity); null when the issue does not exist. */
   addNote(input: {
     issueId: number;

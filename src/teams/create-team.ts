@@ -1,3 +1,4 @@
+import { auditEntry } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
@@ -17,13 +18,17 @@ export async function createTeam(
   const data = parseInput(CreateTeamInput, input.body ?? {});
   const org = await resolveOrg(ctx, principal, input.org);
   const slug = data.slug ?? slugFromName(data.name as string);
-  const team = await ctx.store.teams.create({
-    orgId: org.id,
-    slug,
-    name: data.name ?? slug,
-    now: ctx.clock.now(),
-    memberUserId: principal.userId ?? undefined,
-  });
+  const now = ctx.clock.now();
+  const name = data.name ?? slug;
+  const team = await ctx.store.teams.create(
+    { orgId: org.id, slug, name, now, memberUserId: principal.userId ?? undefined },
+    auditEntry(
+      { orgId: org.id, actor: principal.actor, now },
+      'team.create',
+      { type: 'team' },
+      { slug, name },
+    ),
+  );
   const [view] = await viewTeams(ctx, principal, [team], { withProjects: true });
   return { org, view };
 }

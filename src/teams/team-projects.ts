@@ -1,3 +1,4 @@
+import { auditEntry } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { ListInput, type Page, pageOf } from '../orgs/paging.ts';
@@ -51,8 +52,14 @@ export async function setProjectTeam(
   requireScope(principal, 'project:write', 'project:admin');
   const { org, project } = await resolveProject(ctx, principal, input.org, input.project);
   const { team } = await resolveTeam(ctx, principal, input.org, input.team);
-  if (input.linked) await ctx.store.teams.addProject(team.id, project.id);
-  else await ctx.store.teams.removeProject(team.id, project.id);
+  const audit = auditEntry(
+    { orgId: org.id, actor: principal.actor, now: ctx.clock.now() },
+    input.linked ? 'team.project-add' : 'team.project-remove',
+    { type: 'team', id: team.id },
+    { team: team.slug, project: project.slug },
+  );
+  if (input.linked) await ctx.store.teams.addProject(team.id, project.id, audit);
+  else await ctx.store.teams.removeProject(team.id, project.id, audit);
   const [view] = await viewProjects(ctx, principal, [project]);
   return { org, view };
 }

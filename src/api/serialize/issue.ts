@@ -1,13 +1,10 @@
 import type { IssueDetail } from '../../issues/get-issue-detail.ts';
 import type { IssueView } from '../../issues/issue-views.ts';
-import type { Issue, Org, Project } from '../../store/types.ts';
+import { shortIdOf } from '../../issues/short-id.ts';
+import type { Org, Project } from '../../store/types.ts';
 import type { StatusDetails } from '../../store/types-issues.ts';
 import { isoDate } from './dates.ts';
 import { serializeActivity, serializeTagKey } from './issue-activity.ts';
-
-export function shortIdOf(project: Project, issue: Issue): string {
-  return `${project.slug.toUpperCase()}-${issue.shortIdNumber}`;
-}
 
 export function serializeProjectRef(project: Project) {
   return { id: String(project.id), name: project.name, slug: project.slug, platform: project.platform };

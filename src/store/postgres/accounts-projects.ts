@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { AccountsStore, NewKey } from '../types-accounts.ts';
 import { conflictAs, orNull, transaction } from './accounts-rows.ts';
+import { insertAudit } from './audit.ts';
 import { one, type Queryable, rows } from './pool.ts';
 import { toProject, toProjectKey } from './rows.ts';
 
@@ -87,8 +88,12 @@ export function createProjectsAndKeys(pool: pg.Pool): Pick<AccountsStore, 'proje
         ),
     },
     keys: {
-      create: ({ projectId, now, ...key }) =>
-        conflictAs('project key', () => insertKey(pool, projectId, key, now)),
+      create: ({ projectId, now, ...key }, audit) =>
+        transaction(pool, 'project key', async (db) => {
+          const created = await insertKey(db, projectId, key, now);
+          await insertAudit(db, audit, created.id);
+          return created;
+        }),
       getByPublicKey: async (publicKey) =>
         orNull(toProjectKey)(
           await one(pool, 'SELECT * FROM project_keys WHERE public_key = $1', [publicKey]),
@@ -97,10 +102,10 @@ export function createProjectsAndKeys(pool: pg.Pool): Pick<AccountsStore, 'proje
         (await rows(pool, 'SELECT * FROM project_keys WHERE project_id = $1 ORDER BY id', [projectId])).map(
           toProjectKey,
         ),
-      update: async (id, patch) =>
-        orNull(toProjectKey)(
-          await one(
-            pool,
+      update: (id, patch, audit) =>
+        transaction(pool, 'project key', async (db) => {
+          const row = await one(
+            db,
             `UPDATE project_keys SET
                label = COALESCE($2, label),
                is_active = COALESCE($3, is_active),
@@ -116,10 +121,17 @@ export function createProjectsAndKeys(pool: pg.Pool): Pick<AccountsStore, 'proje
               patch.rateLimitWindowSeconds !== undefined,
               patch.rateLimitWindowSeconds ?? null,
             ],
-          ),
-        ),
-      delete: async (id) => (await pool.query('DELETE FROM project_keys WHERE id = $1', [id])).rowCount === 1,
-      rotate: (id, replacement) =>
+          );
+          if (row) await insertAudit(db, audit);
+          return orNull(toProjectKey)(row);
+        }),
+      delete: (id, audit) =>
+        transaction(pool, 'project key', async (db) => {
+          const deleted = (await db.query('DELETE FROM project_keys WHERE id = $1', [id])).rowCount === 1;
+          if (deleted) await insertAudit(db, audit);
+          return deleted;
+        }),
+      rotate: (id, replacement, audit) =>
         transaction(pool, 'project key', async (db) => {
           const old = await one(db, 'UPDATE project_keys SET is_active = false WHERE id = $1 RETURNING *', [
             id,
@@ -132,6 +144,7 @@ export function createProjectsAndKeys(pool: pg.Pool): Pick<AccountsStore, 'proje
             { ...retired, ...replacement },
             replacement.now,
           );
+          await insertAudit(db, audit);
           return { retired, created };
         }),
     },

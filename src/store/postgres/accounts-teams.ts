@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { AccountsStore } from '../types-accounts.ts';
+import type { AuditEntry } from '../types-audit.ts';
 import { groupBy, lastOwner, orNull, toMembership, toTeam, transaction } from './accounts-rows.ts';
+import { insertAudit } from './audit.ts';
 import { one, type Queryable, rows } from './pool.ts';
 import { toProject, toUser } from './rows.ts';
 
@@ -26,8 +28,13 @@ async function isMember(db: Queryable, orgId: number, userId: number): Promise<b
 }
 
 export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'members' | 'teams'> {
-  const changed = async (sql: string, params: unknown[]) =>
-    ((await pool.query(sql, params)).rowCount ?? 0) > 0;
+  /** A link added or removed (false when it already was / was not), audited when it changed. */
+  const changed = (what: string, audit: AuditEntry | undefined, sql: string, params: unknown[]) =>
+    transaction(pool, what, async (db) => {
+      const linked = ((await db.query(sql, params)).rowCount ?? 0) > 0;
+      if (linked) await insertAudit(db, audit);
+      return linked;
+    });
   return {
     members: {
       get: async (orgId, userId) =>
@@ -48,7 +55,7 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
           ...toMembership({ ...row, created_at: row.member_created_at }),
           user: toUser(row),
         })),
-      add: ({ orgId, userId, role, now, teamIds = [] }) =>
+      add: ({ orgId, userId, role, now, teamIds = [] }, audit) =>
         transaction(pool, 'membership', async (db) => {
           const membership = toMembership(
             (await one(
@@ -62,9 +69,10 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
              SELECT team_id, $2, $3 FROM unnest($1::bigint[]) AS team_id ON CONFLICT DO NOTHING`,
             [teamIds, userId, now],
           );
+          await insertAudit(db, audit);
           return membership;
         }),
-      setRole: (orgId, userId, role) =>
+      setRole: (orgId, userId, role, audit) =>
         transaction(pool, 'membership', async (db) => {
           await lockOwners(db, orgId);
           const row = await one(
@@ -73,11 +81,14 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
                AND NOT (role = 'owner' AND $3::text <> 'owner' AND ${OWNER_COUNT} <= 1) RETURNING *`,
             [orgId, userId, role],
           );
-          if (row) return toMembership(row);
+          if (row) {
+            await insertAudit(db, audit);
+            return toMembership(row);
+          }
           if (await isMember(db, orgId, userId)) throw lastOwner('demoted');
           return null;
         }),
-      remove: (orgId, userId) =>
+      remove: (orgId, userId, audit) =>
         transaction(pool, 'membership', async (db) => {
           await lockOwners(db, orgId);
           const removed = await db.query(
@@ -93,6 +104,7 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
             'DELETE FROM team_members WHERE user_id = $2 AND team_id IN (SELECT id FROM teams WHERE org_id = $1)',
             [orgId, userId],
           );
+          await insertAudit(db, audit);
           return true;
         }),
     },
@@ -100,7 +112,7 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
       getById: async (id) => orNull(toTeam)(await one(pool, 'SELECT * FROM teams WHERE id = $1', [id])),
       getBySlug: async (orgId, slug) =>
         orNull(toTeam)(await one(pool, 'SELECT * FROM teams WHERE org_id = $1 AND slug = $2', [orgId, slug])),
-      create: ({ orgId, slug, name, now, memberUserId }) =>
+      create: ({ orgId, slug, name, now, memberUserId }, audit) =>
         transaction(pool, 'team', async (db) => {
           const team = toTeam(
             (await one(
@@ -116,6 +128,7 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
               now,
             ]);
           }
+          await insertAudit(db, audit, team.id);
           return team;
         }),
       listByOrg: async (orgId) =>
@@ -165,20 +178,30 @@ export function createTeamsAndMembers(pool: pg.Pool): Pick<AccountsStore, 'membe
           'team_id',
           (row) => Number(row.user_id),
         ),
-      addProject: (teamId, projectId) =>
-        changed('INSERT INTO team_projects (team_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+      addProject: (teamId, projectId, audit) =>
+        changed(
+          'team project',
+          audit,
+          'INSERT INTO team_projects (team_id, project_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+          [teamId, projectId],
+        ),
+      removeProject: (teamId, projectId, audit) =>
+        changed('team project', audit, 'DELETE FROM team_projects WHERE team_id = $1 AND project_id = $2', [
           teamId,
           projectId,
         ]),
-      removeProject: (teamId, projectId) =>
-        changed('DELETE FROM team_projects WHERE team_id = $1 AND project_id = $2', [teamId, projectId]),
-      addMember: (teamId, userId, now) =>
+      addMember: (teamId, userId, now, audit) =>
         changed(
+          'team member',
+          audit,
           'INSERT INTO team_members (team_id, user_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
           [teamId, userId, now],
         ),
-      removeMember: (teamId, userId) =>
-        changed('DELETE FROM team_members WHERE team_id = $1 AND user_id = $2', [teamId, userId]),
+      removeMember: (teamId, userId, audit) =>
+        changed('team member', audit, 'DELETE FROM team_members WHERE team_id = $1 AND user_id = $2', [
+          teamId,
+          userId,
+        ]),
     },
   };
 }

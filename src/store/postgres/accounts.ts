@@ -3,6 +3,7 @@ import type { AccountsStore } from '../types-accounts.ts';
 import { createProjectsAndKeys } from './accounts-projects.ts';
 import { conflictAs, orNull, transaction } from './accounts-rows.ts';
 import { createTeamsAndMembers } from './accounts-teams.ts';
+import { insertAudit } from './audit.ts';
 import { one, rows } from './pool.ts';
 import { toApiToken, toOrg, toUser } from './rows.ts';
 
@@ -56,11 +57,11 @@ export function createAccounts(pool: pg.Pool): AccountsStore {
       getById: async (id) => orNull(toUser)(await one(pool, 'SELECT * FROM users WHERE id = $1', [id])),
     },
     tokens: {
-      create: (input) =>
-        conflictAs('token', async () =>
-          toApiToken(
+      create: (input, audit) =>
+        transaction(pool, 'token', async (db) => {
+          const token = toApiToken(
             (await one(
-              pool,
+              db,
               `INSERT INTO api_tokens (kind, org_id, user_id, name, scopes, token_hash, token_prefix, created_at)
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
               [
@@ -74,8 +75,10 @@ export function createAccounts(pool: pg.Pool): AccountsStore {
                 input.createdAt,
               ],
             ))!,
-          ),
-        ),
+          );
+          await insertAudit(db, audit, token.id);
+          return token;
+        }),
       getByHash: async (tokenHash) =>
         orNull(toApiToken)(
           await one(pool, 'SELECT * FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL', [
@@ -96,13 +99,18 @@ export function createAccounts(pool: pg.Pool): AccountsStore {
       touch: async (id, now) => {
         await pool.query('UPDATE api_tokens SET last_used_at = $2 WHERE id = $1', [id, now]);
       },
-      revoke: async (id, now) =>
-        (
-          await pool.query('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [
-            id,
-            now,
-          ])
-        ).rowCount === 1,
+      revoke: (id, now, audit) =>
+        transaction(pool, 'token', async (db) => {
+          const revoked =
+            (
+              await db.query('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [
+                id,
+                now,
+              ])
+            ).rowCount === 1;
+          if (revoked) await insertAudit(db, audit);
+          return revoked;
+        }),
     },
   };
 }

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { PoolClient } from 'pg';
 import type { Issue, Store } from '../types.ts';
 import type { IssueChange, IssueWorkflowStore } from '../types-issues.ts';
+import { insertAudit } from './audit.ts';
 import { addActivities } from './ingest-counters.ts';
 import { inTransaction, one, type Row } from './pool.ts';
 import { toActivity, toIssue } from './rows.ts';
@@ -37,11 +38,16 @@ export function createIssueWrites(pool: pg.Pool): IssueWrites {
         }
         return updated;
       }),
-    async delete(issueIds) {
-      // Events, hashes, buckets, tags, users and activities go with the issue (ON DELETE CASCADE).
-      const result = await pool.query('DELETE FROM issues WHERE id = ANY($1::bigint[])', [issueIds]);
-      return result.rowCount ?? 0;
-    },
+    delete: (issueIds, audit = []) =>
+      inTransaction(pool, async (client) => {
+        // Events, hashes, buckets, tags, users and activities go with the issue (ON DELETE CASCADE).
+        const { rows } = await client.query('DELETE FROM issues WHERE id = ANY($1::bigint[]) RETURNING id', [
+          issueIds,
+        ]);
+        const deleted = new Set(rows.map((row) => String(row.id)));
+        for (const entry of audit) if (deleted.has(entry.targetId ?? '')) await insertAudit(client, entry);
+        return deleted.size;
+      }),
     async addNote(input) {
       const row = await one(
         pool,

@@ -1,5 +1,6 @@
 import type { Store } from '../types.ts';
 import { createAccounts } from './accounts.ts';
+import { createAudit } from './audit.ts';
 import { createEventQueries } from './event-queries.ts';
 import { createIngestTx } from './ingest-tx.ts';
 import { createIssueQueries } from './issue-queries.ts';
@@ -22,6 +23,7 @@ export function openPostgresStore(connectionString: string): Store {
       return closing;
     },
     ...createAccounts(pool),
+    ...createAudit(pool),
     ingestWrite: (fn) => withDeadlockRetry(() => inTransaction(pool, (client) => fn(createIngestTx(client)))),
     issues: { ...createIssueQueries(pool), ...createIssueWorkflowReads(pool), ...createIssueWrites(pool) },
     ...createEventQueries(pool),

@@ -1,5 +1,6 @@
 import type { AccountsStore, NewKey } from '../types-accounts.ts';
 import { definedOnly, nullable, type Row, writer } from './accounts-rows.ts';
+import { insertAudit } from './audit.ts';
 import type { SqliteConnection, SqliteHandles } from './connection.ts';
 import { toProject, toProjectKey } from './rows.ts';
 
@@ -85,33 +86,54 @@ export function createProjectsAndKeys(h: SqliteHandles): Pick<AccountsStore, 'pr
         }),
     },
     keys: {
-      create: ({ projectId, now, ...key }) =>
-        write('project key', () => insertKey(h.writer, projectId, key, now)),
+      create: ({ projectId, now, ...key }, audit) =>
+        write(
+          'project key',
+          () => {
+            const created = insertKey(h.writer, projectId, key, now);
+            insertAudit(h.writer, audit, created.id);
+            return created;
+          },
+          { transaction: true },
+        ),
       getByPublicKey: async (publicKey) =>
         nullable(read.get<Row>('SELECT * FROM project_keys WHERE public_key = ?', publicKey), toProjectKey),
       listByProject: async (projectId) =>
         read
           .all<Row>('SELECT * FROM project_keys WHERE project_id = ? ORDER BY id', projectId)
           .map(toProjectKey),
-      update: (id, patch) =>
-        write('project key', () => {
-          const current = h.writer.get<Row>('SELECT * FROM project_keys WHERE id = ?', id);
-          if (!current) return null;
-          const next = { ...toProjectKey(current), ...definedOnly(patch) };
-          const row = h.writer.get<Row>(
-            `UPDATE project_keys SET label = ?, is_active = ?, rate_limit_count = ?, rate_limit_window_seconds = ?
+      update: (id, patch, audit) =>
+        write(
+          'project key',
+          () => {
+            const current = h.writer.get<Row>('SELECT * FROM project_keys WHERE id = ?', id);
+            if (!current) return null;
+            const next = { ...toProjectKey(current), ...definedOnly(patch) };
+            const row = h.writer.get<Row>(
+              `UPDATE project_keys SET label = ?, is_active = ?, rate_limit_count = ?, rate_limit_window_seconds = ?
              WHERE id = ? RETURNING *`,
-            next.label,
-            next.isActive ? 1 : 0,
-            next.rateLimitCount,
-            next.rateLimitWindowSeconds,
-            id,
-          );
-          return nullable(row, toProjectKey);
-        }),
-      delete: (id) =>
-        write('project key', () => h.writer.run('DELETE FROM project_keys WHERE id = ?', id) === 1),
-      rotate: (id, replacement) =>
+              next.label,
+              next.isActive ? 1 : 0,
+              next.rateLimitCount,
+              next.rateLimitWindowSeconds,
+              id,
+            );
+            if (row) insertAudit(h.writer, audit);
+            return nullable(row, toProjectKey);
+          },
+          { transaction: true },
+        ),
+      delete: (id, audit) =>
+        write(
+          'project key',
+          () => {
+            const deleted = h.writer.run('DELETE FROM project_keys WHERE id = ?', id) === 1;
+            if (deleted) insertAudit(h.writer, audit);
+            return deleted;
+          },
+          { transaction: true },
+        ),
+      rotate: (id, replacement, audit) =>
         write(
           'project key',
           () => {
@@ -127,6 +149,7 @@ export function createProjectsAndKeys(h: SqliteHandles): Pick<AccountsStore, 'pr
               { ...retired, ...replacement },
               replacement.now,
             );
+            insertAudit(h.writer, audit);
             return { retired, created };
           },
           { transaction: true },

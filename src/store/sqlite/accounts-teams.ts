@@ -1,5 +1,7 @@
 import type { AccountsStore } from '../types-accounts.ts';
+import type { AuditEntry } from '../types-audit.ts';
 import { groupBy, lastOwner, nullable, type Row, toMembership, toTeam, writer } from './accounts-rows.ts';
+import { insertAudit } from './audit.ts';
 import type { SqliteHandles } from './connection.ts';
 import { toProject, toUser } from './rows.ts';
 
@@ -14,6 +16,17 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
   const isMember = (orgId: number, userId: number) =>
     h.writer.get<Row>('SELECT 1 FROM org_members WHERE org_id = ? AND user_id = ?', orgId, userId) !==
     undefined;
+  /** A link added or removed (false when it already was / was not), audited when it changed. */
+  const link = (what: string, audit: AuditEntry | undefined, sql: string, ...params: number[]) =>
+    write(
+      what,
+      () => {
+        const changed = h.writer.run(sql, ...params) === 1;
+        if (changed) insertAudit(h.writer, audit);
+        return changed;
+      },
+      { transaction: true },
+    );
   return {
     members: {
       get: async (orgId, userId) =>
@@ -34,7 +47,7 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
             ...toMembership({ ...row, created_at: row.member_created_at }),
             user: toUser(row),
           })),
-      add: ({ orgId, userId, role, now, teamIds = [] }) =>
+      add: ({ orgId, userId, role, now, teamIds = [] }, audit) =>
         write(
           'membership',
           () => {
@@ -55,11 +68,12 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
                 now,
               );
             }
+            insertAudit(h.writer, audit);
             return membership;
           },
           { transaction: true },
         ),
-      setRole: (orgId, userId, role) =>
+      setRole: (orgId, userId, role, audit) =>
         write(
           'membership',
           () => {
@@ -74,13 +88,16 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
               role,
               orgId,
             );
-            if (row) return toMembership(row);
+            if (row) {
+              insertAudit(h.writer, audit);
+              return toMembership(row);
+            }
             if (isMember(orgId, userId)) throw lastOwner('demoted');
             return null;
           },
           { transaction: true },
         ),
-      remove: (orgId, userId) =>
+      remove: (orgId, userId, audit) =>
         write(
           'membership',
           () => {
@@ -100,6 +117,7 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
               userId,
               orgId,
             );
+            insertAudit(h.writer, audit);
             return true;
           },
           { transaction: true },
@@ -109,7 +127,7 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
       getById: async (id) => nullable(read.get<Row>('SELECT * FROM teams WHERE id = ?', id), toTeam),
       getBySlug: async (orgId, slug) =>
         nullable(read.get<Row>('SELECT * FROM teams WHERE org_id = ? AND slug = ?', orgId, slug), toTeam),
-      create: ({ orgId, slug, name, now, memberUserId }) =>
+      create: ({ orgId, slug, name, now, memberUserId }, audit) =>
         write(
           'team',
           () => {
@@ -130,6 +148,7 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
                 now,
               );
             }
+            insertAudit(h.writer, audit, team.id);
             return team;
           },
           { transaction: true },
@@ -177,42 +196,38 @@ export function createTeamsAndMembers(h: SqliteHandles): Pick<AccountsStore, 'me
           'team_id',
           (row) => Number(row.user_id),
         ),
-      addProject: (teamId, projectId) =>
-        write(
+      addProject: (teamId, projectId, audit) =>
+        link(
           'team project',
-          () =>
-            h.writer.run(
-              'INSERT INTO team_projects (team_id, project_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
-              teamId,
-              projectId,
-            ) === 1,
+          audit,
+          'INSERT INTO team_projects (team_id, project_id) VALUES (?, ?) ON CONFLICT DO NOTHING',
+          teamId,
+          projectId,
         ),
-      removeProject: (teamId, projectId) =>
-        write(
+      removeProject: (teamId, projectId, audit) =>
+        link(
           'team project',
-          () =>
-            h.writer.run(
-              'DELETE FROM team_projects WHERE team_id = ? AND project_id = ?',
-              teamId,
-              projectId,
-            ) === 1,
+          audit,
+          'DELETE FROM team_projects WHERE team_id = ? AND project_id = ?',
+          teamId,
+          projectId,
         ),
-      addMember: (teamId, userId, now) =>
-        write(
+      addMember: (teamId, userId, now, audit) =>
+        link(
           'team member',
-          () =>
-            h.writer.run(
-              'INSERT INTO team_members (team_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-              teamId,
-              userId,
-              now,
-            ) === 1,
+          audit,
+          'INSERT INTO team_members (team_id, user_id, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+          teamId,
+          userId,
+          now,
         ),
-      removeMember: (teamId, userId) =>
-        write(
+      removeMember: (teamId, userId, audit) =>
+        link(
           'team member',
-          () =>
-            h.writer.run('DELETE FROM team_members WHERE team_id = ? AND user_id = ?', teamId, userId) === 1,
+          audit,
+          'DELETE FROM team_members WHERE team_id = ? AND user_id = ?',
+          teamId,
+          userId,
         ),
     },
   };

@@ -2,6 +2,7 @@ import type { AccountsStore } from '../types-accounts.ts';
 import { createProjectsAndKeys } from './accounts-projects.ts';
 import { nullable, type Row, writer } from './accounts-rows.ts';
 import { createTeamsAndMembers } from './accounts-teams.ts';
+import { insertAudit } from './audit.ts';
 import type { SqliteHandles } from './connection.ts';
 import { toApiToken, toOrg, toUser } from './rows.ts';
 
@@ -66,22 +67,28 @@ export function createAccounts(h: SqliteHandles): AccountsStore {
       getById: async (id) => nullable(read.get<Row>('SELECT * FROM users WHERE id = ?', id), toUser),
     },
     tokens: {
-      create: (input) =>
-        write('token', () =>
-          toApiToken(
-            h.writer.get<Row>(
-              `INSERT INTO api_tokens (kind, org_id, user_id, name, scopes, token_hash, token_prefix, created_at)
+      create: (input, audit) =>
+        write(
+          'token',
+          () => {
+            const token = toApiToken(
+              h.writer.get<Row>(
+                `INSERT INTO api_tokens (kind, org_id, user_id, name, scopes, token_hash, token_prefix, created_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-              input.kind,
-              input.orgId,
-              input.userId,
-              input.name,
-              JSON.stringify(input.scopes),
-              input.tokenHash,
-              input.tokenPrefix,
-              input.createdAt,
-            )!,
-          ),
+                input.kind,
+                input.orgId,
+                input.userId,
+                input.name,
+                JSON.stringify(input.scopes),
+                input.tokenHash,
+                input.tokenPrefix,
+                input.createdAt,
+              )!,
+            );
+            insertAudit(h.writer, audit, token.id);
+            return token;
+          },
+          { transaction: true },
         ),
       getByHash: async (tokenHash) =>
         nullable(
@@ -104,15 +111,20 @@ export function createAccounts(h: SqliteHandles): AccountsStore {
         write('token', () => {
           h.writer.run('UPDATE api_tokens SET last_used_at = ? WHERE id = ?', now, id);
         }),
-      revoke: (id, now) =>
+      revoke: (id, now, audit) =>
         write(
           'token',
-          () =>
-            h.writer.run(
-              'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
-              now,
-              id,
-            ) === 1,
+          () => {
+            const revoked =
+              h.writer.run(
+                'UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+                now,
+                id,
+              ) === 1;
+            if (revoked) insertAudit(h.writer, audit);
+            return revoked;
+          },
+          { transaction: true },
         ),
     },
   };

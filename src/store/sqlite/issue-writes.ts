@@ -1,5 +1,6 @@
 import type { Issue, Store } from '../types.ts';
 import type { IssueChange, IssueWorkflowStore } from '../types-issues.ts';
+import { insertAudit } from './audit.ts';
 import type { SqliteConnection, SqliteHandles } from './connection.ts';
 import { addActivities } from './ingest-rows.ts';
 import { toActivity, toIssue } from './rows.ts';
@@ -55,11 +56,20 @@ export function createIssueWrites(h: SqliteHandles): IssueWrites {
         }
         return updated;
       }),
-    delete: (issueIds) =>
-      transaction((db) =>
+    delete: (issueIds, audit = []) =>
+      transaction((db) => {
         // Events, hashes, buckets, tags, users and activities go with the issue (ON DELETE CASCADE).
-        db.run('DELETE FROM issues WHERE id IN (SELECT value FROM json_each(?))', JSON.stringify(issueIds)),
-      ),
+        const deleted = new Set(
+          db
+            .all<Row>(
+              'DELETE FROM issues WHERE id IN (SELECT value FROM json_each(?)) RETURNING id',
+              JSON.stringify(issueIds),
+            )
+            .map((row) => String(row.id)),
+        );
+        for (const entry of audit) if (deleted.has(entry.targetId ?? '')) insertAudit(db, entry);
+        return deleted.size;
+      }),
     addNote: (input) =>
       h.writeLock.run(() => {
         const row = h.writer.get<Row>(

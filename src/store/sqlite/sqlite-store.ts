@@ -1,5 +1,6 @@
 import type { IngestTx, Store } from '../types.ts';
 import { createAccounts } from './accounts.ts';
+import { createAudit } from './audit.ts';
 import { openSqlite, type SqliteHandles, type SqliteSynchronous } from './connection.ts';
 import { createEventQueries } from './event-queries.ts';
 import { createIngestTx } from './ingest-tx.ts';
@@ -27,6 +28,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       return closing;
     },
     ...createAccounts(handles),
+    ...createAudit(handles),
     ingestWrite: (fn) => ingestWrite(handles, tx, fn),
     issues: {
       ...createIssueQueries(handles.reader),
