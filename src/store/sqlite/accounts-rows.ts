@@ -1,5 +1,4 @@
 import { AppError } from '../../app-error.ts';
-import type { Membership, OrgRole, Team } from '../types-accounts.ts';
 import type { SqliteHandles } from './connection.ts';
 
 export type Row = Record<string, unknown>;
@@ -43,33 +42,5 @@ export function definedOnly<T extends object>(patch: T): Partial<T> {
   return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
-/** Groups rows by a numeric column into a Map of mapped values, keeping row order. */
-export function groupBy<T>(rows: Row[], column: string, map: (row: Row) => T): Map<number, T[]> {
-  const groups = new Map<number, T[]>();
-  for (const row of rows) {
-    const id = Number(row[column]);
-    const list = groups.get(id) ?? [];
-    list.push(map(row));
-    groups.set(id, list);
-  }
-  return groups;
-}
-
-export function toMembership(row: Row): Membership {
-  return {
-    orgId: Number(row.org_id),
-    userId: Number(row.user_id),
-    role: row.role as OrgRole,
-    createdAt: Number(row.created_at),
-  };
-}
-
-export function toTeam(row: Row): Team {
-  return {
-    id: Number(row.id),
-    orgId: Number(row.org_id),
-    slug: String(row.slug),
-    name: String(row.name),
-    createdAt: Number(row.created_at),
-  };
-}
+// Backend-neutral row mappers, shared with the other backend.
+export { groupBy, toMembership, toTeam } from '../account-rows.ts';
