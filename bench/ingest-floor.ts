@@ -1,0 +1,65 @@
+// Floors of the ingest path, for profiling: `node bench/ingest-floor.ts` sends envelopes holding only a
+// client report (HTTP, auth and framing, nothing stored); `KIND=event` sends a tiny message event
+// (the whole pipeline at its cheapest). 64 keep-alive connections for 5 s against a fresh SQLite server.
+
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+
+const db = `sqlite:/tmp/hb-${Date.now()}.db`;
+const setup = JSON.parse(
+  await new Promise<string>((res) => {
+    let o = '';
+    const c = spawn(process.execPath, [
+      'bin/firebreak.js',
+      'setup',
+      '--org',
+      'h',
+      '--project',
+      'p',
+      '--database',
+      db,
+      '--json',
+    ]);
+    c.stdout.on('data', (d) => (o += d));
+    c.on('close', () => res(o));
+  }),
+);
+const server = spawn(process.execPath, ['bin/firebreak.js', 'serve', '--port', '0', '--database', db], {
+  env: { ...process.env, FIREBREAK_LOG_LEVEL: 'warn' },
+});
+const url: string = await new Promise((res) => {
+  let e = '';
+  server.stderr.on('data', (d) => {
+    e += d;
+    const m = /listening on (\S+)/.exec(e);
+    if (m) res(m[1]);
+  });
+});
+const key = new URL(setup.dsn).username;
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+const body =
+  process.env.KIND === 'event'
+    ? `{}\n{"type":"event"}\n{"message":"m"}`
+    : `{}\n{"type":"client_report"}\n{"timestamp":1,"discarded_events":[]}`;
+const path = `/api/${setup.projectId}/envelope/?sentry_key=${key}&sentry_version=7`;
+const u = new URL(url);
+let n = 0;
+const end = Date.now() + 5000;
+const one = () =>
+  new Promise<void>((res) => {
+    const r = http.request({ host: u.hostname, port: u.port, path, method: 'POST', agent }, (resp) => {
+      resp.resume();
+      resp.on('end', () => {
+        n++;
+        res();
+      });
+    });
+    r.end(body);
+  });
+await Promise.all(
+  Array.from({ length: 64 }, async () => {
+    while (Date.now() < end) await one();
+  }),
+);
+console.log(process.env.KIND ?? 'client_report', (n / 5).toFixed(0), 'req/s');
+server.kill('SIGTERM');
