@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/config.ts';
 import { startServer } from '../main.ts';
+import { configFromFlags } from './local-store.ts';
 import type { CliIo } from './output.ts';
 
 export async function serveCommand(args: string[], io: CliIo): Promise<number> {
@@ -14,10 +14,7 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
     },
     strict: true,
   });
-  const config = loadConfig(
-    { host: values.host, port: values.port, databaseUrl: values.database, publicUrl: values['public-url'] },
-    process.env,
-  );
+  const config = configFromFlags(values);
   const server = await startServer(config);
   io.err(`firebreak listening on ${server.url} (database: ${describeDatabase(config.databaseUrl)})`);
   return new Promise((resolve) => {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
-import { loadConfig, publicUrlOf } from '../config/config.ts';
+import { publicUrlOf } from '../config/config.ts';
 import { setupProject } from '../projects/setup-project.ts';
-import { openStore } from '../store/open-store.ts';
+import { configFromFlags, withLocalStore } from './local-store.ts';
 import { type CliIo, printFields, printJson } from './output.ts';
 
 export async function setupCommand(args: string[], io: CliIo): Promise<number> {
@@ -23,13 +23,8 @@ export async function setupCommand(args: string[], io: CliIo): Promise<number> {
     io.err('firebreak setup: --org SLUG and --project SLUG are required');
     return 2;
   }
-  const config = loadConfig(
-    { databaseUrl: values.database, host: values.host, port: values.port, publicUrl: values['public-url'] },
-    process.env,
-  );
-  const store = await openStore(config.databaseUrl, { synchronous: config.sqliteSynchronous });
-  try {
-    await store.migrate();
+  const config = configFromFlags(values);
+  return withLocalStore(config, async (store) => {
     const result = await setupProject(
       { store, now: Date.now(), publicUrl: publicUrlOf(config) },
       { org: values.org, project: values.project, platform: values.platform ?? null },
@@ -48,7 +43,5 @@ export async function setupCommand(args: string[], io: CliIo): Promise<number> {
       ]);
     }
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }

@@ -2,9 +2,9 @@ import { parseArgs } from 'node:util';
 import { createToken } from '../auth/create-token.ts';
 import { listTokens } from '../auth/list-tokens.ts';
 import { revokeToken } from '../auth/revoke-token.ts';
-import { loadConfig, publicUrlOf } from '../config/config.ts';
-import { openStore } from '../store/open-store.ts';
+import { publicUrlOf } from '../config/config.ts';
 import type { Store } from '../store/types.ts';
+import { configFromFlags, withLocalStore } from './local-store.ts';
 import { type CliIo, printFields, printJson } from './output.ts';
 
 const USAGE = `usage: firebreak token create (--org SLUG | --user EMAIL) [--scopes a,b] [--kind user|org] [--name NAME] [--json]
@@ -41,21 +41,14 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
     io.err(`firebreak token revoke: name one token (its id, the token, or its prefix)\n${USAGE}`);
     return 2;
   }
-  const config = loadConfig(
-    { databaseUrl: values.database, host: values.host, port: values.port, publicUrl: values['public-url'] },
-    process.env,
-  );
-  const store = await openStore(config.databaseUrl, { synchronous: config.sqliteSynchronous });
-  try {
-    await store.migrate();
+  const config = configFromFlags(values);
+  return withLocalStore(config, async (store) => {
     if (sub === 'create') return await create(store, publicUrlOf(config), values, io);
     if (sub === 'list') return await list(store, values, io);
     const revoked = await revokeToken({ store, now: Date.now() }, positionals[0]);
     io.out(`revoked token ${revoked.id} (${revoked.tokenPrefix}, ${revoked.name})`);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 type Values = {

@@ -2,9 +2,8 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { invalid } from '../app-error.ts';
-import { loadConfig } from '../config/config.ts';
-import { openStore } from '../store/open-store.ts';
 import { createUser } from '../users/create-user.ts';
+import { configFromFlags, withLocalStore } from './local-store.ts';
 import { type CliIo, printFields, printJson } from './output.ts';
 
 const USAGE = `usage: firebreak user create --email EMAIL --name NAME [--org SLUG [--role owner|admin|member]]
@@ -33,11 +32,9 @@ export async function userCommand(args: string[], io: CliIo): Promise<number> {
     io.err(`firebreak user create: --email and --name are required\n${USAGE}`);
     return 2;
   }
-  const config = loadConfig({ databaseUrl: values.database }, process.env);
+  const config = configFromFlags({ database: values.database });
   const password = config.password ?? (await readPassword());
-  const store = await openStore(config.databaseUrl, { synchronous: config.sqliteSynchronous });
-  try {
-    await store.migrate();
+  return withLocalStore(config, async (store) => {
     const user = await createUser(
       { store, now: Date.now() },
       { email: values.email, name: values.name, password, org: values.org, role: values.role },
@@ -51,9 +48,7 @@ export async function userCommand(args: string[], io: CliIo): Promise<number> {
       ]);
     else io.out(user.id);
     return 0;
-  } finally {
-    await store.close();
-  }
+  });
 }
 
 /** Without FIREBREAK_PASSWORD (config.password): from the terminal, or piped on stdin. */

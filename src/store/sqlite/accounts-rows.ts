@@ -1,5 +1,5 @@
 import { AppError } from '../../app-error.ts';
-import type { SqliteHandles } from './connection.ts';
+import { runInTransaction, type SqliteHandles } from './connection.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -12,14 +12,10 @@ const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
  */
 export function writer(h: SqliteHandles) {
   return async <T>(what: string, fn: () => T, options: { transaction?: boolean } = {}): Promise<T> =>
-    h.writeLock.run(() => {
-      if (options.transaction) h.writer.db.exec('BEGIN IMMEDIATE');
+    h.writeLock.run(async () => {
       try {
-        const result = fn();
-        if (options.transaction) h.writer.db.exec('COMMIT');
-        return result;
+        return options.transaction ? await runInTransaction(h.writer, fn) : fn();
       } catch (error) {
-        if (h.writer.db.isTransaction) h.writer.db.exec('ROLLBACK');
         const code = (error as { errcode?: number }).errcode;
         if (code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY) {
           throw new AppError('CONFLICT', `${what} already exists`, { cause: error });

@@ -53,6 +53,32 @@ export interface SqliteHandles {
   close(): Promise<void>;
 }
 
+/**
+ * One transaction on a connection. BEGIN IMMEDIATE takes the database's write lock up front, so
+ * another process's writer waits in busy_timeout here instead of failing mid-transaction on a
+ * lock upgrade. The caller holds the write lock (see writeTransaction).
+ */
+export async function runInTransaction<T>(db: SqliteConnection, fn: () => T | Promise<T>): Promise<T> {
+  db.db.exec('BEGIN IMMEDIATE');
+  try {
+    const result = await fn();
+    db.db.exec('COMMIT');
+    return result;
+  } catch (error) {
+    // A failed COMMIT may already have ended the transaction; ROLLBACK would then mask the error.
+    if (db.db.isTransaction) db.db.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+/** One write transaction on the writer, under the write lock every write shares. */
+export function writeTransaction<T>(
+  h: SqliteHandles,
+  fn: (db: SqliteConnection) => T | Promise<T>,
+): Promise<T> {
+  return h.writeLock.run(() => runInTransaction(h.writer, () => fn(h.writer)));
+}
+
 const BUSY_TIMEOUT_MS = 5000;
 const CHECKPOINT_INTERVAL_MS = 250;
 

@@ -1,7 +1,7 @@
 import type { Issue, Store } from '../types.ts';
 import type { IssueChange, IssueWorkflowStore } from '../types-issues.ts';
 import { insertAudit } from './audit.ts';
-import type { SqliteConnection, SqliteHandles } from './connection.ts';
+import { type SqliteConnection, type SqliteHandles, writeTransaction } from './connection.ts';
 import { addActivities } from './ingest-rows.ts';
 import { toActivity, toIssue } from './rows.ts';
 
@@ -10,20 +10,7 @@ type IssueWrites = Pick<Store['issues'], 'setStatus'> &
   Pick<IssueWorkflowStore, 'update' | 'delete' | 'addNote'>;
 
 export function createIssueWrites(h: SqliteHandles): IssueWrites {
-  /** One write transaction under the write lock (BEGIN IMMEDIATE: see sqlite-store.ts). */
-  const transaction = <T>(fn: (db: SqliteConnection) => T): Promise<T> =>
-    h.writeLock.run(() => {
-      const db = h.writer;
-      db.db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = fn(db);
-        db.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (db.db.isTransaction) db.db.exec('ROLLBACK');
-        throw error;
-      }
-    });
+  const transaction = <T>(fn: (db: SqliteConnection) => T): Promise<T> => writeTransaction(h, fn);
 
   return {
     setStatus: (change) =>

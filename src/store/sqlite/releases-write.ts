@@ -1,26 +1,10 @@
 import { NO_EVENT_FIRST_SEEN, toDeploy } from '../releases-assemble.ts';
 import type { NewCommit, ReleasesStore } from '../types-releases.ts';
-import type { SqliteConnection, SqliteHandles } from './connection.ts';
+import { type SqliteConnection, type SqliteHandles, writeTransaction } from './connection.ts';
 import { loadReleases, RELEASE_COLUMNS } from './releases-read.ts';
 
 type Row = Record<string, unknown>;
 type Releases = ReleasesStore['releases'];
-
-/** One write transaction on the writer, under the write lock shared with ingest. */
-function writeTx<T>(h: SqliteHandles, fn: (db: SqliteConnection) => T): Promise<T> {
-  return h.writeLock.run(() => {
-    const db = h.writer;
-    db.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = fn(db);
-      db.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      if (db.db.isTransaction) db.db.exec('ROLLBACK');
-      throw error;
-    }
-  });
-}
 
 export function createReleaseWrites(h: SqliteHandles) {
   const reread = (id: number) =>
@@ -30,7 +14,7 @@ export function createReleaseWrites(h: SqliteHandles) {
 
   const releases: Pick<Releases, 'create' | 'update' | 'delete' | 'setCommits'> = {
     async create(input) {
-      const { id, created } = await writeTx(h, (db) => {
+      const { id, created } = await writeTransaction(h, (db) => {
         const existing = db.get<Row>(
           'SELECT id FROM releases WHERE org_id = ? AND version = ?',
           input.orgId,
@@ -70,7 +54,7 @@ export function createReleaseWrites(h: SqliteHandles) {
       return { release: reread(id), created };
     },
     async update(orgId, version, patch, commits) {
-      const row = await writeTx(h, (db) => {
+      const row = await writeTransaction(h, (db) => {
         const updated = db.get<Row>(
           `UPDATE releases SET
              ref = CASE WHEN ? THEN ? ELSE ref END,
@@ -94,7 +78,7 @@ export function createReleaseWrites(h: SqliteHandles) {
       return row ? reread(Number(row.id)) : null;
     },
     delete: (orgId, version) =>
-      writeTx(h, (db) => {
+      writeTransaction(h, (db) => {
         const release = db.get<Row>(
           'SELECT id FROM releases WHERE org_id = ? AND version = ?',
           orgId,
@@ -111,12 +95,13 @@ export function createReleaseWrites(h: SqliteHandles) {
         db.run('DELETE FROM releases WHERE id = ?', release.id as number);
         return 'deleted' as const;
       }),
-    setCommits: (releaseId, commits, now) => writeTx(h, (db) => replaceCommits(db, releaseId, commits, now)),
+    setCommits: (releaseId, commits, now) =>
+      writeTransaction(h, (db) => replaceCommits(db, releaseId, commits, now)),
   };
 
   const deploys: Pick<ReleasesStore['deploys'], 'create'> = {
     create: (input) =>
-      writeTx(h, (db) => {
+      writeTransaction(h, (db) => {
         const row = db.get<Row>(
           `INSERT INTO deploys (release_id, environment, name, url, date_started, date_finished)
            VALUES (?, ?, ?, ?, ?, ?) RETURNING *`,

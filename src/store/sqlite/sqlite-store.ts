@@ -1,7 +1,7 @@
-import type { IngestTx, Store } from '../types.ts';
+import type { Store } from '../types.ts';
 import { createAccounts } from './accounts.ts';
 import { createAudit } from './audit.ts';
-import { openSqlite, type SqliteHandles, type SqliteSynchronous } from './connection.ts';
+import { openSqlite, type SqliteSynchronous, writeTransaction } from './connection.ts';
 import { createEventQueries } from './event-queries.ts';
 import { createIngestTx } from './ingest-tx.ts';
 import { createIssueQueries } from './issue-queries.ts';
@@ -29,7 +29,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
     ...createAccounts(handles),
     ...createAudit(handles),
-    ingestWrite: (fn) => ingestWrite(handles, tx, fn),
+    ingestWrite: (fn) => writeTransaction(handles, () => fn(tx)),
     issues: {
       ...createIssueQueries(handles.reader),
       ...createIssueWorkflowReads(handles.reader),
@@ -39,27 +39,4 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ...createReleaseQueries(handles),
     retention: createRetention(handles),
   };
-}
-
-/**
- * BEGIN IMMEDIATE takes the write lock up front, so another process's writer waits in
- * busy_timeout here instead of failing mid-transaction on a lock upgrade.
- */
-async function ingestWrite<T>(
-  handles: SqliteHandles,
-  tx: IngestTx,
-  fn: (tx: IngestTx) => Promise<T>,
-): Promise<T> {
-  return handles.writeLock.run(async () => {
-    handles.writer.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = await fn(tx);
-      handles.writer.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      // A failed COMMIT may already have ended the transaction; ROLLBACK would then mask the error.
-      if (handles.writer.db.isTransaction) handles.writer.db.exec('ROLLBACK');
-      throw error;
-    }
-  });
 }
