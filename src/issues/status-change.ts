@@ -1,12 +1,7 @@
 import { invalid } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
-import type { Issue, IssueActivity, IssueStatus } from '../store/types.ts';
-import type {
-  IgnoreDetails,
-  LatestRelease,
-  StatusDetails,
-  WorkflowSubstatus,
-} from '../store/types-issues.ts';
+import type { Issue, IssueActivity, IssueStatus, IssueSubstatus } from '../store/types.ts';
+import type { IgnoreDetails, LatestRelease, StatusDetails } from '../store/types-issues.ts';
 import { clip } from '../validation.ts';
 import { latestReleases } from './latest-release.ts';
 import type { UpdateIssueInput } from './schemas.ts';
@@ -21,7 +16,7 @@ export type StatusIntent =
   | { kind: 'inRelease'; version: string }
   | {
       kind: 'ignored';
-      substatus: WorkflowSubstatus;
+      substatus: IssueSubstatus;
       options: Omit<IgnoreDetails, 'kind' | 'timesSeen' | 'userCount' | 'ignoredAt' | 'ignoreUntil'> & {
         ignoreDuration?: number;
       };
@@ -29,7 +24,7 @@ export type StatusIntent =
 
 export interface StatusTarget {
   status: IssueStatus;
-  substatus: WorkflowSubstatus;
+  substatus: IssueSubstatus;
   resolvedAt: number | null;
   details: StatusDetails | null;
   activity: Pick<IssueActivity, 'type' | 'data'>;
@@ -56,7 +51,7 @@ export function statusIntentOf(body: UpdateIssueInput): StatusIntent | null {
       option('ignoreUntilEscalating') || body.substatus === 'archived_until_escalating' || undefined,
   };
   const conditional = options.ignoreDuration || options.ignoreCount || options.ignoreUserCount;
-  const substatus: WorkflowSubstatus = options.ignoreUntilEscalating
+  const substatus: IssueSubstatus = options.ignoreUntilEscalating
     ? 'archived_until_escalating'
     : conditional
       ? 'archived_until_condition_met'
@@ -159,7 +154,7 @@ function ignored(
 
 function target(
   status: IssueStatus,
-  substatus: WorkflowSubstatus,
+  substatus: IssueSubstatus,
   resolvedAt: number | null,
   details: StatusDetails | null,
   type: string,

@@ -217,3 +217,9 @@ export function tagKeysSql(
     GROUP BY t.key ORDER BY ${b.sortText('t.key')} LIMIT 1000`;
   return { sql, params: b.params };
 }
+
+/** A Discover result cell as both drivers return it: numbers (bigint/numeric converted) or text. */
+export function cell(value: unknown): string | number | null {
+  if (value === null || value === undefined) return null;
+  return typeof value === 'number' || typeof value === 'string' ? value : Number(value);
+}

@@ -1,21 +1,10 @@
-import type { Issue, IssueActivity, IssueStatus, TagValueCount } from './types.ts';
+import type { Issue, IssueActivity, IssueStatus, IssueSubstatus, TagValueCount } from './types.ts';
 import type { AuditEntry } from './types-audit.ts';
 
 /**
  * Issue workflow beyond ingest: search, status changes with their details, assignment, notes,
  * tags and deletion.
  */
-
-/** Sentry's substatuses, including the archive modes `Issue.substatus` does not name yet. */
-export type WorkflowSubstatus =
-  | 'new'
-  | 'ongoing'
-  | 'regressed'
-  | 'escalating'
-  | 'archived_forever'
-  | 'archived_until_escalating'
-  | 'archived_until_condition_met'
-  | null;
 
 export type CompareOp = '=' | '>' | '>=' | '<' | '<=';
 
@@ -101,7 +90,7 @@ export interface IssueChange {
   from?: IssueStatus[];
   status?: {
     status: IssueStatus;
-    substatus: WorkflowSubstatus;
+    substatus: IssueSubstatus;
     resolvedAt: number | null;
     details: StatusDetails | null;
   };

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { discoverSql, type EventSqlDialect, eventListSql, tagKeysSql } from '../event-sql.ts';
+import { cell, discoverSql, type EventSqlDialect, eventListSql, tagKeysSql } from '../event-sql.ts';
 import type { StoredEvent } from '../types.ts';
 import type { EventQueryStore } from '../types-events.ts';
 import { rows as select } from './pool.ts';
@@ -43,11 +43,6 @@ export function createEventSearch(pool: pg.Pool): EventQueryStore {
       }));
     },
   };
-}
-
-function cell(value: unknown): string | number | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'number' || typeof value === 'string' ? value : Number(value);
 }
 
 /** A stored event with the indexed search fields, which the plain row mapper leaves out. */

@@ -1,11 +1,6 @@
 import type pg from 'pg';
-import type {
-  IssueWorkflow,
-  IssueWorkflowStore,
-  StatusDetails,
-  TagKeySummary,
-  TagValueSort,
-} from '../types-issues.ts';
+import { summarizeTagRows } from '../tag-rows.ts';
+import type { IssueWorkflow, IssueWorkflowStore, StatusDetails, TagValueSort } from '../types-issues.ts';
 import { one, type Row, rows } from './pool.ts';
 import { toActivity, toTagValueCount } from './rows.ts';
 
@@ -52,17 +47,7 @@ export function createIssueWorkflowReads(pool: pg.Pool): WorkflowReads {
          FROM totals t JOIN ranked r ON r.key = t.key AND r.n <= $3 ORDER BY t.key COLLATE "C", r.n`,
         [issueId, options.keys ?? null, options.top],
       );
-      const summaries = new Map<string, TagKeySummary>();
-      for (const row of found) {
-        const key = String(row.key);
-        let summary = summaries.get(key);
-        if (!summary) {
-          summary = { key, totalValues: Number(row.total), uniqueValues: Number(row.uniq), topValues: [] };
-          summaries.set(key, summary);
-        }
-        summary.topValues.push(toTagValueCount(row));
-      }
-      return [...summaries.values()];
+      return summarizeTagRows(found);
     },
     async tagValuePage(issueId, key, page) {
       const found = await rows(

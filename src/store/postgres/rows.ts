@@ -8,7 +8,6 @@ import type {
   Project,
   ProjectKey,
   StoredEvent,
-  TagValueCount,
   User,
 } from '../types.ts';
 
@@ -136,12 +135,4 @@ export function toActivity(row: DbRow): IssueActivity {
   };
 }
 
-export function toTagValueCount(row: DbRow): TagValueCount {
-  return {
-    key: String(row.key),
-    value: String(row.value),
-    count: Number(row.count),
-    firstSeen: Number(row.first_seen),
-    lastSeen: Number(row.last_seen),
-  };
-}
+export { toTagValueCount } from '../tag-rows.ts';

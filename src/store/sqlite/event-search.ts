@@ -1,5 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
-import { discoverSql, type EventSqlDialect, eventListSql, tagKeysSql } from '../event-sql.ts';
+import { cell, discoverSql, type EventSqlDialect, eventListSql, tagKeysSql } from '../event-sql.ts';
 import type { StoredEvent } from '../types.ts';
 import type { EventQueryStore } from '../types-events.ts';
 import type { SqliteConnection } from './connection.ts';
@@ -47,11 +47,6 @@ export function createEventSearch(db: SqliteConnection): EventQueryStore {
       }));
     },
   };
-}
-
-function cell(value: unknown): string | number | null {
-  if (value === null || value === undefined) return null;
-  return typeof value === 'number' || typeof value === 'string' ? value : Number(value);
 }
 
 /** A stored event with the indexed search fields, which the plain row mapper leaves out. */

@@ -1,7 +1,8 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { AppError } from '../../app-error.ts';
 import { decodeIssueCursor, encodeIssueCursor, SORT_COLUMNS } from '../issue-cursor.ts';
-import type { BucketCount, IssueListQuery, IssuePage, Store, TagValueCount } from '../types.ts';
+import { toTagValueCount } from '../tag-rows.ts';
+import type { BucketCount, IssueListQuery, IssuePage, Store } from '../types.ts';
 import type { IssueWorkflowStore } from '../types-issues.ts';
 import type { SqliteConnection } from './connection.ts';
 import { sqliteIssuePredicates } from './issue-filter.ts';
@@ -43,15 +44,7 @@ export function createIssueQueries(db: SqliteConnection): IssueReads {
               issueId,
               key,
             );
-      return rows.map(
-        (row): TagValueCount => ({
-          key: String(row.key),
-          value: String(row.value),
-          count: Number(row.count),
-          firstSeen: Number(row.first_seen),
-          lastSeen: Number(row.last_seen),
-        }),
-      );
+      return rows.map(toTagValueCount);
     },
     async buckets(issueIds, resolution, start, end) {
       const table = resolution === 'minute' ? 'issue_buckets_minute' : 'issue_buckets_hour';

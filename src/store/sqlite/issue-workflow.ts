@@ -1,4 +1,4 @@
-import type { TagValueCount } from '../types.ts';
+import { summarizeTagRows, toTagValueCount } from '../tag-rows.ts';
 import type { IssueWorkflow, IssueWorkflowStore, StatusDetails, TagValueSort } from '../types-issues.ts';
 import type { SqliteConnection } from './connection.ts';
 import { toActivity } from './rows.ts';
@@ -51,17 +51,7 @@ export function createIssueWorkflowReads(db: SqliteConnection): WorkflowReads {
         keys,
         options.top,
       );
-      const summaries = new Map<string, Awaited<ReturnType<WorkflowReads['tagSummary']>>[number]>();
-      for (const row of rows) {
-        const key = String(row.key);
-        let summary = summaries.get(key);
-        if (!summary) {
-          summary = { key, totalValues: Number(row.total), uniqueValues: Number(row.uniq), topValues: [] };
-          summaries.set(key, summary);
-        }
-        summary.topValues.push(toTagValue(row));
-      }
-      return [...summaries.values()];
+      return summarizeTagRows(rows);
     },
     async tagValuePage(issueId, key, page) {
       return db
@@ -73,7 +63,7 @@ export function createIssueWorkflowReads(db: SqliteConnection): WorkflowReads {
           page.limit,
           page.offset,
         )
-        .map(toTagValue);
+        .map(toTagValueCount);
     },
     async tagKeyExists(projectIds, key) {
       const row = db.get<Row>(
@@ -129,15 +119,5 @@ function toWorkflow(row: Row): IssueWorkflow {
       teamId: row.assignee_team_id === null ? null : Number(row.assignee_team_id),
     },
     numComments: Number(row.notes),
-  };
-}
-
-function toTagValue(row: Row): TagValueCount {
-  return {
-    key: String(row.key),
-    value: String(row.value),
-    count: Number(row.count),
-    firstSeen: Number(row.first_seen),
-    lastSeen: Number(row.last_seen),
   };
 }
