@@ -31,14 +31,15 @@ export function isScope(value: string): value is Scope {
 
 /**
  * What a scope also grants. Sentry's SENTRY_SCOPE_HIERARCHY_MAPPING: admin ⇒ write ⇒ read.
- * `org:ci` (the only scope of an organisation token) grants what CI does with sentry-cli
- * (reference §5.4): read the organisation (`info`, `projects list`) and manage releases,
- * deploys and commits — not project:read, which would reveal DSN keys and their secrets.
+ * `org:ci` (the only scope of an organisation token) reads the organisation (`info`,
+ * `projects list`, reference §5.4); the release, deploy and commit endpoints name `org:ci`
+ * themselves (releases/access.ts). It implies neither project:read, which would reveal DSN keys
+ * and their secrets, nor project:releases, which would let CI delete releases.
  */
 const IMPLIES: Partial<Record<Scope, readonly Scope[]>> = {
   'org:write': ['org:read'],
   'org:admin': ['org:read', 'org:write'],
-  'org:ci': ['org:read', 'project:releases'],
+  'org:ci': ['org:read'],
   'project:write': ['project:read'],
   'project:admin': ['project:read', 'project:write'],
   'team:write': ['team:read'],

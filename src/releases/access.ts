@@ -1,6 +1,6 @@
-import { AppError, invalid, notFound } from '../app-error.ts';
+import { invalid, notFound } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
-import { expandScopes, type Scope } from '../auth/scopes.ts';
+import type { Scope } from '../auth/scopes.ts';
 import type { AppContext } from '../context.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import type { Org, Project } from '../store/types.ts';
@@ -22,19 +22,8 @@ export const RELEASE_WRITE: Scope[] = ['project:releases', 'project:write', 'pro
 /** Sentry's `OrganizationReleasePermission` lets only these delete a release: not `org:ci`, not `project:write`. */
 export const RELEASE_DELETE: Scope[] = ['project:releases', 'project:admin'];
 
-/**
- * `org:ci` implies `project:releases` for what CI does with releases, but Sentry refuses it a
- * delete: the deleting scope must come from the token's other scopes.
- */
 export function requireReleaseDelete(principal: Principal): void {
   requireScope(principal, ...RELEASE_DELETE);
-  const withoutCi = expandScopes(principal.tokenScopes.filter((scope) => scope !== 'org:ci'));
-  if (!RELEASE_DELETE.some((scope) => withoutCi.has(scope))) {
-    throw new AppError(
-      'FORBIDDEN',
-      `You do not have permission to perform this action (needs ${RELEASE_DELETE.join(' or ')}; org:ci cannot delete releases).`,
-    );
-  }
 }
 
 export interface ReleaseContext {
