@@ -1,12 +1,15 @@
 import type { z } from 'zod';
 import { invalid } from './app-error.ts';
 
-/** Parses a boundary input with its schema; the first problem is a VALIDATION error naming the field. */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+/**
+ * Parses a boundary input with its schema; the first problem is a VALIDATION error naming the
+ * field, or `whole` when the input itself is wrong (e.g. an array where an object belongs).
+ */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown, whole = 'input'): z.infer<T> {
   const parsed = schema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw invalid(`invalid ${issue.path.join('.') || 'input'}: ${issue.message}`);
+  throw invalid(`invalid ${issue.path.join('.') || whole}: ${issue.message}`);
 }
 
 /** Untrusted text quoted in an error message, cut so the message stays bounded. */

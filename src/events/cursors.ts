@@ -1,17 +1,12 @@
 import { invalid } from '../app-error.ts';
+import { offsetCursor, parseOffsetCursor as parseCursor } from '../offset-cursor.ts';
 import type { StoredEvent } from '../store/types.ts';
 
-/** Discover pages by offset, in Sentry's cursor format `value:offset:is_prev`. */
+/** Discover pages by offset; deep offsets are a scan, so they stop at MAX_OFFSET. */
 const MAX_OFFSET = 10_000;
 
-export function parseOffsetCursor(cursor: string | undefined): number {
-  if (!cursor) return 0;
-  const match = /^\d{1,15}:(\d{1,7}):[01]$/.exec(cursor);
-  if (!match || Number(match[1]) > MAX_OFFSET) throw invalid('invalid cursor');
-  return Number(match[1]);
-}
-
-export const offsetCursor = (offset: number): string => `0:${offset}:0`;
+export const parseOffsetCursor = (cursor: string | undefined): number => parseCursor(cursor, MAX_OFFSET);
+export { offsetCursor };
 
 /** Event lists page by keyset (timestamp, event id), so new events never shift a page. */
 export function parseEventCursor(

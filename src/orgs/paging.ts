@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalid } from '../app-error.ts';
+import { offsetCursor, parseOffsetCursor } from '../offset-cursor.ts';
 
 /** List parameters Sentry's clients send: `cursor`, `per_page` (sentry-cli, MCP) and `query`. */
 export const ListInput = z.object({
@@ -19,16 +19,9 @@ export interface Page<T> {
  * keys number in the hundreds at most). Cursors look like Sentry's `value:offset:is_prev`.
  */
 export function pageOf<T>(items: T[], input: { cursor?: string; per_page: number }): Page<T> {
-  const offset = offsetOf(input.cursor);
+  const offset = parseOffsetCursor(input.cursor);
   const end = offset + input.per_page;
-  return { items: items.slice(offset, end), nextCursor: end < items.length ? `0:${end}:0` : null };
-}
-
-function offsetOf(cursor: string | undefined): number {
-  if (cursor === undefined || cursor === '') return 0;
-  const match = /^\d+:(\d{1,9}):[01]$/.exec(cursor);
-  if (!match) throw invalid('invalid cursor');
-  return Number(match[1]);
+  return { items: items.slice(offset, end), nextCursor: end < items.length ? offsetCursor(end) : null };
 }
 
 /** Sentry's `query` on these lists: a case-insensitive match on slug or name. */

@@ -1,5 +1,6 @@
-import { type ZodType, z } from 'zod';
-import { invalid } from '../app-error.ts';
+import { z } from 'zod';
+import { parseOffsetCursor } from '../offset-cursor.ts';
+import { parseInput as parseShared } from '../validation.ts';
 
 /**
  * Sentry's release-name rules (sentry `src/sentry/models/release.py` `is_valid_version`): no
@@ -123,13 +124,6 @@ export const CreateDeployInput = z.object({
 export type CreateDeployInput = z.infer<typeof CreateDeployInput>;
 
 /**
- * An offset this large is no real page; the bound keeps the number inside both databases'
- * integer range, so a forged cursor is a 400 rather than an overflow in the query.
- */
-const MAX_OFFSET = 1_000_000_000;
-const OFFSET_CURSOR = /^\d{1,20}:(\d{1,10}):[01]$/;
-
-/**
  * Sentry-style offset cursor `"{value}:{offset}:{is_prev}"` (reference §5.2); empty = first page.
  * `per_page` defaults to 100 like Sentry's.
  */
@@ -140,30 +134,21 @@ export const PageInput = z.object({
     .max(100)
     .optional()
     .transform((cursor, ctx) => {
-      if (!cursor) return 0;
-      const offset = Number(OFFSET_CURSOR.exec(cursor)?.[1] ?? Number.NaN);
-      if (Number.isNaN(offset) || offset > MAX_OFFSET) {
+      try {
+        return parseOffsetCursor(cursor);
+      } catch {
         ctx.addIssue({ code: 'custom', message: 'is not a cursor from a Link header' });
         return 0;
       }
-      return offset;
     }),
 });
 
-export function nextCursor(offset: number, limit: number, returned: number): string | null {
-  return returned > limit ? `0:${offset + limit}:0` : null;
-}
+export {
+  nextOffsetCursor as nextCursor,
+  previousOffsetCursor as previousCursor,
+} from '../offset-cursor.ts';
 
-/** Sentry's `previous` (OffsetPaginator): the page before this one; null on the first page. */
-export function previousCursor(offset: number, limit: number): string | null {
-  return offset > 0 ? `0:${Math.max(0, offset - limit)}:1` : null;
-}
-
-/** Parses a boundary input; the first problem becomes a 400 naming the field. */
-export function parseInput<T>(schema: ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue.path.join('.');
-  throw invalid(field ? `invalid ${field}: ${issue.message}` : `invalid body: ${issue.message}`);
+/** Release requests are mostly bodies: a wrong body as a whole is named as such. */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
+  return parseShared(schema, input, 'body');
 }
