@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { SetupResult } from '../src/projects/setup-project.ts';
+import type { IssueStatus, IssueSubstatus } from '../src/store/types.ts';
 import { apiClient, sendEvent, startServerOn, titles } from './helpers/issues.ts';
 import type { TestServer } from './helpers/server.ts';
 
@@ -63,14 +64,22 @@ for (const backend of ['sqlite', 'postgres'] as const)
       return answer.body.detail as string;
     };
 
+    const setStatus = (
+      status: IssueStatus,
+      substatus: IssueSubstatus,
+      resolvedAt: number | null,
+      type: string,
+    ) =>
+      t.server.ctx.store.issues.update([
+        {
+          issueId: Number(ids[CACHE]),
+          status: { status, substatus, resolvedAt, details: null },
+          activities: [{ type, data: {}, actor: 'system', createdAt: Date.now() }],
+        },
+      ]);
+
     test('is: states and the default query; an empty query is every status', async () => {
-      await t.server.ctx.store.issues.setStatus({
-        issueId: Number(ids[CACHE]),
-        status: 'resolved',
-        substatus: null,
-        resolvedAt: Date.now(),
-        activity: { type: 'set_resolved', data: {}, actor: 'system', createdAt: Date.now() },
-      });
+      await setStatus('resolved', null, Date.now(), 'set_resolved');
       try {
         assert.deepEqual(await search(null), [DISK, PAYMENT], 'no query → is:unresolved');
         assert.deepEqual(await search(''), [CACHE, DISK, PAYMENT]);
@@ -84,13 +93,7 @@ for (const backend of ['sqlite', 'postgres'] as const)
         assert.deepEqual(await search('is:for_review'), [DISK, PAYMENT]);
         assert.deepEqual(await search('is:regressed'), []);
       } finally {
-        await t.server.ctx.store.issues.setStatus({
-          issueId: Number(ids[CACHE]),
-          status: 'unresolved',
-          substatus: 'ongoing',
-          resolvedAt: null,
-          activity: { type: 'set_unresolved', data: {}, actor: 'system', createdAt: Date.now() },
-        });
+        await setStatus('unresolved', 'ongoing', null, 'set_unresolved');
       }
     });
 

@@ -26,13 +26,12 @@ describe('issue lifecycle on ingest: regression and retention', () => {
       await apiGet(t.url, setup.token, `/api/0/projects/${setup.org}/${setup.project}/issues/`)
     ).body;
     const store = t.server.ctx.store;
-    await store.issues.setStatus({
-      issueId: Number(issue.id),
-      status: 'resolved',
-      substatus: null,
-      resolvedAt: Date.now(),
-      activity: { type: 'set_resolved', data: {}, actor: 'user:1', createdAt: Date.now() },
+    const resolve = await fetch(`${t.url}/api/0/organizations/${setup.org}/issues/${issue.id}/`, {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${setup.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ status: 'resolved' }),
     });
+    assert.equal(resolve.status, 200);
     const regressionEvent = await send(setup, 'Disk full on /var', { release: 'ops@2' });
     const detail = await apiGet(t.url, setup.token, `/api/0/organizations/${setup.org}/issues/${issue.id}/`);
     assert.equal(detail.body.status, 'unresolved');

@@ -225,13 +225,13 @@ for (const backend of testBackends()) {
         }),
         [s.ids[6]],
       );
-      await store.issues.setStatus({
-        issueId: s.slow.id,
-        status: 'resolved',
-        substatus: null,
-        resolvedAt: T0,
-        activity: { type: 'set_resolved', data: {}, actor: 'system', createdAt: T0 },
-      });
+      await store.issues.update([
+        {
+          issueId: s.slow.id,
+          status: { status: 'resolved', substatus: null, resolvedAt: T0, details: null },
+          activities: [{ type: 'set_resolved', data: {}, actor: 'system', createdAt: T0 }],
+        },
+      ]);
       assert.deepEqual(
         await idsOf({ filters: [{ kind: 'issue-status', statuses: ['resolved'], negated: false }] }),
         [s.ids[4], s.ids[3]],

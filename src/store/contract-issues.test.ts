@@ -464,31 +464,5 @@ for (const backend of testBackends()) {
       );
       assert.equal((await store.issues.latestReleases(web.orgId, [])).size, 0);
     });
-
-    test('setStatus clears status details written by update', async () => {
-      const project = await seedProject(store);
-      const issue = await seedIssue(store, project);
-      await store.issues.update([
-        {
-          issueId: issue.id,
-          status: {
-            status: 'resolved',
-            substatus: null,
-            resolvedAt: T0,
-            details: { kind: 'resolved', inNextRelease: true, release: '1.0.0', releaseDate: T0 },
-          },
-          activities: [],
-        },
-      ]);
-      assert.equal((await store.issues.workflow([issue.id])).get(issue.id)?.statusDetails?.kind, 'resolved');
-      await store.issues.setStatus({
-        issueId: issue.id,
-        status: 'resolved',
-        substatus: null,
-        resolvedAt: T0,
-        activity: { type: 'set_resolved', data: {}, actor: 'system', createdAt: T0 },
-      });
-      assert.equal((await store.issues.workflow([issue.id])).get(issue.id)?.statusDetails, null);
-    });
   });
 }

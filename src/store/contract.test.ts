@@ -7,7 +7,17 @@ import { after, before, describe, test } from 'node:test';
 import { AppError } from '../app-error.ts';
 import { openStore } from './open-store.ts';
 import { type OpenedTestStore, testBackends } from './test-databases.ts';
-import type { IngestTx, Issue, IssueUpdate, NewIssue, Project, Store, StoredEvent } from './types.ts';
+import type {
+  IngestTx,
+  Issue,
+  IssueStatus,
+  IssueSubstatus,
+  IssueUpdate,
+  NewIssue,
+  Project,
+  Store,
+  StoredEvent,
+} from './types.ts';
 
 const T0 = Date.UTC(2025, 0, 1);
 const MINUTE = 60_000;
@@ -315,41 +325,33 @@ for (const backend of testBackends()) {
       assert.deepEqual([merged.timesSeen, merged.lastSeen, merged.title], [3, T0 + 2 * MINUTE, 'Last']);
     });
 
-    test('setStatus is conditional and writes its activity in the same transaction', async () => {
+    test('a status change is conditional and writes its activity in the same transaction', async () => {
       const project = await seedProject(store);
       const issue = await create(store, newIssue(project.id, ['s']));
       const activity = { type: 'set_resolved', data: {}, actor: 'user:1', createdAt: T0 + HOUR };
-      const resolved = await store.issues.setStatus({
-        issueId: issue.id,
-        from: ['unresolved'],
-        status: 'resolved',
-        substatus: null,
-        resolvedAt: T0 + HOUR,
-        activity,
+      const change = (
+        issueId: number,
+        status: IssueStatus,
+        substatus: IssueSubstatus,
+        resolvedAt: number | null,
+      ) => ({
+        issueId,
+        from: ['unresolved' as IssueStatus],
+        status: { status, substatus, resolvedAt, details: null },
+        activities: [activity],
       });
+      const [resolved] = await store.issues.update([change(issue.id, 'resolved', null, T0 + HOUR)]);
       assert.deepEqual([resolved?.status, resolved?.resolvedAt], ['resolved', T0 + HOUR]);
       // A second change expecting 'unresolved' lost the race: nothing changes, no activity.
-      const lost = await store.issues.setStatus({
-        issueId: issue.id,
-        from: ['unresolved'],
-        status: 'ignored',
-        substatus: 'archived_forever',
-        resolvedAt: null,
-        activity,
-      });
-      assert.equal(lost, null);
+      const lost = await store.issues.update([change(issue.id, 'ignored', 'archived_forever', null)]);
+      assert.deepEqual(lost, []);
       assert.equal((await store.issues.getById(issue.id))!.status, 'resolved');
       const activities = await store.issues.activities(issue.id);
       assert.deepEqual(
         activities.map((a) => [a.type, a.actor]),
         [['set_resolved', 'user:1']],
       );
-      assert.equal(
-        await store.issues.setStatus({
-          ...{ issueId: 987654321, status: 'resolved', substatus: null, resolvedAt: null, activity },
-        }),
-        null,
-      );
+      assert.deepEqual(await store.issues.update([change(987654321, 'resolved', null, null)]), []);
     });
 
     test('buckets add into minute and hour resolution', async () => {

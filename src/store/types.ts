@@ -240,15 +240,6 @@ export interface IngestTx {
   addOutcomes(rows: IngestOutcome[]): Promise<void>;
 }
 
-export interface StatusChange {
-  issueId: number;
-  from?: IssueStatus[];
-  status: IssueStatus;
-  substatus: IssueSubstatus;
-  resolvedAt: number | null;
-  activity: Omit<IssueActivity, 'id' | 'issueId'>;
-}
-
 export type IssueSort = 'date' | 'new' | 'freq' | 'user';
 
 export interface IssueListQuery {
@@ -309,12 +300,6 @@ export interface Store extends AccountsStore, ReleasesStore, AuditStore {
       end: number,
     ): Promise<Map<number, BucketCount[]>>;
     activities(issueId: number): Promise<IssueActivity[]>;
-    /**
-     * Conditional status change: applies only while the issue's status is one of `from` (any
-     * when omitted) and writes the activity row in the same transaction. Returns the updated
-     * issue, or null when the issue is missing or was not in an expected status (a lost race).
-     */
-    setStatus(input: StatusChange): Promise<Issue | null>;
   };
   events: EventQueryStore & {
     get(projectId: number, eventId: string): Promise<StoredEvent | null>;

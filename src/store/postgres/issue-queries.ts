@@ -7,7 +7,7 @@ import { postgresIssuePredicates } from './issue-filter.ts';
 import { one, rows } from './pool.ts';
 import { toActivity, toIssue, toTagValueCount } from './rows.ts';
 
-type IssueReads = Omit<Store['issues'], 'setStatus' | keyof IssueWorkflowStore>;
+type IssueReads = Omit<Store['issues'], keyof IssueWorkflowStore>;
 
 export function createIssueQueries(pool: pg.Pool): IssueReads {
   return {

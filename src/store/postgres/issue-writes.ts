@@ -1,28 +1,16 @@
 import type pg from 'pg';
 import type { PoolClient } from 'pg';
-import type { Issue, Store } from '../types.ts';
+import type { Issue } from '../types.ts';
 import type { IssueChange, IssueWorkflowStore } from '../types-issues.ts';
 import { insertAudit } from './audit.ts';
 import { addActivities } from './ingest-counters.ts';
 import { inTransaction, one, type Row } from './pool.ts';
 import { toActivity, toIssue } from './rows.ts';
 
-type IssueWrites = Pick<Store['issues'], 'setStatus'> &
-  Pick<IssueWorkflowStore, 'update' | 'delete' | 'addNote'>;
+type IssueWrites = Pick<IssueWorkflowStore, 'update' | 'delete' | 'addNote'>;
 
 export function createIssueWrites(pool: pg.Pool): IssueWrites {
   return {
-    setStatus: (change) =>
-      inTransaction(pool, async (client) => {
-        const { rows } = await client.query(
-          `UPDATE issues SET status = $1, substatus = $2, resolved_at = $3, status_details = NULL
-           WHERE id = $4 AND ($5::text[] IS NULL OR status = ANY($5::text[])) RETURNING *`,
-          [change.status, change.substatus, change.resolvedAt, change.issueId, change.from ?? null],
-        );
-        if (rows.length === 0) return null;
-        await addActivities(client, [{ ...change.activity, issueId: change.issueId }]);
-        return toIssue(rows[0]);
-      }),
     update: (changes) =>
       inTransaction(pool, async (client) => {
         const updated: Issue[] = [];

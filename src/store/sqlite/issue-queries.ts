@@ -10,7 +10,7 @@ import { toActivity, toIssue } from './rows.ts';
 
 type Row = Record<string, unknown>;
 
-type IssueReads = Omit<Store['issues'], 'setStatus' | keyof IssueWorkflowStore>;
+type IssueReads = Omit<Store['issues'], keyof IssueWorkflowStore>;
 
 export function createIssueQueries(db: SqliteConnection): IssueReads {
   return {

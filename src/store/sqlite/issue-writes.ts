@@ -1,4 +1,4 @@
-import type { Issue, Store } from '../types.ts';
+import type { Issue } from '../types.ts';
 import type { IssueChange, IssueWorkflowStore } from '../types-issues.ts';
 import { insertAudit } from './audit.ts';
 import { type SqliteConnection, type SqliteHandles, writeTransaction } from './connection.ts';
@@ -6,29 +6,12 @@ import { addActivities } from './ingest-rows.ts';
 import { toActivity, toIssue } from './rows.ts';
 
 type Row = Record<string, unknown>;
-type IssueWrites = Pick<Store['issues'], 'setStatus'> &
-  Pick<IssueWorkflowStore, 'update' | 'delete' | 'addNote'>;
+type IssueWrites = Pick<IssueWorkflowStore, 'update' | 'delete' | 'addNote'>;
 
 export function createIssueWrites(h: SqliteHandles): IssueWrites {
   const transaction = <T>(fn: (db: SqliteConnection) => T): Promise<T> => writeTransaction(h, fn);
 
   return {
-    setStatus: (change) =>
-      transaction((db) => {
-        const from = change.from ? JSON.stringify(change.from) : null;
-        const row = db.get<Row>(
-          `UPDATE issues SET status = ?, substatus = ?, resolved_at = ?, status_details = NULL
-           WHERE id = ? AND (? IS NULL OR status IN (SELECT value FROM json_each(?))) RETURNING *`,
-          change.status,
-          change.substatus,
-          change.resolvedAt,
-          change.issueId,
-          from,
-          from,
-        );
-        if (row) addActivities(db, [{ ...change.activity, issueId: change.issueId }]);
-        return row ? toIssue(row) : null;
-      }),
     update: (changes) =>
       transaction((db) => {
         const updated: Issue[] = [];
