@@ -1,3 +1,5 @@
+import { checkCommand } from './check.ts';
+import { incidentCommand } from './incident.ts';
 import { type CliIo, processIo, reportError } from './output.ts';
 import { serveCommand } from './serve.ts';
 import { setupCommand } from './setup.ts';
@@ -9,6 +11,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   setup: setupCommand,
   user: userCommand,
   token: tokenCommand,
+  incident: incidentCommand,
+  check: checkCommand,
 };
 
 const USAGE = `usage: firebreak <command> [options]
@@ -21,6 +25,8 @@ commands:
           (password from FIREBREAK_PASSWORD or stdin)
   token   token create (--org SLUG | --user EMAIL) [--scopes a,b] [--kind user|org] [--json]
           token list [--org SLUG] · token revoke ID|TOKEN|PREFIX
+  incident  run an incident over the REST API (see \`firebreak incident --help\`)
+  check     monitoring checks against Firebreak or Sentry (see \`firebreak check --help\`)
 
 Database URLs: sqlite:PATH (default sqlite:firebreak.db) or postgres://…; also FIREBREAK_DATABASE_URL.
 See docs/configuration.md for every setting.`;

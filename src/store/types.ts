@@ -1,6 +1,7 @@
 import type { AccountsStore } from './types-accounts.ts';
 import type { AuditStore } from './types-audit.ts';
 import type { EventQueryStore } from './types-events.ts';
+import type { IncidentsStore, SignalsStore } from './types-incidents.ts';
 import type { IssueFilter, IssueWorkflowStore } from './types-issues.ts';
 import type { ReleasesStore } from './types-releases.ts';
 
@@ -270,9 +271,10 @@ export interface RetentionResult {
  * The Store is assembled from per-area parts, each in its own file: types-accounts.ts
  * (organisations, projects, keys, users, tokens, members, teams), types-releases.ts (releases,
  * environments, commits, deploys), types-issues.ts (issue workflow and search) and
- * types-events.ts (event queries), types-audit.ts (the organisation audit log).
+ * types-events.ts (event queries), types-audit.ts (the organisation audit log),
+ * types-incidents.ts (incidents, their timeline and settings; signals read across projects).
  */
-export interface Store extends AccountsStore, ReleasesStore, AuditStore {
+export interface Store extends AccountsStore, ReleasesStore, AuditStore, IncidentsStore, SignalsStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations; safe to call on every start. */
   migrate(): Promise<void>;

@@ -3,6 +3,7 @@ import { MIGRATION_0003_RELEASES } from './migrations/0003-releases.ts';
 import { MIGRATION_0004_ISSUE_WORKFLOW } from './migrations/0004-issue-workflow.ts';
 import { MIGRATION_0005_EVENT_QUERIES } from './migrations/0005-event-queries.ts';
 import { MIGRATION_0006_AUDIT_LOG } from './migrations/0006-audit-log.ts';
+import { MIGRATION_0007_INCIDENTS } from './migrations/0007-incidents.ts';
 
 /**
  * Numbered PostgreSQL migrations: index + 1 is the version recorded in schema_migrations. Append
@@ -189,4 +190,5 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   MIGRATION_0004_ISSUE_WORKFLOW,
   MIGRATION_0005_EVENT_QUERIES,
   MIGRATION_0006_AUDIT_LOG,
+  MIGRATION_0007_INCIDENTS,
 ];

@@ -2,6 +2,7 @@ import type { Store } from '../types.ts';
 import { createAccounts } from './accounts.ts';
 import { createAudit } from './audit.ts';
 import { createEventQueries } from './event-queries.ts';
+import { createIncidents } from './incidents.ts';
 import { createIngestTx } from './ingest-tx.ts';
 import { createIssueQueries } from './issue-queries.ts';
 import { createIssueWorkflowReads } from './issue-workflow.ts';
@@ -24,6 +25,7 @@ export function openPostgresStore(connectionString: string): Store {
     },
     ...createAccounts(pool),
     ...createAudit(pool),
+    ...createIncidents(pool),
     ingestWrite: (fn) => withDeadlockRetry(() => inTransaction(pool, (client) => fn(createIngestTx(client)))),
     issues: { ...createIssueQueries(pool), ...createIssueWorkflowReads(pool), ...createIssueWrites(pool) },
     ...createEventQueries(pool),

@@ -3,6 +3,7 @@ import { createAccounts } from './accounts.ts';
 import { createAudit } from './audit.ts';
 import { openSqlite, type SqliteSynchronous, writeTransaction } from './connection.ts';
 import { createEventQueries } from './event-queries.ts';
+import { createIncidents } from './incidents.ts';
 import { createIngestTx } from './ingest-tx.ts';
 import { createIssueQueries } from './issue-queries.ts';
 import { createIssueWorkflowReads } from './issue-workflow.ts';
@@ -29,6 +30,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     },
     ...createAccounts(handles),
     ...createAudit(handles),
+    ...createIncidents(handles),
     ingestWrite: (fn) => writeTransaction(handles, () => fn(tx)),
     issues: {
       ...createIssueQueries(handles.reader),
