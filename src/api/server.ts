@@ -5,6 +5,7 @@ import { acceptEmptyJsonBodies } from './empty-json.ts';
 import { installErrorHandler } from './http-errors.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { eventRoutes } from './routes/events.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { issueRoutes } from './routes/issues.ts';
 import { keyRoutes } from './routes/keys.ts';
 import { memberRoutes } from './routes/members.ts';
@@ -43,5 +44,6 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(eventRoutes, { ctx });
   await app.register(releaseRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
+  await app.register(incidentRoutes, { ctx });
   return app;
 }

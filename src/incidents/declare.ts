@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { invalid } from '../app-error.ts';
+import type { Principal } from '../auth/principal.ts';
+import { requireScope } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { shortIdOf } from '../issues/short-id.ts';
+import { resolveOrg } from '../orgs/resolve.ts';
+import type { Incident, NewTimelineEntry } from '../store/types-incidents.ts';
+import { INCIDENT_STATUSES } from '../store/types-incidents.ts';
+import { parseInput } from '../validation.ts';
+import { INCIDENT_WRITE, resolveIssueRefs } from './access.ts';
+import { firstEventOf, linkEntry } from './issue-links.ts';
+import { loadIncidentSettings, severityOf } from './settings.ts';
+import { Timestamp } from './timestamps.ts';
+
+const Url = z.string().trim().max(2000).url().nullable();
+
+export const DeclareInput = z
+  .object({
+    title: z.string().trim().min(1).max(200).optional(),
+    severity: z.string().trim().max(16).optional(),
+    /** Issue ids or short ids (`WEB-12`), in any of the organisation's projects. */
+    issues: z.array(z.string().max(100)).max(50).default([]),
+    services: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
+    ticketUrl: Url.optional(),
+    channelUrl: Url.optional(),
+    detectedAt: Timestamp.optional(),
+    detectionSource: z.string().trim().max(100).optional(),
+    firstEventAt: Timestamp.optional(),
+    status: z.enum(INCIDENT_STATUSES.filter((s) => s !== 'resolved') as [string, ...string[]]).optional(),
+  })
+  .strict();
+
+/**
+ * POST /organizations/{org}/incidents/ — declares an incident by hand or from issues. Without a
+ * title the first issue names it; without services, the issues' projects are the services.
+ */
+export async function declareIncident(
+  ctx: AppContext,
+  principal: Principal,
+  orgSlug: string,
+  body: unknown,
+): Promise<Incident> {
+  requireScope(principal, ...INCIDENT_WRITE);
+  const org = await resolveOrg(ctx, principal, orgSlug);
+  const input = parseInput(DeclareInput, body, 'incident');
+  const settings = await loadIncidentSettings(ctx, org.id);
+  const severity = input.severity ?? settings.defaultSeverity;
+  const level = severityOf(settings, severity);
+  if (!level) {
+    throw invalid(
+      `unknown severity ${severity} (known: ${settings.severities.map((s) => s.name).join(', ')})`,
+    );
+  }
+  const linked = await resolveIssueRefs(ctx, org, input.issues);
+  if (!input.title && linked.length === 0) throw invalid('an incident needs a title or at least one issue');
+  const now = ctx.clock.now();
+  const first = linked[0];
+  const title = input.title ?? `${shortIdOf(first.project, first.issue)}: ${first.issue.title}`.slice(0, 200);
+  const services = input.services ?? [...new Set(linked.map((l) => l.project.slug))];
+  const actor = principal.actor;
+  const entries: NewTimelineEntry[] = [
+    {
+      kind: 'declared',
+      body: `Declared ${severity}: ${title}`,
+      data: { severity, services, source: input.detectionSource ?? 'manual' },
+      actor,
+      occurredAt: now,
+    },
+    ...linked.map((l) => linkEntry(l, actor, now)),
+  ];
+  return ctx.store.incidents.create({
+    orgId: org.id,
+    title,
+    severity,
+    status: (input.status as Incident['status'] | undefined) ?? 'triage',
+    services,
+    ticketUrl: input.ticketUrl ?? null,
+    channelUrl: input.channelUrl ?? null,
+    detectionSource: input.detectionSource ?? 'manual',
+    detectedAt: input.detectedAt ?? now,
+    firstEventAt:
+      input.firstEventAt ??
+      firstEventOf(
+        linked.map((l) => l.issue),
+        now,
+      ),
+    nextUpdateDueAt: level.updateCadenceMinutes === null ? null : now + level.updateCadenceMinutes * 60_000,
+    issueIds: linked.map((l) => l.issue.id),
+    createdBy: actor,
+    now,
+    entries,
+  });
+}
