@@ -5,6 +5,8 @@ import { acceptEmptyJsonBodies } from './empty-json.ts';
 import { installErrorHandler } from './http-errors.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { eventRoutes } from './routes/events.ts';
+import { incidentResponseRoutes } from './routes/incident-response.ts';
+import { incidentTriageRoutes } from './routes/incident-triage.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { issueRoutes } from './routes/issues.ts';
 import { keyRoutes } from './routes/keys.ts';
@@ -45,5 +47,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(releaseRoutes, { ctx });
   await app.register(auditRoutes, { ctx });
   await app.register(incidentRoutes, { ctx });
+  await app.register(incidentTriageRoutes, { ctx });
+  await app.register(incidentResponseRoutes, { ctx });
   return app;
 }
