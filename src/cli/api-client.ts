@@ -190,8 +190,10 @@ function describeNetworkError(error: unknown, url: URL): string {
   if (error instanceof DOMException && error.name === 'TimeoutError') {
     return `no answer from ${url.host} within ${REQUEST_TIMEOUT_MS / 1000}s`;
   }
-  const cause = (error as { cause?: { code?: string } })?.cause;
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code;
-  const reason = code ? `${NETWORK_CODES[code] ?? 'network error'} (${code})` : 'network error';
+  const reason = code
+    ? `${NETWORK_CODES[code] ?? 'network error'} (${code})`
+    : `network error${cause?.message ? ` (${cleanDetail(cause.message).slice(0, 100)})` : ''}`;
   return `cannot reach Firebreak at ${url.origin}: ${reason}; is the server running, and is --url / FIREBREAK_URL right?`;
 }
