@@ -210,6 +210,26 @@ describe('each verb is one request', () => {
         body: { type: 'rollback', release: 'web@1.2.2', project: 'web' },
       },
     );
+    assert.deepEqual(
+      plan(
+        'mitigate',
+        '7',
+        '--type',
+        'feature_flag',
+        '--description',
+        'new-cart off',
+        '--at',
+        '2025-01-31T14:10:00Z',
+        '--no-hooks',
+      ).body,
+      {
+        type: 'feature_flag',
+        description: 'new-cart off',
+        occurredAt: '2025-01-31T14:10:00.000Z',
+        runHooks: false,
+      },
+    );
+    usageError('mitigate', ['7', '--type', 'rollback'], /a rollback names its release: --release R/);
     usageError('mitigate', ['7'], /--type is required/);
     usageError('mitigate', ['7', '--type', 'pray'], /--type must be one of rollback/);
     assert.deepEqual(plan('mitigations', '7'), { method: 'GET', path: `${INC}/mitigations/` });
@@ -300,6 +320,15 @@ describe('each verb is one request', () => {
       path,
       body: { url: 'https://deploy/hook', secret: 's3cret', command: ['./rollback.sh', '--to', '{release}'] },
     });
+    assert.deepEqual(
+      plan('hook', 'set', '--project', 'web', '--webhook', '', '--clear-secret', '--clear-command').body,
+      {
+        url: null,
+        secret: null,
+        command: null,
+      },
+    );
+    usageError('hook', ['set', '--project', 'web', '--clear-command', '--', 'x'], /not both/);
     usageError(
       'hook',
       ['set', '--project', 'web', '--secret-env', 'NOPE'],

@@ -1,5 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { AppError } from '../app-error.ts';
+import { INCIDENT_STATUSES } from '../store/types-incidents.ts';
 import type { ApiRequest, Env } from './api-client.ts';
 import type { CliIo } from './output.ts';
 
@@ -123,6 +124,14 @@ export function oneOf(values: Values, name: string, allowed: readonly string[]):
   const text = str(values, name);
   if (text !== undefined && !allowed.includes(text)) {
     throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, not "${text}"`);
+  }
+  return text;
+}
+
+/** One of the lifecycle statuses, checked here so a typo gets the list rather than a round trip. */
+export function incidentStatus(text: string, what: string): string {
+  if (!(INCIDENT_STATUSES as readonly string[]).includes(text)) {
+    throw new UsageError(`${what} must be one of ${INCIDENT_STATUSES.join(', ')}, not "${text}"`);
   }
   return text;
 }

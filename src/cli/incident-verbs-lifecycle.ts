@@ -5,6 +5,7 @@ import {
   clearable,
   defined,
   incidentPath,
+  incidentStatus,
   isoTime,
   list,
   noExtraArgs,
@@ -29,12 +30,7 @@ import {
 
 const printLine: Verb['render'] = (io, answer) => io.out(incidentLine(asObject(answer)));
 
-function status(text: string, what: string): string {
-  if (!(INCIDENT_STATUSES as readonly string[]).includes(text)) {
-    throw new UsageError(`${what} must be one of ${INCIDENT_STATUSES.join(', ')}, not "${text}"`);
-  }
-  return text;
-}
+const status = incidentStatus;
 
 const list_: Verb = {
   usage: '[--status open|resolved|all|triage,investigating,…] [--limit N] [--cursor C]',

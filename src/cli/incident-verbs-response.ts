@@ -1,4 +1,13 @@
-import { defined, incidentPath, noExtraArgs, oneOf, str, UsageError, type Verb } from './incident-args.ts';
+import {
+  defined,
+  incidentPath,
+  isoTime,
+  noExtraArgs,
+  oneOf,
+  str,
+  UsageError,
+  type Verb,
+} from './incident-args.ts';
 import { asArray, asObject, fields, inline, isObject, type Json, oneLine, tree } from './incident-render.ts';
 import { renderTimeline } from './incident-view.ts';
 
@@ -43,43 +52,55 @@ const triage: Verb = {
 };
 
 const mitigate: Verb = {
-  usage: `REF --type ${MITIGATION_TYPES.join('|')} [--release R] [--owner O] [--description D] [--project P]`,
+  usage: `REF --type ${MITIGATION_TYPES.join('|')} [--release R] [--environment E] [--owner O] [--description D] [--project P] [--at ISO] [--no-hooks]`,
   summary:
-    "record a mitigation (rollback to R, hotfix R, …); runs the project's mitigation hook if one is set",
+    "record a mitigation (rollback to R, hotfix R, …) and call the affected projects' hooks (--no-hooks: done by hand)",
   options: {
     type: { type: 'string' },
     release: { type: 'string' },
+    environment: { type: 'string' },
     owner: { type: 'string' },
     description: { type: 'string' },
     project: { type: 'string' },
+    at: { type: 'string' },
+    'no-hooks': { type: 'boolean' },
   },
   plan: (input) => {
     noExtraArgs(input, 1);
     const type = oneOf(input.values, 'type', MITIGATION_TYPES);
     if (type === undefined) throw new UsageError(`--type is required (${MITIGATION_TYPES.join(', ')})`);
+    if ((type === 'rollback' || type === 'hotfix') && str(input.values, 'release') === undefined) {
+      throw new UsageError(`a ${type} names its release: --release R`);
+    }
     return {
       method: 'POST',
       path: incidentPath(input, 'mitigations'),
       body: defined({
         type,
         release: str(input.values, 'release'),
+        environment: str(input.values, 'environment'),
         owner: str(input.values, 'owner'),
         description: str(input.values, 'description'),
         project: str(input.values, 'project'),
+        occurredAt: isoTime(input.values, 'at'),
+        runHooks: input.values['no-hooks'] === true ? false : undefined,
       }),
     };
   },
   render: (io, answer) => {
     const result = asObject(answer);
     renderTimeline(io, [asObject(result.entry)]);
-    for (const hook of asArray(result.hooks).map(asObject)) {
-      const outcome = hook.ok === true ? 'ok' : 'FAILED';
-      const status = hook.status !== undefined && hook.status !== null ? ` (${oneLine(hook.status)})` : '';
-      const detail = hook.detail ? `: ${oneLine(hook.detail)}` : '';
-      io.out(`hook ${oneLine(hook.project)}: ${outcome}${status}${detail}`);
-    }
+    const hooks = asArray(result.hooks).map(asObject);
+    for (const hook of hooks) io.out(hookLine(hook));
   },
 };
+
+/** `command hook for web: FAILED — exit 1: …` (the detail already names the status). */
+function hookLine(result: Json): string {
+  const outcome = result.ok === true ? 'ok' : 'FAILED';
+  const detail = result.detail ? ` — ${oneLine(result.detail, 300)}` : '';
+  return `${oneLine(result.hook ?? 'hook')} hook for ${oneLine(result.project)}: ${outcome}${detail}`;
+}
 
 const mitigations: Verb = {
   usage: 'REF',
@@ -92,8 +113,12 @@ const mitigations: Verb = {
   render: (io, answer) => {
     const items = asArray(answer).map(asObject);
     if (items.length === 0) io.out('no mitigations recorded');
-    else if (items.every((i) => i.kind !== undefined)) renderTimeline(io, items);
-    else tree(io, items);
+    for (const item of items) {
+      renderTimeline(io, [item]);
+      // Each mitigation carries its hook_result entries; their data is the hook result.
+      for (const hook of asArray(item.hooks).map(asObject))
+        io.out(`    ${hookLine({ ...asObject(hook.data) })}`);
+    }
   },
 };
 

@@ -1,5 +1,15 @@
 import { clearable, defined, orgPath, positiveInt, str, UsageError, type Verb } from './incident-args.ts';
-import { asArray, asObject, fields, inline, type Json, oneLine, table, tree } from './incident-render.ts';
+import {
+  asArray,
+  asObject,
+  fields,
+  inline,
+  type Json,
+  oneLine,
+  table,
+  time,
+  tree,
+} from './incident-render.ts';
 
 /** Organisation incident settings and per-project mitigation hooks. */
 
@@ -61,12 +71,15 @@ const HOOK_SUBS = ['get', 'set', 'delete'] as const;
 
 const hook: Verb = {
   usage:
-    "(get|set|delete) --project P [--webhook URL] [--secret-env NAME] [-- COMMAND ARG…]   (set: a webhook and/or a command run without a shell; '' clears the webhook)",
-  summary: 'the mitigation hook Firebreak calls when a mitigation is recorded for that project',
+    "(get|set|delete) --project P [--webhook URL|''] [--secret-env NAME|--clear-secret] [--clear-command] [-- PROGRAM ARG…]",
+  summary:
+    'the hook called when a mitigation is recorded for the project: a webhook (signed with the secret) and/or a command (argv, no shell; {release} {environment} {incident} … are filled in)',
   options: {
     project: { type: 'string' },
     webhook: { type: 'string' },
     'secret-env': { type: 'string' },
+    'clear-secret': { type: 'boolean' },
+    'clear-command': { type: 'boolean' },
   },
   plan: (input) => {
     const [sub, ...command] = input.positionals;
@@ -76,16 +89,24 @@ const hook: Verb = {
     const project = str(input.values, 'project');
     if (!project) throw new UsageError('--project P is required');
     const path = `/api/0/projects/${encodeURIComponent(input.org)}/${encodeURIComponent(project)}/mitigation-hook/`;
-    const setting =
-      str(input.values, 'webhook') !== undefined || str(input.values, 'secret-env') !== undefined;
+    const v = input.values;
+    const changes = ['webhook', 'secret-env', 'clear-secret', 'clear-command'].filter(
+      (k) => v[k] !== undefined,
+    );
     if (sub !== 'set') {
-      if (command.length > 0 || setting) throw new UsageError(`hook ${sub} takes only --project`);
+      if (command.length > 0 || changes.length > 0) throw new UsageError(`hook ${sub} takes only --project`);
       return { method: sub === 'get' ? 'GET' : 'DELETE', path };
     }
+    if (v['clear-secret'] === true && v['secret-env'] !== undefined) {
+      throw new UsageError('--secret-env or --clear-secret, not both');
+    }
+    if (v['clear-command'] === true && command.length > 0) {
+      throw new UsageError('a command after -- or --clear-command, not both');
+    }
     const body = defined({
-      url: clearable(input.values, 'webhook'),
-      secret: secretFromEnv(input.env, str(input.values, 'secret-env')),
-      command: command.length > 0 ? command : undefined,
+      url: clearable(v, 'webhook'),
+      secret: v['clear-secret'] === true ? null : secretFromEnv(input.env, str(v, 'secret-env')),
+      command: v['clear-command'] === true ? null : command.length > 0 ? command : undefined,
     });
     if (Object.keys(body).length === 0) {
       throw new UsageError('hook set needs --webhook URL and/or a command after --');
@@ -93,21 +114,22 @@ const hook: Verb = {
     return { method: 'PUT', path, body };
   },
   render: (io, answer, input) => {
-    if (answer === null || typeof answer !== 'object') {
-      io.out(`${input.positionals[0] === 'delete' ? 'deleted' : 'no'} mitigation hook`);
+    const h = asObject(answer);
+    if (answer === null || h.configured === false) {
+      const project = str(input.values, 'project') ?? '';
+      io.out(
+        `${input.positionals[0] === 'delete' ? 'deleted the' : 'no'} mitigation hook for ${oneLine(project)}`,
+      );
       return;
     }
-    const h = asObject(answer);
-    const rows: [string, string][] = [
+    fields(io, [
+      ['project', oneLine(h.project)],
       ['webhook', oneLine(h.url)],
       ['command', Array.isArray(h.command) ? h.command.map((a) => JSON.stringify(a)).join(' ') : '—'],
-      // The secret is never echoed: a terminal's scrollback is not a secret store.
-      ['secret', h.secret || h.hasSecret === true ? '(set)' : '—'],
-    ];
-    for (const [key, value] of Object.entries(h)) {
-      if (!['url', 'command', 'secret', 'hasSecret'].includes(key)) rows.push([key, inline(value)]);
-    }
-    fields(io, rows);
+      // The server never shows the secret back; say only whether there is one.
+      ['secret', h.hasSecret === true ? 'set' : '—'],
+      ['updated', time(h.updatedAt)],
+    ]);
   },
 };
 

@@ -2,6 +2,7 @@ import {
   arg,
   defined,
   incidentPath,
+  incidentStatus,
   isoTime,
   noExtraArgs,
   oneOf,
@@ -108,13 +109,14 @@ const post: Verb = {
     }
     const message = flag ?? positional;
     const impact = str(input.values, 'impact');
+    const status = str(input.values, 'status');
     if (!impact?.trim()) throw new UsageError('--impact is required (who is affected, and how)');
     if (!message?.trim()) throw new UsageError('the message is required (--message T or trailing text)');
     return {
       method: 'POST',
       path: incidentPath(input, 'updates'),
       body: defined({
-        status: str(input.values, 'status'),
+        status: status === undefined ? undefined : incidentStatus(status, '--status'),
         impact,
         message,
         audience: oneOf(input.values, 'audience', ['internal', 'stakeholder']) ?? 'internal',
