@@ -2,7 +2,13 @@ import { expandScopes } from '../auth/scopes.ts';
 import { ApiRefused } from './api-client.ts';
 import { type CheckContext, rerunCommand } from './context.ts';
 import { cleanText, maskDsn, maskToken, parseDsn } from './mask.ts';
-import { missingScopes, prepareApiMode, reportApiFailure, tokenInfo } from './prepare-api.ts';
+import {
+  missingScopes,
+  prepareApiMode,
+  reportApiFailure,
+  reportMissingScopes,
+  tokenInfo,
+} from './prepare-api.ts';
 import { CheckReport } from './report.ts';
 import type { CheckResult, SingleMode, SmokeData } from './schemas.ts';
 import { enc, type Target } from './slugs.ts';
@@ -40,11 +46,12 @@ export async function runLocalSmoke(ctx: CheckContext): Promise<CheckResult> {
       return report.result(data);
     }
   }
-  const target = await prepareApiMode(ctx, report, API_MODES);
-  data.missingScopes = missingScopes(data.scopes, API_MODES).map((m) => ({
-    scopes: m.scopes,
-    neededBy: m.neededBy,
-  }));
+  // Every scope another mode lacks is named; slugs are still checked when org:read is there.
+  const missing = options.token ? missingScopes(data.scopes, API_MODES) : [];
+  data.missingScopes = missing.map((m) => ({ scopes: m.scopes, neededBy: m.neededBy }));
+  reportMissingScopes(ctx, report, missing);
+  if (missing.some((m) => m.scopes.includes('org:read'))) return report.result(data);
+  const target = await prepareApiMode(ctx, report, []);
   if (!target) return report.result(data);
 
   if (dsn) {

@@ -77,15 +77,8 @@ export async function prepareApiMode(
   try {
     const info = await tokenInfo(ctx);
     const missing = missingScopes(info.scopes, modes);
-    for (const need of missing) {
-      report.fail(
-        `token ${maskToken(options.token)} lacks ${need.scopes.join(' or ')} (${need.what}), needed by ${need.neededBy.join(', ')}`,
-      );
-    }
-    if (missing.length > 0) {
-      report.next(tokenCommand(options.org));
-      return null;
-    }
+    reportMissingScopes(ctx, report, missing);
+    if (missing.length > 0) return null;
     const resolution = await resolveTarget(ctx);
     for (const fact of resolution.facts) report.fact(fact);
     if (resolution.ok) return resolution.target;
@@ -102,6 +95,19 @@ export async function prepareApiMode(
     reportApiFailure(ctx, report, error);
     return null;
   }
+}
+
+export function reportMissingScopes(
+  ctx: CheckContext,
+  report: Findings,
+  missing: ReturnType<typeof missingScopes>,
+): void {
+  for (const need of missing) {
+    report.fail(
+      `token ${maskToken(ctx.options.token ?? '')} lacks ${need.scopes.join(' or ')} (${need.what}), needed by ${need.neededBy.join(', ')}`,
+    );
+  }
+  if (missing.length > 0) report.next(tokenCommand(ctx.options.org));
 }
 
 /** Maps what the API said to the output contract; anything else is a bug and propagates. */
