@@ -42,7 +42,8 @@ export function rerunCommand(
     if (o.json) args.push('--json');
     return args.map(shellQuote).join(' ');
   }
-  args.push('--url', o.url);
+  // The default URL is left out, so the command stays what the person would type.
+  if (o.urlSource !== 'default') args.push('--url', o.url);
   const org = extra.org ?? o.org;
   const project = extra.project ?? o.project;
   if (org) args.push('--org', org);
@@ -53,7 +54,7 @@ export function rerunCommand(
   if (!o.autoSlugDiscovery) args.push('--no-auto-slug-discovery');
   if (o.sendTestEvent && (mode === 'local-smoke' || mode === 'all')) args.push('--send-test-event');
   if (o.json) args.push('--json');
-  if (extra.hostNetwork || o.requireHostNetwork) args.push('--require-host-network');
+  if (o.requireHostNetwork || (extra.hostNetwork && !o.strictNetwork)) args.push('--require-host-network');
   else if (o.strictNetwork) args.push('--strict-network');
   return args.map(shellQuote).join(' ');
 }

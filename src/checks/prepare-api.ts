@@ -114,6 +114,8 @@ export function reportMissingScopes(
 export function reportApiFailure(ctx: CheckContext, report: Findings, error: unknown): void {
   const { options } = ctx;
   if (error instanceof ApiUnreachable) {
+    const tried = ctx.api.requested.at(-1);
+    if (tried) report.fact(`tried ${tried} at ${options.url}: no answer`);
     const line = `the Web API at ${options.url} is unavailable: ${error.reason}`;
     if (options.strictNetwork) {
       const flag = options.requireHostNetwork ? '--require-host-network' : '--strict-network';

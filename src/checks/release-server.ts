@@ -1,6 +1,6 @@
 import { ApiRefused } from './api-client.ts';
 import { type CheckContext, rerunCommand, shellQuote } from './context.ts';
-import { describeIssue, listIssues, summarise } from './issue-list.ts';
+import { counted, describeIssue, listIssues, summarise } from './issue-list.ts';
 import { cleanText } from './mask.ts';
 import type { CheckReport } from './report.ts';
 import type { ReleaseGateData } from './schemas.ts';
@@ -82,7 +82,7 @@ export async function checkReleaseOnServer(
   if (data.commitCount > 0) {
     const last = body.lastCommit;
     report.fact(
-      `${data.commitCount} commits${last?.id ? `, last ${cleanText(last.id, 12)} by ${cleanText(last.author?.name ?? 'unknown', 40)}` : ''}`,
+      `${counted(data.commitCount, 'commit')}${last?.id ? `, last ${cleanText(last.id, 12)} by ${cleanText(last.author?.name ?? 'unknown', 40)}` : ''}`,
     );
   } else {
     report.warn(`release ${name} has no commits: suspect commits and "resolved in release" cannot work`);
@@ -96,7 +96,7 @@ export async function checkReleaseOnServer(
   );
   data.deployEnvironments = [...new Set(deploys.map((d) => cleanText(d.environment, 64)))].sort();
   if (data.deployEnvironments.length > 0) {
-    report.fact(`${deploys.length} deploys, to ${data.deployEnvironments.join(', ')}`);
+    report.fact(`${counted(deploys.length, 'deploy')}, to ${data.deployEnvironments.join(', ')}`);
   } else {
     report.warn(`release ${name} has no deploy recorded`);
     report.next(cli('deploys new -r {v} -e production'));

@@ -7,7 +7,7 @@ import {
 } from './checkpoint.ts';
 import { type CheckContext, rerunCommand } from './context.ts';
 import { healthSnapshot } from './health-snapshot.ts';
-import { describeIssue, listUnresolved } from './issue-list.ts';
+import { counted, describeIssue, listUnresolved } from './issue-list.ts';
 import { runIssueTriage } from './issue-triage.ts';
 import { runLocalSmoke } from './local-smoke.ts';
 import { runProdHealth } from './prod-health.ts';
@@ -96,7 +96,7 @@ function reportDelta(report: CheckReport<'verify-loop'>, delta: NonNullable<Veri
   for (const issue of (delta.resolvedIssues ?? []).slice(0, 5))
     report.fact(`gone since the checkpoint: ${describeIssue(issue)}`);
   for (const g of delta.fastestGrowing)
-    report.fact(`growing: ${g.shortId} "${g.title}" +${g.newEvents} events`);
+    report.fact(`growing: ${g.shortId} "${g.title}" +${counted(g.newEvents, 'event')}`);
   if (delta.newIssues.length > 0)
     report.warn(`${delta.newIssues.length} new issues since the last checkpoint`);
 }
