@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -142,6 +142,11 @@ describe('firebreak check guardrails: read-only, secrets masked, network down, s
       assert.match(strict.out, /^Status: FAIL/);
       assert.match(strict.out, new RegExp(`a failure because ${flag} is set`));
     }
+    const stateFile = join(stateDir, 'down.json');
+    const loop = await runCheck(['--mode', 'verify-loop', '--url', url, '--state-file', stateFile], env());
+    assert.match(loop.out, /^Status: PARTIAL/);
+    assert.match(loop.out, /no checkpoint written: the API checks did not reach the project/);
+    assert.ok(!existsSync(stateFile), 'an inconclusive run leaves no checkpoint');
     const all = await runCheck(['--mode', 'all', '--url', url, '--repo-root', repo, '--json'], env());
     assert.equal(all.json.status, 'PARTIAL');
     assert.equal(checkOf(all.json, 'setup-preflight').status, 'PASS', 'repository checks still ran');

@@ -7,7 +7,7 @@ import { runReleaseGate } from './release-gate.ts';
 import { worstStatus } from './report.ts';
 import type { CheckOutput, CheckResult } from './schemas.ts';
 import { runSetupPreflight } from './setup-preflight.ts';
-import { resolveTarget } from './slugs.ts';
+import { knownTarget } from './slugs.ts';
 import { runVerifyLoop } from './verify-loop.ts';
 
 /**
@@ -46,8 +46,7 @@ export async function runChecks(ctx: CheckContext): Promise<CheckOutput> {
   if (options.mode === 'all') headline = combine(results);
   else headline = results[results.length - 1];
 
-  const resolution = options.token ? await resolveTarget(ctx).catch(() => null) : null;
-  const target = resolution?.ok ? resolution.target : null;
+  const target = await knownTarget(ctx);
   return {
     schemaVersion: 1,
     mode: options.mode,

@@ -32,6 +32,16 @@ export function resolveTarget(ctx: CheckContext): Promise<SlugResolution> {
   return once(ctx, 'slugs', () => discover(ctx));
 }
 
+/**
+ * The resolution an API check already made, or null: reporting and checkpointing never start
+ * new requests (after a network failure that would only wait out another timeout).
+ */
+export async function knownTarget(ctx: CheckContext): Promise<Target | null> {
+  if (!ctx.memo.has('slugs')) return null;
+  const resolution = await resolveTarget(ctx).catch(() => null);
+  return resolution?.ok ? resolution.target : null;
+}
+
 async function discover(ctx: CheckContext): Promise<SlugResolution> {
   const { options } = ctx;
   const facts: string[] = [];

@@ -14,7 +14,7 @@ import { runProdHealth } from './prod-health.ts';
 import { runReleaseGate } from './release-gate.ts';
 import { CheckReport } from './report.ts';
 import type { CheckResult, VerifyLoopData } from './schemas.ts';
-import { resolveTarget } from './slugs.ts';
+import { knownTarget } from './slugs.ts';
 
 /**
  * Every API check, then a checkpoint in the state file; the next run reports what changed since
@@ -30,12 +30,11 @@ export async function runVerifyLoop(ctx: CheckContext): Promise<CheckResult[]> {
   const report = new CheckReport('verify-loop');
   for (const result of results) report.absorb(result, result.mode);
 
-  const resolution = await resolveTarget(ctx).catch(() => null);
-  if (!resolution?.ok) {
+  const target = await knownTarget(ctx);
+  if (!target) {
     report.fact('no checkpoint written: the API checks did not reach the project');
     return [...results, report.result(null)];
   }
-  const { target } = resolution;
   const { options } = ctx;
   const file =
     options.stateFile ?? defaultCheckpointFile(options.stateDir, options.url, target.org, target.project);
@@ -76,9 +75,16 @@ export async function runVerifyLoop(ctx: CheckContext): Promise<CheckResult[]> {
   } else if (previous.kind === 'none') {
     report.fact('first run: no checkpoint to compare with');
   }
-  writeCheckpoint(file, current);
-  data.checkpointWritten = true;
-  report.fact(`checkpoint written to ${file}`);
+  try {
+    writeCheckpoint(file, current);
+    data.checkpointWritten = true;
+    report.fact(`checkpoint written to ${file}`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'write error';
+    report.warn(
+      `checkpoint not written to ${file} (${code}): the next run has nothing to compare with; pass --state-file`,
+    );
+  }
   report.next(rerunCommand(ctx, 'verify-loop', target));
   return [...results, report.result(data)];
 }
