@@ -7,6 +7,7 @@ import type { AppContext } from './context.ts';
 import { GroupCommitter } from './digest/committer.ts';
 import { PreparePool } from './digest/prepare-pool.ts';
 import { scheduleRetention } from './digest/retention.ts';
+import { startIncidentTicker } from './incidents/ticker.ts';
 import { KeyCache } from './ingest/key-cache.ts';
 import { INGEST_LIMITS } from './ingest/limits.ts';
 import { KeyRateLimiter } from './ingest/rate-limit.ts';
@@ -50,6 +51,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
   await app.listen({ host: config.host, port: config.port });
   boundPort = (app.server.address() as AddressInfo).port;
   const stopRetention = scheduleRetention(ctx);
+  const stopIncidentTicker = startIncidentTicker(ctx);
   let closing: Promise<void> | null = null;
   return {
     ctx,
@@ -58,6 +60,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
     close: () => {
       closing ??= (async () => {
         stopRetention();
+        await stopIncidentTicker();
         await app.close();
         await ctx.committer.close();
         await ctx.preparer.close();

@@ -41,6 +41,23 @@ export const Config = z.object({
    * history keeps). A secret: nothing logs or prints the config, and errors never echo values.
    */
   password: z.string().optional(),
+  /**
+   * Mitigation hooks may run a command template on this server. Off by default: whoever can set
+   * a hook's command runs programs as the server's user (remote code execution), so it takes an
+   * operator's decision here as well as org:admin or project:admin on the project.
+   */
+  allowMitigationCommands: z
+    .union([z.boolean(), z.enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])], {
+      error: 'expected 1 or 0 (true/false, yes/no, on/off)',
+    })
+    .transform(
+      (value) => value === true || value === '1' || value === 'true' || value === 'yes' || value === 'on',
+    )
+    .default(false),
+  /** A mitigation command still running after this long is killed (its result: failed, timed out). */
+  mitigationCommandTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(30),
+  /** How often unresolved incidents are re-verified and their timelines synced; 0 turns it off. */
+  incidentTickSeconds: z.coerce.number().min(0).max(86_400).default(60),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -60,6 +77,9 @@ const ENV_KEYS: Record<string, keyof Config> = {
   FIREBREAK_RETENTION_INTERVAL_SECONDS: 'retentionIntervalSeconds',
   FIREBREAK_MINUTE_BUCKET_RETENTION_HOURS: 'minuteBucketRetentionHours',
   FIREBREAK_PASSWORD: 'password',
+  FIREBREAK_ALLOW_MITIGATION_COMMANDS: 'allowMitigationCommands',
+  FIREBREAK_MITIGATION_COMMAND_TIMEOUT_SECONDS: 'mitigationCommandTimeoutSeconds',
+  FIREBREAK_INCIDENT_TICK_SECONDS: 'incidentTickSeconds',
 };
 
 export function loadConfig(

@@ -1,0 +1,229 @@
+import { execFile } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import type { AppContext } from '../context.ts';
+import type { Org, Project } from '../store/types.ts';
+import type { Incident, MitigationHook, TimelineEntry } from '../store/types-incidents.ts';
+import { formatIncidentRef } from './access.ts';
+import { type CommandPlaceholder, fillTemplate } from './mitigation-hook.ts';
+
+/** The outcome of one hook call, as the API and the `hook_result` entry show it. */
+export interface HookResult {
+  project: string;
+  hook: 'webhook' | 'command';
+  ok: boolean;
+  /** HTTP status or exit code; null when there was none (refused, timed out, not found). */
+  status: number | null;
+  detail: string;
+}
+
+/** What a hook is told: the JSON body of a webhook, the placeholders of a command. */
+export interface HookCall {
+  payload: {
+    action: 'mitigation';
+    incident: { ref: string; title: string; severity: string; status: string; url: string };
+    mitigation: Record<string, unknown>;
+    project: { slug: string };
+  };
+  values: Record<CommandPlaceholder, string>;
+}
+
+const WEBHOOK_TIMEOUT_MS = 10_000;
+const DETAIL_CHARS = 1000;
+const OUTPUT_BYTES = 1024 * 1024;
+const ANSWER_BYTES = 8192;
+
+/** Output and answers come from outside: one line-ish, bounded, the end kept (errors print last). */
+function tail(text: string): string {
+  const trimmed = text.trim();
+  return trimmed.length > DETAIL_CHARS ? `…${trimmed.slice(-DETAIL_CHARS)}` : trimmed;
+}
+
+/** The start of a webhook's answer (8 KB at most are read: the receiver is not trusted). */
+async function answerOf(response: Response): Promise<string> {
+  if (!response.body) return '';
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < ANSWER_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body cut off or timed out adds nothing to the status line.
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  const text = Buffer.concat(chunks).subarray(0, ANSWER_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
+  return text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}…` : text;
+}
+
+/** Calls the project's hook: the webhook, then the command, when set. Never throws. */
+async function callHook(ctx: AppContext, hook: MitigationHook, call: HookCall): Promise<HookResult[]> {
+  const results: HookResult[] = [];
+  const project = call.payload.project.slug;
+  if (hook.url) results.push({ project, hook: 'webhook', ...(await postWebhook(hook, call)) });
+  if (hook.command)
+    results.push({ project, hook: 'command', ...(await runCommand(ctx, hook.command, call)) });
+  return results;
+}
+
+/** Calls the hooks of the target projects (in parallel) with the recorded mitigation. */
+export async function callMitigationHooks(
+  ctx: AppContext,
+  org: Org,
+  incident: Incident,
+  targets: Project[],
+  entry: TimelineEntry,
+): Promise<HookResult[]> {
+  const ref = formatIncidentRef(incident);
+  const data = entry.data as Record<string, string | null>;
+  const calls = targets.map(async (project) => {
+    const hook = await ctx.store.mitigationHooks.get(project.id);
+    if (!hook) return [];
+    return callHook(ctx, hook, {
+      payload: {
+        action: 'mitigation',
+        incident: {
+          ref,
+          title: incident.title,
+          severity: incident.severity,
+          status: incident.status,
+          url: `${ctx.publicUrl()}/organizations/${org.slug}/incidents/${ref}/`,
+        },
+        mitigation: {
+          id: String(entry.id),
+          type: data.type,
+          release: data.release,
+          environment: data.environment,
+          description: data.description,
+          owner: data.owner,
+          occurredAt: new Date(entry.occurredAt).toISOString(),
+          actor: entry.actor,
+        },
+        project: { slug: project.slug },
+      },
+      values: {
+        incident: ref,
+        org: org.slug,
+        project: project.slug,
+        type: data.type ?? '',
+        release: data.release ?? '',
+        // Sentry's default environment, which the SDKs also report when none is set.
+        environment: data.environment ?? 'production',
+        owner: data.owner ?? '',
+        mitigation: String(entry.id),
+      },
+    });
+  });
+  return (await Promise.all(calls)).flat();
+}
+
+async function postWebhook(
+  hook: MitigationHook,
+  call: HookCall,
+): Promise<Omit<HookResult, 'project' | 'hook'>> {
+  const url = hook.url!;
+  const body = JSON.stringify(call.payload);
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Firebreak' };
+  if (hook.secret) {
+    headers['X-Firebreak-Signature'] =
+      `sha256=${createHmac('sha256', hook.secret).update(body).digest('hex')}`;
+  }
+  // Named by host only: a URL's path or query may itself be a credential (Slack-style hooks).
+  const host = new URL(url).host;
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body,
+      // A redirect could carry the signed body somewhere the hook's owner never chose.
+      redirect: 'manual',
+      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+    });
+    const text = await answerOf(response);
+    if (response.status >= 300 && response.status < 400) {
+      return { ok: false, status: response.status, detail: `${host} answered a redirect, not followed` };
+    }
+    const ok = response.status >= 200 && response.status < 300;
+    return {
+      ok,
+      status: response.status,
+      detail: `${host} answered ${response.status}${text ? `: ${text}` : ''}`,
+    };
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return {
+        ok: false,
+        status: null,
+        detail: `${host} did not answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`,
+      };
+    }
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    return { ok: false, status: null, detail: `${host} could not be reached (${tail(String(cause))})` };
+  }
+}
+
+function runCommand(
+  ctx: AppContext,
+  template: string[],
+  call: HookCall,
+): Promise<Omit<HookResult, 'project' | 'hook'>> {
+  // Checked again at run time: turning the setting off stops commands set while it was on.
+  if (!ctx.config.allowMitigationCommands) {
+    return Promise.resolve({
+      ok: false,
+      status: null,
+      detail: 'command hooks are disabled on this server (FIREBREAK_ALLOW_MITIGATION_COMMANDS)',
+    });
+  }
+  const [program, ...args] = fillTemplate(template, call.values);
+  const timeoutSeconds = ctx.config.mitigationCommandTimeoutSeconds;
+  // A minimal environment: the server's own (database URL, passwords) is not the hook's business.
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  if (process.env.HOME) env.HOME = process.env.HOME;
+  for (const [name, value] of Object.entries(call.values)) env[`FIREBREAK_${name.toUpperCase()}`] = value;
+  return new Promise((resolve) => {
+    execFile(
+      program,
+      args,
+      {
+        env,
+        timeout: timeoutSeconds * 1000,
+        killSignal: 'SIGKILL',
+        maxBuffer: OUTPUT_BYTES,
+        windowsHide: true,
+      },
+      (error, stdout, stderr) => {
+        const output = tail(`${stdout}${stderr ? `\n${stderr}` : ''}`);
+        if (!error) {
+          resolve({ ok: true, status: 0, detail: output || 'exit 0' });
+          return;
+        }
+        const failure = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
+        if (failure.code === 'ENOENT' || failure.code === 'EACCES') {
+          resolve({ ok: false, status: null, detail: `cannot run ${program}: ${failure.code}` });
+        } else if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          resolve({ ok: false, status: null, detail: `killed: more than ${OUTPUT_BYTES} bytes of output` });
+        } else if (failure.killed && failure.signal) {
+          resolve({
+            ok: false,
+            status: null,
+            detail: `killed after ${timeoutSeconds} s${output ? `: ${output}` : ''}`,
+          });
+        } else {
+          const exit: unknown = failure.code;
+          const code = typeof exit === 'number' ? exit : null;
+          resolve({
+            ok: false,
+            status: code,
+            detail: `exit ${code ?? failure.signal ?? '?'}${output ? `: ${output}` : ''}`,
+          });
+        }
+      },
+    );
+  });
+}
