@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { conflict } from '../app-error.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { AppContext } from '../context.ts';
+import { INCIDENT_STATUSES } from '../store/types-incidents.ts';
+import { parseInput } from '../validation.ts';
+import type { IncidentContext } from './access.ts';
+import { nextUpdateDue } from './change.ts';
+import { type TimelineEntryView, withActorNames } from './timeline.ts';
+import { MINUTE_MS } from './timestamps.ts';
+
+export const AUDIENCES = ['internal', 'stakeholder'] as const;
+
+export const StatusUpdateInput = z
+  .object({
+    /** The incident's status as the update states it; default its current status. */
+    status: z.enum(INCIDENT_STATUSES).optional(),
+    /** Who is affected, and how. */
+    impact: z.string().trim().min(1).max(2000),
+    message: z.string().trim().min(1).max(10_000),
+    audience: z.enum(AUDIENCES).default('internal'),
+    /** Default: the severity's update cadence (`003_…`: every 15 minutes while it is serious). */
+    nextUpdateInMinutes: z.number().int().min(1).max(10_080).optional(),
+  })
+  .strict();
+
+/**
+ * POST /incidents/{ref}/updates/ — a status update as a structured timeline entry; it restarts
+ * the cadence (lastUpdateAt, nextUpdateDueAt), which the list and detail flag once overdue.
+ * The latest update decides when the next is due, so it is written unconditionally (a
+ * concurrent note or role change must not turn a posted update into a 409).
+ */
+export async function postStatusUpdate(
+  ctx: AppContext,
+  principal: Principal,
+  { incident, settings }: IncidentContext,
+  body: unknown,
+): Promise<TimelineEntryView> {
+  const input = parseInput(StatusUpdateInput, body, 'update');
+  const now = ctx.clock.now();
+  const status = input.status ?? incident.status;
+  const open = incident.status !== 'resolved';
+  const nextDue =
+    input.nextUpdateInMinutes !== undefined
+      ? now + input.nextUpdateInMinutes * MINUTE_MS
+      : open
+        ? nextUpdateDue(settings, incident.severity, now)
+        : null;
+  const entries = await ctx.store.timeline.list(incident.id);
+  const number = entries.filter((e) => e.kind === 'status_update').length + 1;
+  const key = randomUUID();
+  const updated = await ctx.store.incidents.update(incident.id, {
+    fields: { lastUpdateAt: now, nextUpdateDueAt: nextDue },
+    entries: [
+      {
+        kind: 'status_update',
+        body: `Update #${number} (${input.audience}, ${status}): ${input.message}`.slice(0, 10_000),
+        data: {
+          number,
+          status,
+          impact: input.impact,
+          message: input.message,
+          audience: input.audience,
+          nextUpdateInMinutes: nextDue === null ? null : Math.round((nextDue - now) / MINUTE_MS),
+          nextUpdateDue: nextDue === null ? null : new Date(nextDue).toISOString(),
+          key,
+        },
+        actor: principal.actor,
+        occurredAt: now,
+      },
+    ],
+    now,
+  });
+  if (!updated) throw conflict('the incident is gone');
+  const written = (await ctx.store.timeline.list(incident.id)).findLast(
+    (e) => e.kind === 'status_update' && e.data.key === key,
+  )!;
+  return (await withActorNames(ctx, [written]))[0];
+}
+
+/** GET /incidents/{ref}/updates/ — the status updates posted so far, oldest first. */
+export async function listStatusUpdates(
+  ctx: AppContext,
+  { incident }: IncidentContext,
+): Promise<TimelineEntryView[]> {
+  const entries = await ctx.store.timeline.list(incident.id);
+  return withActorNames(
+    ctx,
+    entries.filter((e) => e.kind === 'status_update'),
+  );
+}
