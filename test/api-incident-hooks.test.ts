@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { apiClient, memberWithToken, mintToken } from './helpers/issues.ts';
+import { startTestServer, type TestServer } from './helpers/server.ts';
+
+/** A real receiver that answers every request with `status` (and `headers`). */
+async function receiver(status: number, headers: Record<string, string> = {}) {
+  let hits = 0;
+  const server: Server = createServer((request, response) => {
+    hits++;
+    request.resume();
+    request.on('end', () => response.writeHead(status, headers).end('nope'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    hits: () => hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A port that was just free: nothing listens there. */
+async function closedPortUrl(): Promise<string> {
+  const r = await receiver(200);
+  await r.close();
+  return r.url;
+}
+
+async function incidentIn(t: TestServer) {
+  const s = await t.setup();
+  const api = apiClient(t.url, s.token);
+  const declared = await api.post(`/api/0/organizations/${s.org}/incidents/`, {
+    title: 'Checkout down',
+    services: [s.project],
+  });
+  assert.equal(declared.status, 201);
+  return {
+    s,
+    api,
+    base: `/api/0/organizations/${s.org}/incidents/INC-1/`,
+    hookPath: `/api/0/projects/${s.org}/${s.project}/mitigation-hook/`,
+  };
+}
+
+describe('mitigation hooks: failing webhooks, and command hooks off by default', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ settings: { incidentTickSeconds: 0 } });
+  });
+  after(() => t.close());
+
+  test('a failing, unreachable or redirecting webhook is ok:false on the timeline; the mitigation stands', async () => {
+    const { api, base, hookPath } = await incidentIn(t);
+    const target = await receiver(200);
+    const redirecting = await receiver(302, { Location: target.url });
+    try {
+      const cases: [string, RegExp][] = [
+        [await closedPortUrl(), /could not be reached/],
+        [redirecting.url, /redirect, not followed/],
+      ];
+      for (const [url, detail] of cases) {
+        assert.equal((await api.put(hookPath, { url })).status, 200);
+        const answer = await api.post(`${base}mitigations/`, { type: 'scale_up' });
+        assert.equal(answer.status, 201, JSON.stringify(answer.body));
+        assert.equal(answer.body.hooks.length, 1);
+        assert.equal(answer.body.hooks[0].ok, false);
+        assert.match(answer.body.hooks[0].detail, detail);
+      }
+      assert.equal(target.hits(), 0, 'the redirect was not followed');
+      const timeline = (await api.get(`${base}timeline/`)).body;
+      assert.deepEqual(
+        timeline
+          .filter((e: any) => e.kind === 'mitigation' || e.kind === 'hook_result')
+          .map((e: any) => e.kind),
+        ['mitigation', 'hook_result', 'mitigation', 'hook_result'],
+      );
+      // No hooks for a mitigation recorded after the fact with runHooks: false.
+      const quiet = await api.post(`${base}mitigations/`, { type: 'other', runHooks: false });
+      assert.deepEqual(quiet.body.hooks, []);
+      // Declared by hand, no linked issues: nothing to measure, so no verdict to resolve on.
+      const verification = (await api.get(`${base}verification/`)).body;
+      assert.equal(verification.verdict, 'no_data');
+      const refused = await api.post(`${base}resolve/`, { rootCause: 'card network outage' });
+      assert.equal(refused.status, 400);
+      assert.match(refused.body.detail, /"resolved" verification \(no linked issues/);
+    } finally {
+      await target.close();
+      await redirecting.close();
+    }
+  });
+
+  test('hook settings: validation, merge, delete; a command is refused while the server does not allow it', async () => {
+    const { api, hookPath } = await incidentIn(t);
+    assert.equal((await api.get(hookPath)).body.configured, false);
+    assert.equal((await api.put(hookPath, { url: 'ftp://example.com/x' })).status, 400);
+    assert.equal((await api.put(hookPath, { url: 'https://example.com/x', secret: 'short' })).status, 400);
+    assert.equal((await api.put(hookPath, { secret: 'long enough secret' })).status, 400);
+    const set = await api.put(hookPath, {
+      url: 'https://deploy:pw@example.com/hook',
+      secret: 'long enough secret',
+    });
+    assert.equal(set.status, 200);
+    assert.equal(set.body.url, 'https://example.com/hook', 'credentials in the URL are not shown');
+    assert.equal(set.body.hasSecret, true);
+    const refused = await api.put(hookPath, { command: ['/bin/echo', '{incident}'] });
+    assert.equal(refused.status, 403);
+    assert.match(refused.body.detail, /FIREBREAK_ALLOW_MITIGATION_COMMANDS=1/);
+    const kept = await api.put(hookPath, { secret: null });
+    assert.deepEqual([kept.body.url, kept.body.hasSecret], ['https://example.com/hook', false]);
+    assert.equal((await api.delete(hookPath)).status, 204);
+    assert.equal((await api.delete(hookPath)).status, 404);
+    assert.equal((await api.get(hookPath)).body.configured, false);
+  });
+});
+
+describe('mitigation hooks: commands, when the server allows them', () => {
+  let t: TestServer;
+  let dir: string;
+  before(async () => {
+    t = await startTestServer({ settings: { incidentTickSeconds: 0, allowMitigationCommands: true } });
+    dir = mkdtempSync(join(tmpdir(), 'firebreak-hook-'));
+  });
+  after(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('runs argv without a shell, placeholders filled per argument; exit codes are results', async () => {
+    const { s, api, base, hookPath } = await incidentIn(t);
+    const out = join(dir, 'argv.json');
+    const script =
+      "require('fs').writeFileSync(process.argv[1], JSON.stringify({ argv: process.argv.slice(2), env: Object.keys(process.env).sort() })); console.log('deploy queued')";
+    const command = [
+      process.execPath,
+      '-e',
+      script,
+      out,
+      '{incident}',
+      '--release={release}',
+      '{project}',
+      '{environment}',
+      '{type}',
+      '$(id) {owner}',
+    ];
+
+    // project:write is not enough to set a command: it runs on the server.
+    const writer = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['project:write'] }));
+    assert.equal((await writer.put(hookPath, { command })).status, 403);
+    const admin = await memberWithToken(t, s.org, 'Member', 'member');
+    const memberApi = apiClient(
+      t.url,
+      await mintToken(t, { org: s.org, scopes: ['project:admin'], userId: admin.user.id }),
+    );
+    assert.equal((await memberApi.put(hookPath, { command })).status, 403, "a member's role caps the token");
+    assert.equal((await api.put(hookPath, { command: [process.execPath, '{nope}'] })).status, 400);
+    const set = await api.put(hookPath, { command });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    assert.deepEqual(set.body.command, command);
+
+    assert.equal(
+      (await api.post(`${base}mitigations/`, { type: 'rollback', release: '--force' })).status,
+      400,
+    );
+    const answer = await api.post(`${base}mitigations/`, {
+      type: 'rollback',
+      release: 'web@1.4.1',
+      environment: 'staging',
+      owner: 'Ada; rm -rf /',
+    });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.deepEqual(answer.body.hooks, [
+      { project: s.project, hook: 'command', ok: true, status: 0, detail: 'deploy queued' },
+    ]);
+    const written = JSON.parse(readFileSync(out, 'utf8'));
+    assert.deepEqual(written.argv, [
+      'INC-1',
+      '--release=web@1.4.1',
+      s.project,
+      'staging',
+      'rollback',
+      '$(id) Ada; rm -rf /',
+    ]);
+    // Only PATH, HOME and the placeholders: the server's environment (secrets) is not passed on.
+    assert.deepEqual(
+      written.env.filter((k: string) => !['PATH', 'HOME'].includes(k)),
+      [
+        'FIREBREAK_ENVIRONMENT',
+        'FIREBREAK_INCIDENT',
+        'FIREBREAK_MITIGATION',
+        'FIREBREAK_ORG',
+        'FIREBREAK_OWNER',
+        'FIREBREAK_PROJECT',
+        'FIREBREAK_RELEASE',
+        'FIREBREAK_TYPE',
+      ],
+    );
+    assert.ok(process.env.PATH && written.env.includes('PATH'));
+
+    await api.put(hookPath, {
+      command: [process.execPath, '-e', 'console.error("no such release"); process.exit(3)'],
+    });
+    const failed = await api.post(`${base}mitigations/`, { type: 'hotfix', release: 'web@1.4.2' });
+    assert.deepEqual(
+      [failed.body.hooks[0].ok, failed.body.hooks[0].status, failed.body.hooks[0].detail],
+      [false, 3, 'exit 3: no such release'],
+    );
+    await api.put(hookPath, { command: [join(dir, 'missing-program')] });
+    const missing = await api.post(`${base}mitigations/`, { type: 'other' });
+    assert.match(missing.body.hooks[0].detail, /cannot run .*ENOENT/);
+    const results = (await api.get(`${base}timeline/`)).body.filter((e: any) => e.kind === 'hook_result');
+    assert.deepEqual(
+      results.map((e: any) => e.data.ok),
+      [true, false, false],
+    );
+  });
+});
