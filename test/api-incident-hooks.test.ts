@@ -60,7 +60,7 @@ describe('mitigation hooks: failing webhooks, and command hooks off by default',
     const redirecting = await receiver(302, { Location: target.url });
     try {
       const cases: [string, RegExp][] = [
-        [await closedPortUrl(), /could not be reached/],
+        [await closedPortUrl(), /could not be reached \(ECONNREFUSED\)/],
         [redirecting.url, /redirect, not followed/],
       ];
       for (const [url, detail] of cases) {

@@ -162,8 +162,10 @@ async function postWebhook(
         detail: `${host} did not answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`,
       };
     }
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
-    return { ok: false, status: null, detail: `${host} could not be reached (${tail(String(cause))})` };
+    // fetch says only "fetch failed"; the cause names it (ECONNREFUSED, ENOTFOUND, "bad port").
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+    return { ok: false, status: null, detail: `${host} could not be reached (${tail(String(reason))})` };
   }
 }
 
