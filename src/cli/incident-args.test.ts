@@ -234,6 +234,7 @@ describe('each verb is one request', () => {
     usageError('mitigate', ['7', '--type', 'pray'], /--type must be one of rollback/);
     assert.deepEqual(plan('mitigations', '7'), { method: 'GET', path: `${INC}/mitigations/` });
     assert.deepEqual(plan('verify', '7'), { method: 'POST', path: `${INC}/verify/` });
+    assert.deepEqual(plan('verify', '7', '--dry-run'), { method: 'GET', path: `${INC}/verification/` });
     assert.deepEqual(plan('resolve', '7', '--override', 'customer confirmed'), {
       method: 'POST',
       path: `${INC}/resolve/`,
@@ -281,6 +282,8 @@ describe('each verb is one request', () => {
       path: `${INC}/updates/draft/`,
       query: { audience: 'business' },
     });
+    assert.deepEqual(plan('draft', '7', '--eta', 'within the hour').query, { eta: 'within the hour' });
+    assert.deepEqual(plan('updates', 'INC-7'), { method: 'GET', path: `${INC}/updates/` });
     usageError('draft', ['7', '--audience', 'ceo'], /--audience must be one of technical, business/);
   });
 

@@ -8,7 +8,8 @@ import {
   UsageError,
   type Verb,
 } from './incident-args.ts';
-import { asArray, asObject, fields, inline, isObject, type Json, oneLine, tree } from './incident-render.ts';
+import { asArray, asObject, type Json, oneLine } from './incident-render.ts';
+import { renderTriage, renderVerification } from './incident-report-view.ts';
 import { renderTimeline } from './incident-view.ts';
 
 /** Triage, mitigation and verification: the decision data and what was done about it. */
@@ -30,25 +31,7 @@ const triage: Verb = {
     noExtraArgs(input, 1);
     return { method: 'GET', path: incidentPath(input, 'triage') };
   },
-  render: (io, answer) => {
-    const report = asObject(answer);
-    const blast = asObject(report.blastRadius);
-    // The decision first: it is what the on-call engineer acts on.
-    const rows: [string, string][] = [
-      ['blast radius', oneLine(blast.class)],
-      ['recommendation', oneLine(blast.recommendation)],
-    ];
-    if (report.windowMinutes !== undefined)
-      rows.push(['window', `last ${oneLine(report.windowMinutes)} min`]);
-    fields(io, rows);
-    const rest = { ...report };
-    delete rest.windowMinutes;
-    const blastRest = { ...blast };
-    delete blastRest.class;
-    delete blastRest.recommendation;
-    rest.blastRadius = blastRest;
-    tree(io, rest);
-  },
+  render: (io, answer) => renderTriage(io, answer),
 };
 
 const mitigate: Verb = {
@@ -115,42 +98,23 @@ const mitigations: Verb = {
     if (items.length === 0) io.out('no mitigations recorded');
     for (const item of items) {
       renderTimeline(io, [item]);
-      // Each mitigation carries its hook_result entries; their data is the hook result.
-      for (const hook of asArray(item.hooks).map(asObject))
-        io.out(`    ${hookLine({ ...asObject(hook.data) })}`);
+      for (const hook of asArray(item.hooks).map(asObject)) io.out(`    ${hookLine(hook)}`);
     }
   },
 };
 
-const VERIFY_NUMBERS: [string, string][] = [
-  ['baselinePerMinute', 'baseline /min'],
-  ['duringPerMinute', 'during /min'],
-  ['afterPerMinute', 'after /min'],
-  ['holdMinutes', 'hold (min)'],
-];
-
 const verify: Verb = {
-  usage: 'REF',
-  summary: 'compare the error rate since the mitigation with the pre-incident baseline',
-  options: {},
+  usage: 'REF [--dry-run]',
+  summary:
+    'compare the error rate since the mitigation with the pre-incident baseline; the verdict goes on the timeline (--dry-run: only show it)',
+  options: { 'dry-run': { type: 'boolean' } },
   plan: (input) => {
     noExtraArgs(input, 1);
-    return { method: 'POST', path: incidentPath(input, 'verify') };
+    return input.values['dry-run'] === true
+      ? { method: 'GET', path: incidentPath(input, 'verification') }
+      : { method: 'POST', path: incidentPath(input, 'verify') };
   },
-  render: (io, answer) => {
-    const result: Json = asObject(answer);
-    const rows: [string, string][] = [['verdict', oneLine(result.verdict)]];
-    for (const [key, label] of VERIFY_NUMBERS) rows.push([label, inline(result[key])]);
-    const shown = new Set(['verdict', ...VERIFY_NUMBERS.map(([k]) => k)]);
-    const nested: Json = {};
-    for (const [key, value] of Object.entries(result)) {
-      if (shown.has(key) || value === null || value === undefined) continue;
-      if (isObject(value) || Array.isArray(value)) nested[key] = value;
-      else rows.push([key, inline(value)]);
-    }
-    fields(io, rows);
-    if (Object.keys(nested).length > 0) tree(io, nested);
-  },
+  render: (io, answer) => renderVerification(io, answer),
 };
 
 export const RESPONSE_VERBS: Record<string, Verb> = { triage, mitigate, mitigations, verify };

@@ -128,7 +128,7 @@ const hook: Verb = {
       ['command', Array.isArray(h.command) ? h.command.map((a) => JSON.stringify(a)).join(' ') : '—'],
       // The server never shows the secret back; say only whether there is one.
       ['secret', h.hasSecret === true ? 'set' : '—'],
-      ['updated', time(h.updatedAt)],
+      ['updated', time(h.dateUpdated)],
     ]);
   },
 };

@@ -132,23 +132,44 @@ const post: Verb = {
   },
 };
 
+const updates: Verb = {
+  usage: 'REF',
+  summary: 'the status updates posted so far, oldest first',
+  options: {},
+  plan: (input) => {
+    noExtraArgs(input, 1);
+    return { method: 'GET', path: incidentPath(input, 'updates') };
+  },
+  render: (io, answer) => {
+    const entries = asArray(answer).map(asObject);
+    if (entries.length === 0) io.out('no status updates yet');
+    for (const entry of entries) {
+      const data = asObject(entry.data);
+      io.out(
+        `${time(entry.occurredAt)}  #${oneLine(data.number ?? entry.id)}  ${oneLine(data.audience)}  ${oneLine(data.status)}  ${oneLine(entry.actorName ?? entry.actor)}`,
+      );
+      io.out(`    impact: ${oneLine(data.impact, 500)}`);
+      for (const line of multiLine(data.message ?? entry.body).split('\n')) io.out(`    ${line}`);
+    }
+  },
+};
+
 const draft: Verb = {
-  usage: 'REF [--audience technical|business]',
+  usage: 'REF [--audience technical|business] [--eta TEXT]',
   summary: 'a draft of the next status update from current data, to edit and `post`',
-  options: { audience: { type: 'string' } },
+  options: { audience: { type: 'string' }, eta: { type: 'string' } },
   plan: (input) => {
     noExtraArgs(input, 1);
     return {
       method: 'GET',
       path: incidentPath(input, 'updates', 'draft'),
-      query: { audience: oneOf(input.values, 'audience', ['technical', 'business']) },
+      query: defined({
+        audience: oneOf(input.values, 'audience', ['technical', 'business']),
+        eta: str(input.values, 'eta'),
+      }),
     };
   },
-  render: (io, answer) => {
-    const result = asObject(answer);
-    if (result.audience) io.out(`# ${oneLine(result.audience)} draft`);
-    io.out(multiLine(result.text));
-  },
+  render: (io, answer) => io.out(multiLine(asObject(answer).text)),
 };
 
-export const TIMELINE_VERBS: Record<string, Verb> = { timeline, note, edit, post, draft };
+export const TIMELINE_VERBS: Record<string, Verb> = { timeline, note, edit, post, updates, draft };

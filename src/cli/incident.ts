@@ -29,7 +29,7 @@ const ALIASES: Record<string, string> = {
 
 const GROUPS: [string, string[]][] = [
   ['the incident', ['list', 'declare', 'show', 'update', 'status', 'ack', 'role', 'link', 'unlink']],
-  ['timeline and updates', ['timeline', 'note', 'edit', 'post', 'draft']],
+  ['timeline and updates', ['timeline', 'note', 'edit', 'post', 'updates', 'draft']],
   ['response', ['triage', 'mitigate', 'mitigations', 'verify', 'resolve']],
   ['configuration', ['settings', 'hook']],
 ];
