@@ -1,6 +1,13 @@
+import { actionCommand } from './action.ts';
+import { alertCommand } from './alert.ts';
 import { checkCommand } from './check.ts';
+import { diagnosticsCommand } from './diagnostics.ts';
 import { incidentCommand } from './incident.ts';
+import { notifyCommand } from './notify.ts';
 import { type CliIo, processIo, reportError } from './output.ts';
+import { postmortemCommand } from './postmortem.ts';
+import { reportCommand } from './report.ts';
+import { runbookCommand } from './runbook.ts';
 import { serveCommand } from './serve.ts';
 import { setupCommand } from './setup.ts';
 import { tokenCommand } from './token.ts';
@@ -13,6 +20,13 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   token: tokenCommand,
   incident: incidentCommand,
   check: checkCommand,
+  postmortem: postmortemCommand,
+  action: actionCommand,
+  report: reportCommand,
+  diagnostics: diagnosticsCommand,
+  runbook: runbookCommand,
+  alert: alertCommand,
+  notify: notifyCommand,
 };
 
 const USAGE = `usage: firebreak <command> [options]
@@ -27,6 +41,9 @@ commands:
           token list [--org SLUG] · token revoke ID|TOKEN|PREFIX
   incident  run an incident over the REST API (see \`firebreak incident --help\`)
   check     monitoring checks against Firebreak or Sentry (see \`firebreak check --help\`)
+  postmortem  an incident's post-mortem (Markdown ADR) · action  action items
+  report    incident metrics (\`--since 90d\`) · diagnostics  one report for a project
+  runbook   runbooks for projects and tags · alert  alert rules · notify  targets, deliveries, escalation
 
 Database URLs: sqlite:PATH (default sqlite:firebreak.db) or postgres://…; also FIREBREAK_DATABASE_URL.
 See docs/configuration.md for every setting.`;

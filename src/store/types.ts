@@ -1,8 +1,10 @@
 import type { AccountsStore } from './types-accounts.ts';
+import type { AlertsStore } from './types-alerts.ts';
 import type { AuditStore } from './types-audit.ts';
 import type { EventQueryStore } from './types-events.ts';
 import type { IncidentsStore, SignalsStore } from './types-incidents.ts';
 import type { IssueFilter, IssueWorkflowStore } from './types-issues.ts';
+import type { PostmortemsStore } from './types-postmortems.ts';
 import type { ReleasesStore } from './types-releases.ts';
 
 /**
@@ -272,9 +274,18 @@ export interface RetentionResult {
  * (organisations, projects, keys, users, tokens, members, teams), types-releases.ts (releases,
  * environments, commits, deploys), types-issues.ts (issue workflow and search) and
  * types-events.ts (event queries), types-audit.ts (the organisation audit log),
- * types-incidents.ts (incidents, their timeline and settings; signals read across projects).
+ * types-incidents.ts (incidents, their timeline and settings; signals read across projects),
+ * types-postmortems.ts (post-mortems, action items, runbooks) and types-alerts.ts (alert rules,
+ * notifications, escalation, release health).
  */
-export interface Store extends AccountsStore, ReleasesStore, AuditStore, IncidentsStore, SignalsStore {
+export interface Store
+  extends AccountsStore,
+    ReleasesStore,
+    AuditStore,
+    IncidentsStore,
+    SignalsStore,
+    PostmortemsStore,
+    AlertsStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations; safe to call on every start. */
   migrate(): Promise<void>;

@@ -1,5 +1,6 @@
 import type { Store } from '../types.ts';
 import { createAccounts } from './accounts.ts';
+import { createAlerts } from './alerts.ts';
 import { createAudit } from './audit.ts';
 import { createEventQueries } from './event-queries.ts';
 import { createIncidents } from './incidents.ts';
@@ -9,6 +10,7 @@ import { createIssueWorkflowReads } from './issue-workflow.ts';
 import { createIssueWrites } from './issue-writes.ts';
 import { migratePostgres } from './migrate.ts';
 import { createPool, inTransaction } from './pool.ts';
+import { createPostmortems } from './postmortems.ts';
 import { createReleaseQueries } from './releases.ts';
 import { createRetention } from './retention.ts';
 
@@ -26,6 +28,8 @@ export function openPostgresStore(connectionString: string): Store {
     ...createAccounts(pool),
     ...createAudit(pool),
     ...createIncidents(pool),
+    ...createPostmortems(pool),
+    ...createAlerts(pool),
     ingestWrite: (fn) => withDeadlockRetry(() => inTransaction(pool, (client) => fn(createIngestTx(client)))),
     issues: { ...createIssueQueries(pool), ...createIssueWorkflowReads(pool), ...createIssueWrites(pool) },
     ...createEventQueries(pool),

@@ -1,5 +1,6 @@
 import type { Store } from '../types.ts';
 import { createAccounts } from './accounts.ts';
+import { createAlerts } from './alerts.ts';
 import { createAudit } from './audit.ts';
 import { openSqlite, type SqliteSynchronous, writeTransaction } from './connection.ts';
 import { createEventQueries } from './event-queries.ts';
@@ -9,6 +10,7 @@ import { createIssueQueries } from './issue-queries.ts';
 import { createIssueWorkflowReads } from './issue-workflow.ts';
 import { createIssueWrites } from './issue-writes.ts';
 import { migrateSqlite } from './migrate.ts';
+import { createPostmortems } from './postmortems.ts';
 import { createReleaseQueries } from './releases.ts';
 import { createRetention } from './retention.ts';
 
@@ -31,6 +33,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ...createAccounts(handles),
     ...createAudit(handles),
     ...createIncidents(handles),
+    ...createPostmortems(handles),
+    ...createAlerts(handles),
     ingestWrite: (fn) => writeTransaction(handles, () => fn(tx)),
     issues: {
       ...createIssueQueries(handles.reader),

@@ -1,0 +1,5 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+
+/** Placeholder until these routes land. */
+export async function postmortemRoutes(_app: FastifyInstance, _opts: { ctx: AppContext }): Promise<void> {}
