@@ -5,6 +5,7 @@ import { requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { shortIdOf } from '../issues/short-id.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
+import type { Org } from '../store/types.ts';
 import type { Incident, NewTimelineEntry } from '../store/types-incidents.ts';
 import { INCIDENT_STATUSES } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
@@ -43,6 +44,19 @@ export async function declareIncident(
 ): Promise<Incident> {
   requireScope(principal, ...INCIDENT_WRITE);
   const org = await resolveOrg(ctx, principal, orgSlug);
+  return declareIncidentAs(ctx, org, principal.actor, body);
+}
+
+/**
+ * The declaration itself, for a person (through declareIncident) or for Firebreak (an alert
+ * rule, actor `system`): the caller has checked who may declare in the organisation.
+ */
+export async function declareIncidentAs(
+  ctx: AppContext,
+  org: Org,
+  actor: string,
+  body: unknown,
+): Promise<Incident> {
   const input = parseInput(DeclareInput, body, 'incident');
   const settings = await loadIncidentSettings(ctx, org.id);
   const severity = input.severity ?? settings.defaultSeverity;
@@ -58,7 +72,6 @@ export async function declareIncident(
   const first = linked[0];
   const title = input.title ?? `${shortIdOf(first.project, first.issue)}: ${first.issue.title}`.slice(0, 200);
   const services = input.services ?? [...new Set(linked.map((l) => l.project.slug))];
-  const actor = principal.actor;
   const entries: NewTimelineEntry[] = [
     {
       kind: 'declared',

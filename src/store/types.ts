@@ -4,8 +4,10 @@ import type { AuditStore } from './types-audit.ts';
 import type { EventQueryStore } from './types-events.ts';
 import type { IncidentsStore, SignalsStore } from './types-incidents.ts';
 import type { IssueFilter, IssueWorkflowStore } from './types-issues.ts';
+import type { NotificationsStore } from './types-notifications.ts';
 import type { PostmortemsStore } from './types-postmortems.ts';
 import type { ReleasesStore } from './types-releases.ts';
+import type { RunbooksStore } from './types-runbooks.ts';
 
 /**
  * The backend-neutral Store. Implemented on node:sqlite (store/sqlite) and PostgreSQL
@@ -275,8 +277,9 @@ export interface RetentionResult {
  * environments, commits, deploys), types-issues.ts (issue workflow and search) and
  * types-events.ts (event queries), types-audit.ts (the organisation audit log),
  * types-incidents.ts (incidents, their timeline and settings; signals read across projects),
- * types-postmortems.ts (post-mortems, action items, runbooks) and types-alerts.ts (alert rules,
- * notifications, escalation, release health).
+ * types-postmortems.ts (post-mortems, action items), types-runbooks.ts (runbooks, incident memory
+ * and metrics), types-alerts.ts (detectors, alert rules, release health) and types-notifications.ts
+ * (notification targets, deliveries, escalation).
  */
 export interface Store
   extends AccountsStore,
@@ -285,7 +288,9 @@ export interface Store
     IncidentsStore,
     SignalsStore,
     PostmortemsStore,
-    AlertsStore {
+    AlertsStore,
+    RunbooksStore,
+    NotificationsStore {
   readonly backend: 'sqlite' | 'postgres';
   /** Applies pending numbered migrations; safe to call on every start. */
   migrate(): Promise<void>;

@@ -9,10 +9,12 @@ import { createIssueQueries } from './issue-queries.ts';
 import { createIssueWorkflowReads } from './issue-workflow.ts';
 import { createIssueWrites } from './issue-writes.ts';
 import { migratePostgres } from './migrate.ts';
+import { createNotifications } from './notifications.ts';
 import { createPool, inTransaction } from './pool.ts';
 import { createPostmortems } from './postmortems.ts';
 import { createReleaseQueries } from './releases.ts';
 import { createRetention } from './retention.ts';
+import { createRunbooks } from './runbooks.ts';
 
 /** A Store on a PostgreSQL connection pool; call migrate() before use. */
 export function openPostgresStore(connectionString: string): Store {
@@ -30,6 +32,8 @@ export function openPostgresStore(connectionString: string): Store {
     ...createIncidents(pool),
     ...createPostmortems(pool),
     ...createAlerts(pool),
+    ...createRunbooks(pool),
+    ...createNotifications(pool),
     ingestWrite: (fn) => withDeadlockRetry(() => inTransaction(pool, (client) => fn(createIngestTx(client)))),
     issues: { ...createIssueQueries(pool), ...createIssueWorkflowReads(pool), ...createIssueWrites(pool) },
     ...createEventQueries(pool),

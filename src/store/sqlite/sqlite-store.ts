@@ -10,9 +10,11 @@ import { createIssueQueries } from './issue-queries.ts';
 import { createIssueWorkflowReads } from './issue-workflow.ts';
 import { createIssueWrites } from './issue-writes.ts';
 import { migrateSqlite } from './migrate.ts';
+import { createNotifications } from './notifications.ts';
 import { createPostmortems } from './postmortems.ts';
 import { createReleaseQueries } from './releases.ts';
 import { createRetention } from './retention.ts';
+import { createRunbooks } from './runbooks.ts';
 
 export interface SqliteStoreOptions {
   synchronous?: SqliteSynchronous;
@@ -35,6 +37,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     ...createIncidents(handles),
     ...createPostmortems(handles),
     ...createAlerts(handles),
+    ...createRunbooks(handles),
+    ...createNotifications(handles),
     ingestWrite: (fn) => writeTransaction(handles, () => fn(tx)),
     issues: {
       ...createIssueQueries(handles.reader),
