@@ -1,3 +1,4 @@
+import { networkFailureReason } from '../network-errors.ts';
 import { cleanText } from './mask.ts';
 
 /**
@@ -122,24 +123,6 @@ function nextCursorOf(link: string | null): string | null {
   return null;
 }
 
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'DNS lookup failed',
-  EAI_AGAIN: 'DNS lookup failed (temporary)',
-  ECONNRESET: 'connection reset',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_SOCKET: 'connection closed',
-};
-
 function describeNetworkError(error: unknown, url: URL): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') {
-    return `no answer from ${url.host} within ${REQUEST_TIMEOUT_MS / 1000}s`;
-  }
-  const cause = (error as { cause?: { code?: string } })?.cause;
-  const code = cause?.code ?? (error as { code?: string })?.code;
-  if (code) return `${NETWORK_CODES[code] ?? 'network error'} (${code}) reaching ${url.host}`;
-  return `network error reaching ${url.host}: ${cleanText((error as Error)?.message, 80)}`;
+  return `${networkFailureReason(error, REQUEST_TIMEOUT_MS)} reaching ${url.host}`;
 }

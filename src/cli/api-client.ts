@@ -1,4 +1,5 @@
 import { AppError, type AppErrorCode } from '../app-error.ts';
+import { networkFailureReason } from '../network-errors.ts';
 
 /**
  * The REST client CLI commands use to talk to a Firebreak server: Bearer token, JSON in and out,
@@ -174,26 +175,7 @@ function cleanDetail(text: string): string {
   return flat.length > MAX_DETAIL_CHARS ? `${flat.slice(0, MAX_DETAIL_CHARS)}…` : flat;
 }
 
-const NETWORK_CODES: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ENOTFOUND: 'DNS lookup failed',
-  EAI_AGAIN: 'DNS lookup failed (temporary)',
-  ECONNRESET: 'connection reset',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'host unreachable',
-  ENETUNREACH: 'network unreachable',
-  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
-  UND_ERR_SOCKET: 'connection closed',
-};
-
 function describeNetworkError(error: unknown, url: URL): string {
-  if (error instanceof DOMException && error.name === 'TimeoutError') {
-    return `no answer from ${url.host} within ${REQUEST_TIMEOUT_MS / 1000}s`;
-  }
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const code = cause?.code ?? (error as { code?: string })?.code;
-  const reason = code
-    ? `${NETWORK_CODES[code] ?? 'network error'} (${code})`
-    : `network error${cause?.message ? ` (${cleanDetail(cause.message).slice(0, 100)})` : ''}`;
+  const reason = networkFailureReason(error, REQUEST_TIMEOUT_MS);
   return `cannot reach Firebreak at ${url.origin}: ${reason}; is the server running, and is --url / FIREBREAK_URL right?`;
 }
