@@ -1,6 +1,283 @@
-import type { NotificationsStore } from '../types-notifications.ts';
-import type { SqliteHandles } from './connection.ts';
+import type { SQLInputValue } from 'node:sqlite';
+import {
+  lastErrorOf,
+  toAttempt,
+  toDelivery,
+  toEscalation,
+  toPolicy,
+  toTarget,
+} from '../notification-rows.ts';
+import type { NewTimelineEntry } from '../types-incidents.ts';
+import type { NewDelivery, NotificationsStore } from '../types-notifications.ts';
+import type { SqliteConnection, SqliteHandles } from './connection.ts';
+import { writeTransaction } from './connection.ts';
 
-export function createNotifications(_h: SqliteHandles): NotificationsStore {
-  return {};
+type Row = Record<string, unknown>;
+
+/** Disabled targets get no new deliveries, except a test send someone asked for. */
+function enqueueRows(db: SqliteConnection, orgId: number, deliveries: NewDelivery[], now: number): number {
+  let added = 0;
+  for (const d of deliveries) {
+    added += db.run(
+      `INSERT INTO notification_deliveries (org_id, target_id, kind, title, text, url, data, dedupe_key, status,
+         next_attempt_at, created_at, updated_at)
+       SELECT org_id, id, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ? FROM notification_targets
+       WHERE id = ? AND org_id = ? AND (enabled = 1 OR ? = 'test')
+       ON CONFLICT (target_id, dedupe_key) DO NOTHING`,
+      d.kind,
+      d.title,
+      d.text,
+      d.url,
+      JSON.stringify(d.data),
+      d.dedupeKey,
+      now,
+      now,
+      now,
+      d.targetId,
+      orgId,
+      d.kind,
+    );
+  }
+  return added;
+}
+
+function insertEntry(
+  db: SqliteConnection,
+  incidentId: number,
+  entry: NewTimelineEntry,
+  now: number,
+): boolean {
+  const row = db.get<Row>(
+    `INSERT INTO incident_timeline (incident_id, kind, body, data, actor, occurred_at, created_at, dedupe_key)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, dedupe_key) DO NOTHING RETURNING id`,
+    incidentId,
+    entry.kind,
+    entry.body,
+    JSON.stringify(entry.data ?? {}),
+    entry.actor,
+    entry.occurredAt,
+    now,
+    entry.dedupeKey ?? null,
+  );
+  return row !== undefined;
+}
+
+const marks = (values: unknown[]) => values.map(() => '?').join(',');
+
+export function createNotifications(h: SqliteHandles): NotificationsStore {
+  const read = h.reader;
+  const target = (sql: string, ...params: SQLInputValue[]) => {
+    const row = read.get<Row>(sql, ...params);
+    return row ? toTarget(row) : null;
+  };
+  return {
+    notificationTargets: {
+      create: (input) =>
+        writeTransaction(h, (db) =>
+          toTarget(
+            db.get<Row>(
+              `INSERT INTO notification_targets (org_id, name, kind, config, secrets, enabled, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+              input.orgId,
+              input.name,
+              input.kind,
+              JSON.stringify(input.config),
+              JSON.stringify(input.secrets),
+              input.enabled ? 1 : 0,
+              input.now,
+              input.now,
+            ) as Row,
+          ),
+        ),
+      get: async (orgId, id) =>
+        target('SELECT * FROM notification_targets WHERE org_id = ? AND id = ?', orgId, id),
+      getById: async (id) => target('SELECT * FROM notification_targets WHERE id = ?', id),
+      list: async (orgId) =>
+        read.all<Row>('SELECT * FROM notification_targets WHERE org_id = ? ORDER BY id', orgId).map(toTarget),
+      update: (orgId, id, change) =>
+        writeTransaction(h, (db) => {
+          const row = db.get<Row>(
+            `UPDATE notification_targets SET name = COALESCE(?, name), config = COALESCE(?, config),
+               secrets = COALESCE(?, secrets), enabled = COALESCE(?, enabled), updated_at = ?
+             WHERE org_id = ? AND id = ? RETURNING *`,
+            change.name ?? null,
+            change.config ? JSON.stringify(change.config) : null,
+            change.secrets ? JSON.stringify(change.secrets) : null,
+            change.enabled === undefined ? null : change.enabled ? 1 : 0,
+            change.now,
+            orgId,
+            id,
+          );
+          return row ? toTarget(row) : null;
+        }),
+      delete: (orgId, id) =>
+        writeTransaction(
+          h,
+          (db) => db.run('DELETE FROM notification_targets WHERE org_id = ? AND id = ?', orgId, id) > 0,
+        ),
+    },
+    notificationDeliveries: {
+      enqueue: (orgId, deliveries, now) =>
+        writeTransaction(h, (db) => enqueueRows(db, orgId, deliveries, now)),
+      // BEGIN IMMEDIATE holds the database's write lock, so another process claims after us and
+      // no longer sees these rows as pending.
+      claimDue: ({ now, limit, leaseUntil }) =>
+        writeTransaction(h, (db) => {
+          const ids = db
+            .all<Row>(
+              `SELECT id FROM notification_deliveries
+               WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?)
+               ORDER BY next_attempt_at, id LIMIT ?`,
+              now,
+              now,
+              limit,
+            )
+            .map((row) => Number(row.id));
+          if (ids.length === 0) return [];
+          return db.db
+            .prepare(
+              `UPDATE notification_deliveries SET status = 'sending', attempts = attempts + 1, lease_until = ?,
+                 updated_at = ? WHERE id IN (${marks(ids)}) RETURNING *`,
+            )
+            .all(leaseUntil, now, ...ids)
+            .map((row) => toDelivery(row as Row))
+            .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+        }),
+      finish: (id, claimedAttempt, outcome, now) =>
+        writeTransaction(h, (db) => {
+          const { attempt, status, nextAttemptAt } = outcome;
+          const changed = db.run(
+            `UPDATE notification_deliveries SET status = ?, next_attempt_at = ?, lease_until = NULL,
+               last_error = ?, sent_at = ?, updated_at = ?
+             WHERE id = ? AND status = 'sending' AND attempts = ?`,
+            status,
+            nextAttemptAt,
+            lastErrorOf(attempt.ok, attempt.detail),
+            status === 'sent' ? now : null,
+            now,
+            id,
+            claimedAttempt,
+          );
+          if (changed === 0) return false;
+          db.run(
+            `INSERT INTO notification_attempts (delivery_id, attempt, ok, status_code, detail, started_at, finished_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            id,
+            claimedAttempt,
+            attempt.ok ? 1 : 0,
+            attempt.statusCode,
+            attempt.detail,
+            attempt.startedAt,
+            attempt.finishedAt,
+          );
+          return true;
+        }),
+      get: async (orgId, id) => {
+        const row = read.get<Row>(
+          'SELECT * FROM notification_deliveries WHERE org_id = ? AND id = ?',
+          orgId,
+          id,
+        );
+        return row ? toDelivery(row) : null;
+      },
+      list: async ({ orgId, status, targetId, limit, offset }) =>
+        read
+          .all<Row>(
+            `SELECT * FROM notification_deliveries WHERE org_id = ? AND (? IS NULL OR status = ?)
+               AND (? IS NULL OR target_id = ?) ORDER BY id DESC LIMIT ? OFFSET ?`,
+            orgId,
+            status ?? null,
+            status ?? null,
+            targetId ?? null,
+            targetId ?? null,
+            limit,
+            offset,
+          )
+          .map(toDelivery),
+      attempts: async (ids) =>
+        ids.length === 0
+          ? []
+          : read.db
+              .prepare(
+                `SELECT * FROM notification_attempts WHERE delivery_id IN (${marks(ids)}) ORDER BY delivery_id, attempt`,
+              )
+              .all(...ids)
+              .map((row) => toAttempt(row as Row)),
+    },
+    escalationPolicies: {
+      get: async (orgId, severity) => {
+        const row = read.get<Row>(
+          'SELECT * FROM escalation_policies WHERE org_id = ? AND severity = ?',
+          orgId,
+          severity,
+        );
+        return row ? toPolicy(row) : null;
+      },
+      list: async (orgId) =>
+        read
+          .all<Row>('SELECT * FROM escalation_policies WHERE org_id = ? ORDER BY severity', orgId)
+          .map(toPolicy),
+      put: (policy) =>
+        writeTransaction(h, (db) => {
+          db.run(
+            `INSERT INTO escalation_policies (org_id, severity, levels, reminder_target_ids, updated_at)
+             VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, severity) DO UPDATE SET levels = excluded.levels,
+               reminder_target_ids = excluded.reminder_target_ids, updated_at = excluded.updated_at`,
+            policy.orgId,
+            policy.severity,
+            JSON.stringify(policy.levels),
+            JSON.stringify(policy.reminderTargetIds),
+            policy.updatedAt,
+          );
+        }),
+      delete: (orgId, severity) =>
+        writeTransaction(
+          h,
+          (db) =>
+            db.run('DELETE FROM escalation_policies WHERE org_id = ? AND severity = ?', orgId, severity) > 0,
+        ),
+    },
+    escalations: {
+      get: async (incidentId) => {
+        const row = read.get<Row>('SELECT * FROM incident_escalations WHERE incident_id = ?', incidentId);
+        return row ? toEscalation(row) : null;
+      },
+      step: (step) =>
+        writeTransaction(h, (db) => {
+          const { from, to } = step;
+          const claimed = from
+            ? db.run(
+                `UPDATE incident_escalations SET level = ?, status = ?, level_started_at = ?, updated_at = ?
+                 WHERE incident_id = ? AND level = ? AND status = ?`,
+                to.level,
+                to.status,
+                to.levelStartedAt,
+                step.now,
+                step.incidentId,
+                from.level,
+                from.status,
+              )
+            : db.run(
+                `INSERT INTO incident_escalations (incident_id, org_id, level, status, level_started_at, updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO NOTHING`,
+                step.incidentId,
+                step.orgId,
+                to.level,
+                to.status,
+                to.levelStartedAt,
+                step.now,
+              );
+          if (claimed === 0) return false;
+          enqueueRows(db, step.orgId, step.deliveries, step.now);
+          insertEntry(db, step.incidentId, step.entry, step.now);
+          return true;
+        }),
+      notifyOnce: (input) =>
+        writeTransaction(h, (db) => {
+          if (!insertEntry(db, input.incidentId, input.entry, input.now)) return false;
+          enqueueRows(db, input.orgId, input.deliveries, input.now);
+          return true;
+        }),
+    },
+  };
 }

@@ -1,0 +1,83 @@
+import type {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryStatus,
+  EscalationPolicy,
+  EscalationState,
+  EscalationStatus,
+  NotificationKind,
+  NotificationTarget,
+  TargetKind,
+} from './types-notifications.ts';
+
+/** Backend-neutral row mapping: SQLite gives JSON as text and 0/1, PostgreSQL jsonb and booleans. */
+type Row = Record<string, unknown>;
+
+const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+const strOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
+
+export const toTarget = (row: Row): NotificationTarget => ({
+  id: Number(row.id),
+  orgId: Number(row.org_id),
+  name: String(row.name),
+  kind: String(row.kind) as TargetKind,
+  config: json<Record<string, unknown>>(row.config),
+  secrets: json<Record<string, string>>(row.secrets),
+  enabled: Boolean(row.enabled),
+  createdAt: Number(row.created_at),
+  updatedAt: Number(row.updated_at),
+});
+
+export const toDelivery = (row: Row): Delivery => ({
+  id: Number(row.id),
+  orgId: Number(row.org_id),
+  targetId: Number(row.target_id),
+  kind: String(row.kind) as NotificationKind,
+  title: String(row.title),
+  text: String(row.text),
+  url: strOrNull(row.url),
+  data: json<Record<string, unknown>>(row.data),
+  dedupeKey: String(row.dedupe_key),
+  status: String(row.status) as DeliveryStatus,
+  attempts: Number(row.attempts),
+  nextAttemptAt: Number(row.next_attempt_at),
+  leaseUntil: numOrNull(row.lease_until),
+  lastError: strOrNull(row.last_error),
+  createdAt: Number(row.created_at),
+  updatedAt: Number(row.updated_at),
+  sentAt: numOrNull(row.sent_at),
+});
+
+export const toAttempt = (row: Row): DeliveryAttempt => ({
+  deliveryId: Number(row.delivery_id),
+  attempt: Number(row.attempt),
+  ok: Boolean(row.ok),
+  statusCode: numOrNull(row.status_code),
+  detail: String(row.detail),
+  startedAt: Number(row.started_at),
+  finishedAt: Number(row.finished_at),
+});
+
+export const toPolicy = (row: Row): EscalationPolicy => ({
+  orgId: Number(row.org_id),
+  severity: String(row.severity),
+  levels: json<EscalationPolicy['levels']>(row.levels),
+  reminderTargetIds: json<number[]>(row.reminder_target_ids),
+  updatedAt: Number(row.updated_at),
+});
+
+export const toEscalation = (row: Row): EscalationState => ({
+  incidentId: Number(row.incident_id),
+  orgId: Number(row.org_id),
+  level: Number(row.level),
+  status: String(row.status) as EscalationStatus,
+  levelStartedAt: Number(row.level_started_at),
+  updatedAt: Number(row.updated_at),
+});
+
+/** A failure's detail kept on the delivery row, bounded. */
+export const lastErrorOf = (ok: boolean, detail: string): string | null =>
+  ok ? null : detail.slice(0, 1000);
