@@ -1,7 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Principal } from '../../auth/principal.ts';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { INCIDENT_READ, INCIDENT_WRITE, type IncidentContext, loadIncident } from '../../incidents/access.ts';
 import { draftStatusUpdate } from '../../incidents/draft-update.ts';
 import { listMitigations, recordMitigation } from '../../incidents/mitigate.ts';
 import {
@@ -14,6 +12,7 @@ import { listStatusUpdates, postStatusUpdate } from '../../incidents/status-upda
 import { getVerification, verifyIncident } from '../../incidents/verify.ts';
 import { viewIncident } from '../../incidents/view.ts';
 import { principalOf } from '../authenticate.ts';
+import { INCIDENT_PATH, incidentHandler } from '../incident-request.ts';
 import { serializeIncident, serializeTimelineEntry } from '../serialize/incident.ts';
 import {
   serializeHookResult,
@@ -22,9 +21,8 @@ import {
   serializeVerification,
 } from '../serialize/incident-response.ts';
 
-type Params = { org: string; ref: string };
 type ProjectParams = { org: string; project: string };
-const BASE = '/api/0/organizations/:org/incidents/:ref';
+const BASE = INCIDENT_PATH;
 const HOOK = '/api/0/projects/:org/:project/mitigation-hook/';
 
 /**
@@ -34,23 +32,10 @@ const HOOK = '/api/0/projects/:org/:project/mitigation-hook/';
 export async function incidentResponseRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
 
-  const withIncident = async <T>(
-    request: FastifyRequest,
-    write: boolean,
-    fn: (principal: Principal, loaded: IncidentContext) => Promise<T>,
-  ): Promise<T> => {
-    const principal = await principalOf(ctx, request);
-    const loaded = await loadIncident(
-      ctx,
-      principal,
-      request.params as Params,
-      write ? INCIDENT_WRITE : INCIDENT_READ,
-    );
-    return fn(principal, loaded);
-  };
+  const withIncident = incidentHandler(ctx);
 
   app.post(`${BASE}/mitigations/`, async (request, reply) => {
-    const result = await withIncident(request, true, (principal, loaded) =>
+    const result = await withIncident(request, 'write', (principal, loaded) =>
       recordMitigation(ctx, principal, loaded, request.body),
     );
     reply.status(201);
@@ -58,27 +43,27 @@ export async function incidentResponseRoutes(app: FastifyInstance, opts: { ctx: 
   });
 
   app.get(`${BASE}/mitigations/`, (request) =>
-    withIncident(request, false, async (_, loaded) =>
+    withIncident(request, 'read', async (_, loaded) =>
       (await listMitigations(ctx, loaded)).map(serializeMitigation),
     ),
   );
 
   app.post(`${BASE}/verify/`, (request) =>
-    withIncident(request, true, async (principal, loaded) => {
+    withIncident(request, 'write', async (principal, loaded) => {
       const { verification, entry } = await verifyIncident(ctx, principal, loaded);
       return serializeVerification(verification, { entry });
     }),
   );
 
   app.get(`${BASE}/verification/`, (request) =>
-    withIncident(request, false, async (_, loaded) => {
+    withIncident(request, 'read', async (_, loaded) => {
       const { verification, lastRecorded } = await getVerification(ctx, loaded);
       return serializeVerification(verification, { lastRecorded });
     }),
   );
 
   app.post(`${BASE}/resolve/`, (request) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       serializeIncident(
         await viewIncident(ctx, await resolveIncident(ctx, principal, loaded, request.body), loaded.settings),
       ),
@@ -86,7 +71,7 @@ export async function incidentResponseRoutes(app: FastifyInstance, opts: { ctx: 
   );
 
   app.post(`${BASE}/updates/`, async (request, reply) => {
-    const entry = await withIncident(request, true, (principal, loaded) =>
+    const entry = await withIncident(request, 'write', (principal, loaded) =>
       postStatusUpdate(ctx, principal, loaded, request.body),
     );
     reply.status(201);
@@ -94,13 +79,13 @@ export async function incidentResponseRoutes(app: FastifyInstance, opts: { ctx: 
   });
 
   app.get(`${BASE}/updates/`, (request) =>
-    withIncident(request, false, async (_, loaded) =>
+    withIncident(request, 'read', async (_, loaded) =>
       (await listStatusUpdates(ctx, loaded)).map(serializeTimelineEntry),
     ),
   );
 
   app.get(`${BASE}/updates/draft/`, (request) =>
-    withIncident(request, false, (_, loaded) => draftStatusUpdate(ctx, loaded, request.query)),
+    withIncident(request, 'read', (_, loaded) => draftStatusUpdate(ctx, loaded, request.query)),
   );
 
   app.get(HOOK, async (request) =>

@@ -1,6 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { INCIDENT_READ, INCIDENT_WRITE, type IncidentContext, loadIncident } from '../../incidents/access.ts';
+import type { IncidentContext } from '../../incidents/access.ts';
 import { acknowledgeIncident, setRole, updateIncident } from '../../incidents/change.ts';
 import { declareIncident } from '../../incidents/declare.ts';
 import { linkIssues, unlinkIssue } from '../../incidents/issue-links.ts';
@@ -18,11 +18,11 @@ import {
 import { listIncidents, viewIncident } from '../../incidents/view.ts';
 import type { Incident } from '../../store/types-incidents.ts';
 import { principalOf } from '../authenticate.ts';
+import { INCIDENT_PATH, incidentHandler } from '../incident-request.ts';
 import { setPageLinks } from '../pagination.ts';
 import { serializeIncident, serializeTimelineEntry } from '../serialize/incident.ts';
 
-type Params = { org: string; ref: string };
-const BASE = '/api/0/organizations/:org/incidents/:ref';
+const BASE = INCIDENT_PATH;
 
 /**
  * The incident's core resource: declare, list, read, change (fields, status, severity), roles,
@@ -32,21 +32,7 @@ const BASE = '/api/0/organizations/:org/incidents/:ref';
 export async function incidentRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
 
-  /** Authenticates, loads the incident with the scope the verb needs, runs it. */
-  const withIncident = async <T>(
-    request: FastifyRequest,
-    write: boolean,
-    fn: (principal: Awaited<ReturnType<typeof principalOf>>, loaded: IncidentContext) => Promise<T>,
-  ): Promise<T> => {
-    const principal = await principalOf(ctx, request);
-    const loaded = await loadIncident(
-      ctx,
-      principal,
-      request.params as Params,
-      write ? INCIDENT_WRITE : INCIDENT_READ,
-    );
-    return fn(principal, loaded);
-  };
+  const withIncident = incidentHandler(ctx);
   const show = async (incident: Incident, loaded: IncidentContext) =>
     serializeIncident(await viewIncident(ctx, incident, loaded.settings));
 
@@ -75,23 +61,23 @@ export async function incidentRoutes(app: FastifyInstance, opts: { ctx: AppConte
   });
 
   app.get(`${BASE}/`, (request) =>
-    withIncident(request, false, (_, loaded) => show(loaded.incident, loaded)),
+    withIncident(request, 'read', (_, loaded) => show(loaded.incident, loaded)),
   );
 
   app.put(`${BASE}/`, (request) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       show(await updateIncident(ctx, principal, loaded, request.body), loaded),
     ),
   );
 
   app.post(`${BASE}/acknowledge/`, (request) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       show(await acknowledgeIncident(ctx, principal, loaded), loaded),
     ),
   );
 
   app.put(`${BASE}/roles/:role/`, (request) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       show(
         await setRole(ctx, principal, loaded, (request.params as { role: string }).role, request.body ?? {}),
         loaded,
@@ -100,31 +86,31 @@ export async function incidentRoutes(app: FastifyInstance, opts: { ctx: AppConte
   );
 
   app.delete(`${BASE}/roles/:role/`, (request) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       show(await setRole(ctx, principal, loaded, (request.params as { role: string }).role, null), loaded),
     ),
   );
 
   app.post(`${BASE}/issues/`, (request) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       show(await linkIssues(ctx, principal, loaded, request.body), loaded),
     ),
   );
 
   app.delete(`${BASE}/issues/:issue/`, (request) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       show(await unlinkIssue(ctx, principal, loaded, (request.params as { issue: string }).issue), loaded),
     ),
   );
 
   app.get(`${BASE}/timeline/`, (request) =>
-    withIncident(request, false, async (_, loaded) =>
+    withIncident(request, 'read', async (_, loaded) =>
       (await listTimeline(ctx, loaded)).map(serializeTimelineEntry),
     ),
   );
 
   app.post(`${BASE}/timeline/`, async (request, reply) => {
-    const entry = await withIncident(request, true, (principal, loaded) =>
+    const entry = await withIncident(request, 'write', (principal, loaded) =>
       addTimelineEntry(ctx, principal, loaded, request.body),
     );
     reply.status(201);
@@ -132,7 +118,7 @@ export async function incidentRoutes(app: FastifyInstance, opts: { ctx: AppConte
   });
 
   app.get(`${BASE}/timeline/:entry/`, (request) =>
-    withIncident(request, false, async (_, loaded) =>
+    withIncident(request, 'read', async (_, loaded) =>
       serializeTimelineEntry(
         await getTimelineEntry(ctx, loaded, (request.params as { entry: string }).entry),
       ),
@@ -140,7 +126,7 @@ export async function incidentRoutes(app: FastifyInstance, opts: { ctx: AppConte
   );
 
   app.put(`${BASE}/timeline/:entry/`, (request) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       serializeTimelineEntry(
         await editTimelineEntry(
           ctx,
