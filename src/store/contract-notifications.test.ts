@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { openStore } from './open-store.ts';
 import { type OpenedTestStore, testBackends } from './test-databases.ts';
 import type { Store } from './types.ts';
-import type { NewDelivery } from './types-notifications.ts';
+import type { Delivery, NewDelivery } from './types-notifications.ts';
 
 const T0 = Date.UTC(2026, 0, 1);
 const uniq = (prefix: string) => `${prefix}-${randomBytes(4).toString('hex')}`;
@@ -117,7 +117,7 @@ for (const backend of testBackends()) {
         keys.map((k) => delivery(target.id, k)),
         T0,
       );
-      const mine = (list: { orgId: number }[]) => list.filter((d) => d.orgId === org.id);
+      const mine = (list: Delivery[]) => list.filter((d) => d.orgId === org.id);
       const [a, b] = await Promise.all([
         store.notificationDeliveries.claimDue({ now: T0, limit: 8, leaseUntil: T0 + 60_000 }),
         other.notificationDeliveries.claimDue({ now: T0, limit: 8, leaseUntil: T0 + 60_000 }),
