@@ -189,9 +189,9 @@ export function matching(
   const seen = new Map<number, Set<string>>();
   for (const row of rows) {
     const id = Number(row.issue_id);
-    let values = seen.get(id);
-    if (!values) seen.set(id, (values = new Set()));
+    const values = seen.get(id) ?? new Set<string>();
     values.add(`${row.key}\0${row.value}`);
+    seen.set(id, values);
   }
   return new Set(
     issueIds.filter((id) => {
