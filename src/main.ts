@@ -7,10 +7,12 @@ import type { AppContext } from './context.ts';
 import { GroupCommitter } from './digest/committer.ts';
 import { PreparePool } from './digest/prepare-pool.ts';
 import { scheduleRetention } from './digest/retention.ts';
+import { startEscalationTicker } from './escalation/ticker.ts';
 import { startIncidentTicker } from './incidents/ticker.ts';
 import { KeyCache } from './ingest/key-cache.ts';
 import { INGEST_LIMITS } from './ingest/limits.ts';
 import { KeyRateLimiter } from './ingest/rate-limit.ts';
+import { startDeliveryWorker } from './notify/worker.ts';
 import { openStore } from './store/open-store.ts';
 
 export interface RunningServer {
@@ -52,6 +54,8 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
   boundPort = (app.server.address() as AddressInfo).port;
   const stopRetention = scheduleRetention(ctx);
   const stopIncidentTicker = startIncidentTicker(ctx);
+  const stopEscalationTicker = startEscalationTicker(ctx);
+  const stopDeliveryWorker = startDeliveryWorker(ctx);
   let closing: Promise<void> | null = null;
   return {
     ctx,
@@ -61,6 +65,8 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
       closing ??= (async () => {
         stopRetention();
         await stopIncidentTicker();
+        await stopEscalationTicker();
+        await stopDeliveryWorker();
         await app.close();
         await ctx.committer.close();
         await ctx.preparer.close();

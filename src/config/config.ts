@@ -58,6 +58,17 @@ export const Config = z.object({
   mitigationCommandTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** How often unresolved incidents are re-verified and their timelines synced; 0 turns it off. */
   incidentTickSeconds: z.coerce.number().min(0).max(86_400).default(60),
+  /** How often due notification deliveries are claimed and sent; 0 turns sending off on this node. */
+  notifyTickSeconds: z.coerce.number().min(0).max(3600).default(2),
+  /** One HTTP or SMTP attempt gives up after this long. */
+  notifyTimeoutSeconds: z.coerce.number().int().min(1).max(120).default(10),
+  /** A delivery that failed this many times (transient errors) is marked failed. */
+  notifyMaxAttempts: z.coerce.number().int().min(1).max(50).default(8),
+  /** Backoff: the first retry after about this long, doubling up to notifyRetryMaxSeconds (with jitter). */
+  notifyRetryBaseSeconds: z.coerce.number().min(0).max(86_400).default(30),
+  notifyRetryMaxSeconds: z.coerce.number().min(0).max(86_400).default(3600),
+  /** How often escalation policies and status-update reminders are checked; 0 turns it off. */
+  escalationTickSeconds: z.coerce.number().min(0).max(3600).default(15),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -80,6 +91,12 @@ const ENV_KEYS: Record<string, keyof Config> = {
   FIREBREAK_ALLOW_MITIGATION_COMMANDS: 'allowMitigationCommands',
   FIREBREAK_MITIGATION_COMMAND_TIMEOUT_SECONDS: 'mitigationCommandTimeoutSeconds',
   FIREBREAK_INCIDENT_TICK_SECONDS: 'incidentTickSeconds',
+  FIREBREAK_NOTIFY_TICK_SECONDS: 'notifyTickSeconds',
+  FIREBREAK_NOTIFY_TIMEOUT_SECONDS: 'notifyTimeoutSeconds',
+  FIREBREAK_NOTIFY_MAX_ATTEMPTS: 'notifyMaxAttempts',
+  FIREBREAK_NOTIFY_RETRY_BASE_SECONDS: 'notifyRetryBaseSeconds',
+  FIREBREAK_NOTIFY_RETRY_MAX_SECONDS: 'notifyRetryMaxSeconds',
+  FIREBREAK_ESCALATION_TICK_SECONDS: 'escalationTickSeconds',
 };
 
 export function loadConfig(

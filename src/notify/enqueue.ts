@@ -54,6 +54,6 @@ export async function enqueueNotification(
 ): Promise<{ enqueued: number }> {
   const deliveries = deliveriesOf(request);
   if (deliveries.length === 0) return { enqueued: 0 };
-  const enqueued = await ctx.store.notificationDeliveries.enqueue(request.orgId, deliveries, ctx.clock.now());
-  return { enqueued };
+  const ids = await ctx.store.notificationDeliveries.enqueue(request.orgId, deliveries, ctx.clock.now());
+  return { enqueued: ids.length };
 }

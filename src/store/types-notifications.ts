@@ -151,15 +151,17 @@ export interface NotificationsStore {
   notificationDeliveries: {
     /**
      * One pending delivery per target of the organisation (others are skipped); a (target,
-     * dedupeKey) already queued is skipped too. Returns how many rows were new.
+     * dedupeKey) already queued is skipped too. Returns the ids of the new rows.
      */
-    enqueue(orgId: number, deliveries: NewDelivery[], now: number): Promise<number>;
+    enqueue(orgId: number, deliveries: NewDelivery[], now: number): Promise<number[]>;
     /**
      * Claims up to `limit` due deliveries (pending and due, or sending with an expired lease),
      * marking them `sending` until `leaseUntil` and counting the attempt. Each is claimed by one
      * caller only, also across processes.
      */
     claimDue(input: { now: number; limit: number; leaseUntil: number }): Promise<Delivery[]>;
+    /** Claims one delivery if it is pending (a test send answered in its request). */
+    claim(id: number, now: number, leaseUntil: number): Promise<Delivery | null>;
     /** Records the attempt and the next status; false when the claim was lost (lease taken over). */
     finish(id: number, claimedAttempt: number, outcome: DeliveryOutcome, now: number): Promise<boolean>;
     get(orgId: number, id: number): Promise<Delivery | null>;

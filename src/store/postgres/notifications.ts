@@ -9,6 +9,7 @@ import {
 } from '../notification-rows.ts';
 import type { NewTimelineEntry } from '../types-incidents.ts';
 import type { NewDelivery, NotificationsStore } from '../types-notifications.ts';
+import { conflictAs } from './accounts-rows.ts';
 import { inTransaction, one, type Queryable, rows } from './pool.ts';
 
 /** Disabled targets get no new deliveries, except a test send someone asked for. */
@@ -17,18 +18,18 @@ async function enqueueRows(
   orgId: number,
   deliveries: NewDelivery[],
   now: number,
-): Promise<number> {
-  let added = 0;
+): Promise<number[]> {
+  const added: number[] = [];
   for (const d of deliveries) {
     const result = await db.query(
       `INSERT INTO notification_deliveries (org_id, target_id, kind, title, text, url, data, dedupe_key, status,
          next_attempt_at, created_at, updated_at)
        SELECT org_id, id, $1, $2, $3, $4, $5::jsonb, $6, 'pending', $7, $7, $7 FROM notification_targets
        WHERE id = $8 AND org_id = $9 AND (enabled OR $1 = 'test')
-       ON CONFLICT (target_id, dedupe_key) DO NOTHING`,
+       ON CONFLICT (target_id, dedupe_key) DO NOTHING RETURNING id`,
       [d.kind, d.title, d.text, d.url, JSON.stringify(d.data), d.dedupeKey, now, d.targetId, orgId],
     );
-    added += result.rowCount ?? 0;
+    if (result.rows[0]) added.push(Number(result.rows[0].id));
   }
   return added;
 }
@@ -55,22 +56,24 @@ async function insertEntry(db: Queryable, incidentId: number, entry: NewTimeline
 export function createNotifications(pool: pg.Pool): NotificationsStore {
   return {
     notificationTargets: {
-      create: async (input) =>
-        toTarget(
-          (await one(
-            pool,
-            `INSERT INTO notification_targets (org_id, name, kind, config, secrets, enabled, created_at, updated_at)
+      create: (input) =>
+        conflictAs('a notification target of that name', async () =>
+          toTarget(
+            (await one(
+              pool,
+              `INSERT INTO notification_targets (org_id, name, kind, config, secrets, enabled, created_at, updated_at)
              VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7) RETURNING *`,
-            [
-              input.orgId,
-              input.name,
-              input.kind,
-              JSON.stringify(input.config),
-              JSON.stringify(input.secrets),
-              input.enabled,
-              input.now,
-            ],
-          ))!,
+              [
+                input.orgId,
+                input.name,
+                input.kind,
+                JSON.stringify(input.config),
+                JSON.stringify(input.secrets),
+                input.enabled,
+                input.now,
+              ],
+            ))!,
+          ),
         ),
       get: async (orgId, id) => {
         const row = await one(pool, 'SELECT * FROM notification_targets WHERE org_id = $1 AND id = $2', [
@@ -87,24 +90,25 @@ export function createNotifications(pool: pg.Pool): NotificationsStore {
         (await rows(pool, 'SELECT * FROM notification_targets WHERE org_id = $1 ORDER BY id', [orgId])).map(
           toTarget,
         ),
-      update: async (orgId, id, change) => {
-        const row = await one(
-          pool,
-          `UPDATE notification_targets SET name = COALESCE($1, name), config = COALESCE($2::jsonb, config),
+      update: (orgId, id, change) =>
+        conflictAs('a notification target of that name', async () => {
+          const row = await one(
+            pool,
+            `UPDATE notification_targets SET name = COALESCE($1, name), config = COALESCE($2::jsonb, config),
              secrets = COALESCE($3::jsonb, secrets), enabled = COALESCE($4, enabled), updated_at = $5
            WHERE org_id = $6 AND id = $7 RETURNING *`,
-          [
-            change.name ?? null,
-            change.config ? JSON.stringify(change.config) : null,
-            change.secrets ? JSON.stringify(change.secrets) : null,
-            change.enabled ?? null,
-            change.now,
-            orgId,
-            id,
-          ],
-        );
-        return row ? toTarget(row) : null;
-      },
+            [
+              change.name ?? null,
+              change.config ? JSON.stringify(change.config) : null,
+              change.secrets ? JSON.stringify(change.secrets) : null,
+              change.enabled ?? null,
+              change.now,
+              orgId,
+              id,
+            ],
+          );
+          return row ? toTarget(row) : null;
+        }),
       delete: async (orgId, id) =>
         ((await pool.query('DELETE FROM notification_targets WHERE org_id = $1 AND id = $2', [orgId, id]))
           .rowCount ?? 0) > 0,
@@ -130,6 +134,15 @@ export function createNotifications(pool: pg.Pool): NotificationsStore {
         )
           .map(toDelivery)
           .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id),
+      claim: async (id, now, leaseUntil) => {
+        const row = await one(
+          pool,
+          `UPDATE notification_deliveries SET status = 'sending', attempts = attempts + 1, lease_until = $1,
+             updated_at = $2 WHERE id = $3 AND status = 'pending' RETURNING *`,
+          [leaseUntil, now, id],
+        );
+        return row ? toDelivery(row) : null;
+      },
       finish: (id, claimedAttempt, outcome, now) =>
         inTransaction(pool, async (db) => {
           const { attempt, status, nextAttemptAt } = outcome;

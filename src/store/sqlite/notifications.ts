@@ -1,4 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
+import { AppError } from '../../app-error.ts';
 import {
   lastErrorOf,
   toAttempt,
@@ -13,17 +14,18 @@ import type { SqliteConnection, SqliteHandles } from './connection.ts';
 import { writeTransaction } from './connection.ts';
 
 type Row = Record<string, unknown>;
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
 
 /** Disabled targets get no new deliveries, except a test send someone asked for. */
-function enqueueRows(db: SqliteConnection, orgId: number, deliveries: NewDelivery[], now: number): number {
-  let added = 0;
+function enqueueRows(db: SqliteConnection, orgId: number, deliveries: NewDelivery[], now: number): number[] {
+  const added: number[] = [];
   for (const d of deliveries) {
-    added += db.run(
+    const row = db.get<Row>(
       `INSERT INTO notification_deliveries (org_id, target_id, kind, title, text, url, data, dedupe_key, status,
          next_attempt_at, created_at, updated_at)
        SELECT org_id, id, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ? FROM notification_targets
        WHERE id = ? AND org_id = ? AND (enabled = 1 OR ? = 'test')
-       ON CONFLICT (target_id, dedupe_key) DO NOTHING`,
+       ON CONFLICT (target_id, dedupe_key) DO NOTHING RETURNING id`,
       d.kind,
       d.title,
       d.text,
@@ -37,6 +39,7 @@ function enqueueRows(db: SqliteConnection, orgId: number, deliveries: NewDeliver
       orgId,
       d.kind,
     );
+    if (row) added.push(Number(row.id));
   }
   return added;
 }
@@ -62,6 +65,18 @@ function insertEntry(
   return row !== undefined;
 }
 
+/** A second target of the same name in the organisation is a CONFLICT, not an internal error. */
+async function uniqueName<T>(write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (error) {
+    if ((error as { errcode?: number }).errcode === SQLITE_CONSTRAINT_UNIQUE) {
+      throw new AppError('CONFLICT', 'a notification target of that name already exists', { cause: error });
+    }
+    throw error;
+  }
+}
+
 const marks = (values: unknown[]) => values.map(() => '?').join(',');
 
 export function createNotifications(h: SqliteHandles): NotificationsStore {
@@ -73,20 +88,22 @@ export function createNotifications(h: SqliteHandles): NotificationsStore {
   return {
     notificationTargets: {
       create: (input) =>
-        writeTransaction(h, (db) =>
-          toTarget(
-            db.get<Row>(
-              `INSERT INTO notification_targets (org_id, name, kind, config, secrets, enabled, created_at, updated_at)
+        uniqueName(
+          writeTransaction(h, (db) =>
+            toTarget(
+              db.get<Row>(
+                `INSERT INTO notification_targets (org_id, name, kind, config, secrets, enabled, created_at, updated_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-              input.orgId,
-              input.name,
-              input.kind,
-              JSON.stringify(input.config),
-              JSON.stringify(input.secrets),
-              input.enabled ? 1 : 0,
-              input.now,
-              input.now,
-            ) as Row,
+                input.orgId,
+                input.name,
+                input.kind,
+                JSON.stringify(input.config),
+                JSON.stringify(input.secrets),
+                input.enabled ? 1 : 0,
+                input.now,
+                input.now,
+              ) as Row,
+            ),
           ),
         ),
       get: async (orgId, id) =>
@@ -95,21 +112,23 @@ export function createNotifications(h: SqliteHandles): NotificationsStore {
       list: async (orgId) =>
         read.all<Row>('SELECT * FROM notification_targets WHERE org_id = ? ORDER BY id', orgId).map(toTarget),
       update: (orgId, id, change) =>
-        writeTransaction(h, (db) => {
-          const row = db.get<Row>(
-            `UPDATE notification_targets SET name = COALESCE(?, name), config = COALESCE(?, config),
+        uniqueName(
+          writeTransaction(h, (db) => {
+            const row = db.get<Row>(
+              `UPDATE notification_targets SET name = COALESCE(?, name), config = COALESCE(?, config),
                secrets = COALESCE(?, secrets), enabled = COALESCE(?, enabled), updated_at = ?
              WHERE org_id = ? AND id = ? RETURNING *`,
-            change.name ?? null,
-            change.config ? JSON.stringify(change.config) : null,
-            change.secrets ? JSON.stringify(change.secrets) : null,
-            change.enabled === undefined ? null : change.enabled ? 1 : 0,
-            change.now,
-            orgId,
-            id,
-          );
-          return row ? toTarget(row) : null;
-        }),
+              change.name ?? null,
+              change.config ? JSON.stringify(change.config) : null,
+              change.secrets ? JSON.stringify(change.secrets) : null,
+              change.enabled === undefined ? null : change.enabled ? 1 : 0,
+              change.now,
+              orgId,
+              id,
+            );
+            return row ? toTarget(row) : null;
+          }),
+        ),
       delete: (orgId, id) =>
         writeTransaction(
           h,
@@ -142,6 +161,17 @@ export function createNotifications(h: SqliteHandles): NotificationsStore {
             .all(leaseUntil, now, ...ids)
             .map((row) => toDelivery(row as Row))
             .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+        }),
+      claim: (id, now, leaseUntil) =>
+        writeTransaction(h, (db) => {
+          const row = db.get<Row>(
+            `UPDATE notification_deliveries SET status = 'sending', attempts = attempts + 1, lease_until = ?,
+               updated_at = ? WHERE id = ? AND status = 'pending' RETURNING *`,
+            leaseUntil,
+            now,
+            id,
+          );
+          return row ? toDelivery(row) : null;
         }),
       finish: (id, claimedAttempt, outcome, now) =>
         writeTransaction(h, (db) => {
