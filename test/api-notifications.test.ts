@@ -1,30 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
-import { createPostgresTestDatabase } from '../src/store/test-databases.ts';
 import { type HttpReceiver, startHttpReceiver } from './helpers/http-receiver.ts';
 import { apiClient, mintToken } from './helpers/issues.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { startNotifyServer } from './helpers/notify-server.ts';
+import type { TestServer } from './helpers/server.ts';
 
 const T0 = Date.parse('2026-11-22T09:00:00Z');
-/** Background sending off: the tests send by calling the worker's tick. */
-const QUIET = { notifyTickSeconds: 0, escalationTickSeconds: 0, incidentTickSeconds: 0 };
-
-export async function startNotifyServer(
-  backend: 'sqlite' | 'postgres',
-  clock: ReturnType<typeof manualClock>,
-  settings: Record<string, unknown> = {},
-): Promise<TestServer> {
-  if (backend === 'sqlite') return startTestServer({ clock, settings: { ...QUIET, ...settings } });
-  const database = await createPostgresTestDatabase();
-  const server = await startTestServer({
-    clock,
-    databaseUrl: database.url,
-    settings: { ...QUIET, ...settings },
-  });
-  return { ...server, close: async () => (await server.close(), await database.cleanup()) };
-}
-
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`notification targets API (${backend})`, () => {
     let t: TestServer;

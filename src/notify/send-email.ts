@@ -15,8 +15,8 @@ export interface EmailConfig {
   to: string[];
 }
 
-/** Node and nodemailer error codes that say the server was never properly talked to. */
-const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'EENVELOPE', 'EMESSAGE', 'ETLS']);
+/** Without a reply code, these nodemailer errors cannot go away by themselves (config, message). */
+const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'EENVELOPE', 'EMESSAGE']);
 
 /**
  * Sends one delivery through the target's SMTP server with nodemailer (docs/decisions/0008).
@@ -69,7 +69,8 @@ export async function sendEmail(
     const reply = (failure.response ?? failure.message ?? 'failed').replace(/\s+/g, ' ').slice(0, 300);
     return {
       ok: false,
-      permanent: (code !== null && code >= 500) || PERMANENT_CODES.has(failure.code ?? ''),
+      // A reply code decides (RFC 5321 §4.2.1: 4yz transient, 5yz permanent).
+      permanent: code !== null ? code >= 500 : PERMANENT_CODES.has(failure.code ?? ''),
       statusCode: code,
       detail: `${config.host}:${config.port} ${failure.code ? `${failure.code}: ` : ''}${reply}`,
     };
