@@ -41,15 +41,19 @@ describe('email notifications over SMTP to a local sink', () => {
     });
     assert.equal(made.status, 201, JSON.stringify(made.body));
     const orgId = (await t.server.ctx.store.orgs.getBySlug(s.org))!.id;
-    const send = (dedupeKey: string, title = 'Spike: TypeError: cart is undefined') =>
+    const send = (
+      dedupeKey: string,
+      title = 'Spike: TypeError: cart is undefined',
+      extra: { kind?: 'alert' | 'reminder'; data?: Record<string, unknown> } = {},
+    ) =>
       enqueueNotification(t.server.ctx, {
         orgId,
         targetIds: [Number(made.body.id)],
-        kind: 'alert',
+        kind: extra.kind ?? 'alert',
         title,
         text: '42 events in 5 minutes.\n.\nA line with a lone dot above.',
         url: 'http://firebreak.test/organizations/acme/issues/1/',
-        data: {},
+        data: extra.data ?? {},
         dedupeKey,
       });
     const log = async () => (await api.get(`/api/0/organizations/${s.org}/notification-deliveries/`)).body;
@@ -79,6 +83,24 @@ describe('email notifications over SMTP to a local sink', () => {
     assert.equal(entry.status, 'sent');
     assert.equal(entry.attempts[0].statusCode, 250);
     assert.match(entry.attempts[0].detail, /^127\.0\.0\.1 accepted for 2 of 2 recipients: 250/);
+  });
+
+  test('a reminder also goes to the people it names (the Comms Lead); an alert cannot add recipients', async () => {
+    const { send } = await emailTarget({
+      port: sink.port,
+      tls: 'none',
+      username: LOGIN.user,
+      password: LOGIN.pass,
+    });
+    const data = { recipients: ['dana@example.com', 'not an address'] };
+    await send('reminder-1', 'INC-1 status update overdue', { kind: 'reminder', data });
+    await send('alert-2', 'Spike', { kind: 'alert', data });
+    assert.deepEqual(await tick(), { claimed: 2, sent: 2, retrying: 0, failed: 0 });
+    const [reminder, alert] = sink.mails
+      .slice(-2)
+      .sort((a, b) => (a.headers.subject < b.headers.subject ? -1 : 1));
+    assert.deepEqual(reminder.to, ['oncall@example.com', 'lead@example.com', 'dana@example.com']);
+    assert.deepEqual(alert.to, ['oncall@example.com', 'lead@example.com']);
   });
 
   test('a refused login fails at once; a deferred recipient is retried; the password never shows', async () => {
