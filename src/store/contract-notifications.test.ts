@@ -93,9 +93,15 @@ for (const backend of testBackends()) {
         other.notificationDeliveries.enqueue(org.id, [delivery(target.id, 'k1')], T0),
       ]);
       assert.deepEqual(both.map((ids) => ids.length).sort(), [0, 1]);
-      assert.deepEqual(await store.notificationDeliveries.enqueue(org.id, [delivery(foreign.id, 'k1')], T0), []);
+      assert.deepEqual(
+        await store.notificationDeliveries.enqueue(org.id, [delivery(foreign.id, 'k1')], T0),
+        [],
+      );
       await store.notificationTargets.update(org.id, target.id, { enabled: false, now: T0 });
-      assert.deepEqual(await store.notificationDeliveries.enqueue(org.id, [delivery(target.id, 'k2')], T0), []);
+      assert.deepEqual(
+        await store.notificationDeliveries.enqueue(org.id, [delivery(target.id, 'k2')], T0),
+        [],
+      );
       const test1 = delivery(target.id, 'test:1', { kind: 'test' });
       assert.equal((await store.notificationDeliveries.enqueue(org.id, [test1], T0)).length, 1);
       const listed = await store.notificationDeliveries.list({ orgId: org.id, limit: 10, offset: 0 });
@@ -107,6 +113,48 @@ for (const backend of testBackends()) {
         ],
       );
       assert.deepEqual(listed[1].data, { issue: { id: '1' } });
+    });
+
+    test('racing claims never hand one delivery to two nodes', async () => {
+      for (let round = 0; round < 5; round++) {
+        const { org, target } = await orgWithTarget();
+        const keys = Array.from({ length: 30 }, (_, i) => `race${i}`);
+        await store.notificationDeliveries.enqueue(
+          org.id,
+          keys.map((k) => delivery(target.id, k)),
+          T0,
+        );
+        // Claimed earlier than any other test's rows can be due: only this round's compete.
+        const claims = await Promise.all(
+          [store, other, store, other].map((s) =>
+            s.notificationDeliveries.claimDue({ now: T0, limit: 10, leaseUntil: T0 + 1 }),
+          ),
+        );
+        const ids = claims
+          .flat()
+          .filter((d) => d.orgId === org.id)
+          .map((d) => d.id);
+        assert.equal(new Set(ids).size, ids.length, `round ${round}: no delivery claimed twice`);
+        for (const d of claims.flat()) {
+          await store.notificationDeliveries.finish(
+            d.id,
+            d.attempts,
+            {
+              attempt: {
+                attempt: d.attempts,
+                ok: true,
+                statusCode: 200,
+                detail: 'ok',
+                startedAt: T0,
+                finishedAt: T0,
+              },
+              status: 'sent',
+              nextAttemptAt: T0,
+            },
+            T0,
+          );
+        }
+      }
     });
 
     test('claims: each due delivery goes to one node; a lost lease is taken over; finish is conditional', async () => {
