@@ -4,6 +4,7 @@ import { buildServer } from './api/server.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type Config, publicUrlOf } from './config/config.ts';
 import type { AppContext } from './context.ts';
+import { startDetectorTicker } from './detect/ticker.ts';
 import { GroupCommitter } from './digest/committer.ts';
 import { PreparePool } from './digest/prepare-pool.ts';
 import { scheduleRetention } from './digest/retention.ts';
@@ -54,6 +55,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
   boundPort = (app.server.address() as AddressInfo).port;
   const stopRetention = scheduleRetention(ctx);
   const stopIncidentTicker = startIncidentTicker(ctx);
+  const stopDetectorTicker = startDetectorTicker(ctx);
   const stopEscalationTicker = startEscalationTicker(ctx);
   const stopDeliveryWorker = startDeliveryWorker(ctx);
   let closing: Promise<void> | null = null;
@@ -65,6 +67,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
       closing ??= (async () => {
         stopRetention();
         await stopIncidentTicker();
+        await stopDetectorTicker();
         await stopEscalationTicker();
         await stopDeliveryWorker();
         await app.close();

@@ -22,6 +22,8 @@ export const ALL_SCOPES = [
   'event:admin',
   'incident:read',
   'incident:write',
+  'alerts:read',
+  'alerts:write',
 ] as const;
 export type Scope = (typeof ALL_SCOPES)[number];
 
@@ -49,6 +51,7 @@ const IMPLIES: Partial<Record<Scope, readonly Scope[]>> = {
   'event:write': ['event:read'],
   'event:admin': ['event:read', 'event:write'],
   'incident:write': ['incident:read'],
+  'alerts:write': ['alerts:read'],
 };
 
 export function expandScopes(scopes: Iterable<string>): Set<string> {
@@ -70,6 +73,9 @@ const MEMBER_SCOPES: readonly Scope[] = [
   'event:write',
   'incident:read',
   'incident:write',
+  // Sentry's members may read and write alert rules by default (its `alerts:write` member default).
+  'alerts:read',
+  'alerts:write',
 ];
 
 /**

@@ -58,6 +58,8 @@ export const Config = z.object({
   mitigationCommandTimeoutSeconds: z.coerce.number().int().min(1).max(600).default(30),
   /** How often unresolved incidents are re-verified and their timelines synced; 0 turns it off. */
   incidentTickSeconds: z.coerce.number().min(0).max(86_400).default(60),
+  /** How often alert rules are evaluated (detectors, firings, actions); 0 turns it off on this node. */
+  detectorTickSeconds: z.coerce.number().min(0).max(3600).default(15),
   /** How often due notification deliveries are claimed and sent; 0 turns sending off on this node. */
   notifyTickSeconds: z.coerce.number().min(0).max(3600).default(2),
   /** One HTTP or SMTP attempt gives up after this long. */
@@ -91,6 +93,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   FIREBREAK_ALLOW_MITIGATION_COMMANDS: 'allowMitigationCommands',
   FIREBREAK_MITIGATION_COMMAND_TIMEOUT_SECONDS: 'mitigationCommandTimeoutSeconds',
   FIREBREAK_INCIDENT_TICK_SECONDS: 'incidentTickSeconds',
+  FIREBREAK_DETECTOR_TICK_SECONDS: 'detectorTickSeconds',
   FIREBREAK_NOTIFY_TICK_SECONDS: 'notifyTickSeconds',
   FIREBREAK_NOTIFY_TIMEOUT_SECONDS: 'notifyTimeoutSeconds',
   FIREBREAK_NOTIFY_MAX_ATTEMPTS: 'notifyMaxAttempts',

@@ -1,4 +1,5 @@
 import { AppError } from '../app-error.ts';
+import type { SessionBatch } from '../releases/health-parse.ts';
 import type { IngestOutcome, Store } from '../store/types.ts';
 import { commitBatch } from './commit.ts';
 import type { PreparedEvent } from './prepare.ts';
@@ -26,6 +27,7 @@ export class GroupCommitter {
   private queue: Waiter[] = [];
   private pendingEvents = 0;
   private outcomes = new Map<string, IngestOutcome>();
+  private sessions: { batch: SessionBatch; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
@@ -54,6 +56,22 @@ export class GroupCommitter {
     });
   }
 
+  /**
+   * Release-health sessions, written after the next batch of events in their own transaction;
+   * resolves once they are committed (an acknowledged session is counted).
+   */
+  submitSessions(batch: SessionBatch): Promise<void> {
+    if (this.closed)
+      return Promise.reject(new AppError('UNAVAILABLE', 'server is shutting down', { retryAfter: 5 }));
+    if (this.sessions.length >= this.options.maxPendingEvents) {
+      return Promise.reject(new AppError('UNAVAILABLE', 'ingest is behind; retry later', { retryAfter: 1 }));
+    }
+    return new Promise((resolve, reject) => {
+      this.sessions.push({ batch, resolve, reject });
+      this.schedule();
+    });
+  }
+
   /** Counts items taken but not processed; written with the next batch (best effort, no ack). */
   countOutcome(outcome: Omit<IngestOutcome, 'count'>, count: number): void {
     const key = `${outcome.projectId}\0${outcome.itemType}\0${outcome.outcome}\0${outcome.day}`;
@@ -71,7 +89,7 @@ export class GroupCommitter {
 
   /** Waits until everything queued so far, outcome counters included, is committed. */
   async drain(): Promise<void> {
-    while (this.flushing || this.queue.length > 0 || this.outcomes.size > 0) {
+    while (this.flushing || this.queue.length > 0 || this.outcomes.size > 0 || this.sessions.length > 0) {
       if (this.flushing) await this.flushing;
       else await this.flush();
     }
@@ -91,10 +109,12 @@ export class GroupCommitter {
 
   private flush(): Promise<void> {
     if (this.flushing) return this.flushing;
-    this.flushing = this.flushOnce().finally(() => {
-      this.flushing = null;
-      if (this.queue.length > 0 || this.outcomes.size > 0) this.schedule();
-    });
+    this.flushing = this.flushOnce()
+      .then(() => this.flushSessions())
+      .finally(() => {
+        this.flushing = null;
+        if (this.queue.length > 0 || this.outcomes.size > 0 || this.sessions.length > 0) this.schedule();
+      });
     return this.flushing;
   }
 
@@ -136,6 +156,28 @@ export class GroupCommitter {
           this.options.onError(single, waiter.events.length);
           this.settle([waiter], single);
         }
+      }
+    }
+  }
+
+  private async flushSessions(): Promise<void> {
+    const waiting = this.sessions.splice(0);
+    if (waiting.length === 0) return;
+    const write = (batches: SessionBatch[]) =>
+      this.store.releaseHealth.record({
+        updates: batches.flatMap((b) => b.updates),
+        aggregates: batches.flatMap((b) => b.aggregates),
+      });
+    try {
+      await write(waiting.map((w) => w.batch));
+      for (const w of waiting) w.resolve();
+    } catch {
+      // As with events: one bad request must not fail the others.
+      for (const w of waiting) {
+        await write([w.batch]).then(w.resolve, (error) => {
+          this.options.onError(error, 0);
+          w.reject(error);
+        });
       }
     }
   }

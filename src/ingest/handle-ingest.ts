@@ -1,6 +1,7 @@
 import { AppError } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { PreparedEvent } from '../digest/prepare.ts';
+import { parseSessionItems } from '../releases/health-parse.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
 import { authFromDsn, extractIngestAuth, type IngestAuth, isValidPublicKey, stripKeyFlags } from './auth.ts';
 import { type Envelope, normalizeEventId, parseEnvelope } from './envelope.ts';
@@ -121,6 +122,9 @@ async function ingestEnvelope(
   for (const item of envelope.items) {
     if (item.headers.type !== EVENT_ITEM) count(item.headers.type, 'accepted');
   }
+  // Release health: sessions are aggregated (docs/alerting.md), never stored one by one.
+  const sessions = parseSessionItems(envelope.items, project.id, receivedAt, ctx.limits.maxJsonDepth);
+  const kept = sessions.updates.length + sessions.aggregates.length;
   const envelopeEventId = normalizeEventId(envelope.headers.event_id) ?? undefined;
   const sentAt = parseSentAt(envelope.headers.sent_at);
   const prepared: PreparedEvent[] = [];
@@ -138,7 +142,10 @@ async function ingestEnvelope(
     if (outcome.kind === 'transaction') count('transaction', 'accepted');
     else prepared.push(outcome.event);
   }
-  if (prepared.length > 0) await ctx.committer.submit(prepared);
+  await Promise.all([
+    prepared.length > 0 ? ctx.committer.submit(prepared) : undefined,
+    kept > 0 ? ctx.committer.submitSessions(sessions) : undefined,
+  ]);
   const id = envelopeEventId ?? prepared[0]?.eventId;
   return { body: id ? { id } : {} };
 }

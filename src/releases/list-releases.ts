@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { notFound } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import type { Release } from '../store/types-releases.ts';
 import { RELEASE_READ, type ReleaseContext, releaseContext } from './access.ts';
+import { type ReleaseWithHealth, withHealth } from './health-view.ts';
 import { nextCursor, PageInput, parseInput, previousCursor } from './schemas.ts';
 
 const ListReleasesInput = PageInput.extend({
@@ -11,6 +11,8 @@ const ListReleasesInput = PageInput.extend({
   status: z.enum(['open', 'archived']).default('open'),
   /** Sentry's project filter: ids, repeatable; -1 means every project. */
   project: z.union([z.string(), z.array(z.string())]).optional(),
+  /** Sentry's `health=1`: each project's `healthData` (release health) in the answer. */
+  health: z.enum(['0', '1', 'true', 'false']).optional(),
 });
 
 /**
@@ -22,7 +24,7 @@ export async function listReleases(
   principal: Principal,
   input: { org: string; projectSlug?: string; query: unknown },
 ): Promise<
-  ReleaseContext & { releases: Release[]; previousCursor: string | null; nextCursor: string | null }
+  ReleaseContext & { releases: ReleaseWithHealth[]; previousCursor: string | null; nextCursor: string | null }
 > {
   const found = await releaseContext(ctx, principal, input.org, RELEASE_READ);
   const q = parseInput(ListReleasesInput, input.query);
@@ -44,7 +46,7 @@ export async function listReleases(
   });
   return {
     ...found,
-    releases: page.slice(0, q.per_page),
+    releases: await withHealth(ctx, page.slice(0, q.per_page), q.health === '1' || q.health === 'true'),
     previousCursor: previousCursor(q.cursor, q.per_page),
     nextCursor: nextCursor(q.cursor, q.per_page, page.length),
   };

@@ -1,3 +1,5 @@
+import type { AuditEntry } from './types-audit.ts';
+
 /**
  * Alerting (issue 6): alert rules per project, their firings, the detectors' scan position and
  * the reads they need over ingest data, and release health (session aggregates per release and
@@ -18,7 +20,8 @@ export interface AlertFilters {
 }
 
 export type AlertAction =
-  | { type: 'notify'; targetIds: number[] }
+  /** `all`: every enabled notification target of the organisation at the time of firing. */
+  | { type: 'notify'; targetIds: number[] | 'all' }
   | { type: 'declare_incident'; severity?: string }
   | { type: 'attach_incident' };
 
@@ -173,14 +176,15 @@ export interface ReleaseHealthQuery {
 
 export interface AlertsStore {
   alertRules: {
-    create(input: NewAlertRule): Promise<AlertRule>;
+    /** `audit` is written in the same transaction (targetId: the new rule's id). */
+    create(input: NewAlertRule, audit?: AuditEntry): Promise<AlertRule>;
     get(id: number): Promise<AlertRule | null>;
     /** Oldest first. */
     listByProject(projectId: number): Promise<AlertRule[]>;
     /** Every enabled rule, in every organisation (the detector ticker). */
     listEnabled(): Promise<AlertRule[]>;
-    update(id: number, patch: AlertRulePatch, now: number): Promise<AlertRule | null>;
-    delete(id: number): Promise<boolean>;
+    update(id: number, patch: AlertRulePatch, now: number, audit?: AuditEntry): Promise<AlertRule | null>;
+    delete(id: number, audit?: AuditEntry): Promise<boolean>;
     /** Projects that never had their default rules created. */
     projectsWithoutDefaults(): Promise<number[]>;
     /**

@@ -1,13 +1,16 @@
+import type { ReleaseWithHealth } from '../../releases/health-view.ts';
 import type { Project } from '../../store/types.ts';
-import type { Release } from '../../store/types-releases.ts';
 import { serializeCommit } from './commit.ts';
 import { isoDate } from './dates.ts';
 import { serializeDeploy } from './deploy.ts';
 
 const isoOrNull = (ms: number | null) => (ms === null ? null : isoDate(ms));
 
-/** Sentry's release serializer shape (reference §5.3; the Sentry MCP server's ReleaseSchema). */
-export function serializeRelease(release: Release, projects: Map<number, Project>) {
+/**
+ * Sentry's release serializer shape (reference §5.3; the Sentry MCP server's ReleaseSchema). Each
+ * project says `hasHealthData` when its health was loaded, and carries `healthData` when asked for.
+ */
+export function serializeRelease(release: ReleaseWithHealth, projects: Map<number, Project>) {
   const info = versionInfoOf(release.version);
   return {
     id: String(release.id),
@@ -41,7 +44,8 @@ export function serializeRelease(release: Release, projects: Map<number, Project
           newGroups,
           platform: project.platform,
           platforms: project.platform ? [project.platform] : [],
-          hasHealthData: false,
+          hasHealthData: release.health?.get(projectId)?.hasHealthData ?? false,
+          ...(release.showHealth ? { healthData: release.health?.get(projectId) ?? null } : {}),
         },
       ];
     }),

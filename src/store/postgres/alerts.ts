@@ -3,6 +3,7 @@ import { rulePatchParams, toAlertFiring, toAlertRule } from '../alerts-rows.ts';
 import type { AlertsStore, NewAlertRule } from '../types-alerts.ts';
 import { createReleaseHealth } from './alerts-health.ts';
 import { createAlertSignals } from './alerts-signals.ts';
+import { insertAudit } from './audit.ts';
 import { inTransaction, one, type Queryable, rows } from './pool.ts';
 
 /** Thrown inside a claim to roll it back: the firing's key was taken after the cooldown passed. */
@@ -35,7 +36,12 @@ async function insertRule(db: Queryable, rule: NewAlertRule) {
 export function createAlerts(pool: pg.Pool): AlertsStore {
   return {
     alertRules: {
-      create: (input) => insertRule(pool, input),
+      create: (input, audit) =>
+        inTransaction(pool, async (client) => {
+          const created = await insertRule(client, input);
+          await insertAudit(client, audit, created.id);
+          return created;
+        }),
       get: async (id) => {
         const row = await one(pool, 'SELECT * FROM alert_rules WHERE id = $1', [id]);
         return row ? toAlertRule(row) : null;
@@ -48,20 +54,27 @@ export function createAlerts(pool: pg.Pool): AlertsStore {
         (await rows(pool, 'SELECT * FROM alert_rules WHERE enabled ORDER BY project_id, id')).map(
           toAlertRule,
         ),
-      update: async (id, patch, now) => {
-        const sets = rulePatchParams(patch).map((s) =>
-          s.column === 'enabled' ? { ...s, value: s.value === 1 } : s,
-        );
-        const row = await one(
-          pool,
-          `UPDATE alert_rules SET ${sets.map((s, i) => `${s.column} = $${i + 1}, `).join('')}updated_at = $${sets.length + 1}
-           WHERE id = $${sets.length + 2} RETURNING *`,
-          [...sets.map((s) => s.value), now, id],
-        );
-        return row ? toAlertRule(row) : null;
-      },
-      delete: async (id) =>
-        ((await pool.query('DELETE FROM alert_rules WHERE id = $1', [id])).rowCount ?? 0) > 0,
+      update: (id, patch, now, audit) =>
+        inTransaction(pool, async (client) => {
+          const sets = rulePatchParams(patch).map((s) =>
+            s.column === 'enabled' ? { ...s, value: s.value === 1 } : s,
+          );
+          const row = await one(
+            client,
+            `UPDATE alert_rules SET ${sets.map((s, i) => `${s.column} = $${i + 1}, `).join('')}updated_at = $${sets.length + 1}
+             WHERE id = $${sets.length + 2} RETURNING *`,
+            [...sets.map((s) => s.value), now, id],
+          );
+          if (row) await insertAudit(client, audit);
+          return row ? toAlertRule(row) : null;
+        }),
+      delete: (id, audit) =>
+        inTransaction(pool, async (client) => {
+          const deleted =
+            ((await client.query('DELETE FROM alert_rules WHERE id = $1', [id])).rowCount ?? 0) > 0;
+          if (deleted) await insertAudit(client, audit);
+          return deleted;
+        }),
       projectsWithoutDefaults: async () =>
         (
           await rows(

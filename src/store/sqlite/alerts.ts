@@ -2,6 +2,7 @@ import { rulePatchParams, toAlertFiring, toAlertRule } from '../alerts-rows.ts';
 import type { AlertsStore, NewAlertRule } from '../types-alerts.ts';
 import { createReleaseHealth } from './alerts-health.ts';
 import { createAlertSignals } from './alerts-signals.ts';
+import { insertAudit } from './audit.ts';
 import type { SqliteConnection, SqliteHandles } from './connection.ts';
 import { writeTransaction } from './connection.ts';
 
@@ -36,7 +37,12 @@ export function createAlerts(h: SqliteHandles): AlertsStore {
   const read = h.reader;
   return {
     alertRules: {
-      create: (input) => writeTransaction(h, (db) => insertRule(db, input)),
+      create: (input, audit) =>
+        writeTransaction(h, (db) => {
+          const created = insertRule(db, input);
+          insertAudit(db, audit, created.id);
+          return created;
+        }),
       get: async (id) => {
         const row = read.get<Row>('SELECT * FROM alert_rules WHERE id = ?', id);
         return row ? toAlertRule(row) : null;
@@ -47,7 +53,7 @@ export function createAlerts(h: SqliteHandles): AlertsStore {
           .map(toAlertRule),
       listEnabled: async () =>
         read.all<Row>('SELECT * FROM alert_rules WHERE enabled = 1 ORDER BY project_id, id').map(toAlertRule),
-      update: (id, patch, now) =>
+      update: (id, patch, now, audit) =>
         writeTransaction(h, (db) => {
           const sets = rulePatchParams(patch);
           const row = db.get<Row>(
@@ -57,9 +63,15 @@ export function createAlerts(h: SqliteHandles): AlertsStore {
             now,
             id,
           );
+          if (row) insertAudit(db, audit);
           return row ? toAlertRule(row) : null;
         }),
-      delete: (id) => writeTransaction(h, (db) => db.run('DELETE FROM alert_rules WHERE id = ?', id) > 0),
+      delete: (id, audit) =>
+        writeTransaction(h, (db) => {
+          const deleted = db.run('DELETE FROM alert_rules WHERE id = ?', id) > 0;
+          if (deleted) insertAudit(db, audit);
+          return deleted;
+        }),
       projectsWithoutDefaults: async () =>
         read
           .all<Row>(

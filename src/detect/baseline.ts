@@ -1,0 +1,171 @@
+/**
+ * Baselines and the spike test, pure functions over minute and hour counts (bucket start → count).
+ * Why this method: docs/decisions/0007-alert-baselines.md.
+ */
+
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+/** Minutes of history before the window that give the recent level. */
+export const RECENT_MINUTES = 60;
+/** Days of the same hour that give the seasonal level. */
+export const SEASON_DAYS = 7;
+/** The spike must also be this unlikely under the baseline, read as a Poisson rate. */
+export const SPIKE_P_VALUE = 1e-6;
+/** An expected count is never taken below one event per ten minutes. */
+const MIN_EXPECTED_PER_MINUTE = 0.1;
+const EWMA_ALPHA = 0.1;
+
+export type Counts = ReadonlyMap<number, number>;
+export type BaselineMethod = 'seasonal' | 'ewma';
+
+export const floorTo = (ms: number, unit: number) => ms - (((ms % unit) + unit) % unit);
+
+export function median(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Mean without the highest and lowest 10 %: robust to a burst, unbiased for a steady rate. */
+export function trimmedMean(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const cut = Math.floor(sorted.length * 0.1);
+  const kept = sorted.slice(cut, sorted.length - cut);
+  return kept.reduce((sum, v) => sum + v, 0) / kept.length;
+}
+
+/** The minute counts of the RECENT_MINUTES before `windowStart` (minute-aligned), oldest first. */
+function recentMinutes(minute: Counts, windowStart: number): number[] {
+  return Array.from(
+    { length: RECENT_MINUTES },
+    (_, i) => minute.get(windowStart - (RECENT_MINUTES - i) * MINUTE) ?? 0,
+  );
+}
+
+export interface Baseline {
+  /** Expected events per minute. */
+  perMinute: number;
+  recent: number;
+  seasonal: number;
+  method: BaselineMethod;
+}
+
+/**
+ * `seasonal`: the larger of the recent level (trimmed mean of the last hour's minutes) and the
+ * seasonal level (median over the last SEASON_DAYS days of the same hour of day, per minute), so
+ * a burst the issue has at this hour every day is expected. `ewma`: an exponentially weighted
+ * mean of the last hour's minutes (α = 0.1), kept to compare against (bench/detectors.ts).
+ */
+export function baselineAt(
+  minute: Counts,
+  hour: Counts,
+  windowStart: number,
+  method: BaselineMethod,
+): Baseline {
+  const history = recentMinutes(minute, windowStart);
+  if (method === 'ewma') {
+    let level = history[0];
+    for (const count of history.slice(1)) level = EWMA_ALPHA * count + (1 - EWMA_ALPHA) * level;
+    return { perMinute: level, recent: level, seasonal: 0, method };
+  }
+  const recent = trimmedMean(history);
+  const hourStart = floorTo(windowStart, HOUR);
+  const sameHours = Array.from({ length: SEASON_DAYS }, (_, d) => hour.get(hourStart - (d + 1) * DAY) ?? 0);
+  const seasonal = median(sameHours) / 60;
+  return { perMinute: Math.max(recent, seasonal), recent, seasonal, method };
+}
+
+/**
+ * Events in the `windowMinutes` before `at`. At a minute boundary that is whole buckets; inside
+ * a minute the current (partial) bucket counts whole and the oldest one by the part of it still
+ * inside the window, so a burst is seen before its minute is over.
+ */
+export function windowCount(minute: Counts, at: number, windowMinutes: number): number {
+  const current = floorTo(at, MINUTE);
+  const elapsed = (at - current) / MINUTE;
+  if (elapsed === 0) {
+    let sum = 0;
+    for (let i = 1; i <= windowMinutes; i++) sum += minute.get(current - i * MINUTE) ?? 0;
+    return sum;
+  }
+  let sum = minute.get(current) ?? 0;
+  for (let i = 1; i < windowMinutes; i++) sum += minute.get(current - i * MINUTE) ?? 0;
+  return sum + (1 - elapsed) * (minute.get(current - windowMinutes * MINUTE) ?? 0);
+}
+
+/** Where the baseline's history ends: the start of the oldest bucket the window touches. */
+export function windowStartOf(at: number, windowMinutes: number): number {
+  return floorTo(at, MINUTE) - windowMinutes * MINUTE;
+}
+
+export interface SpikeVerdict {
+  spike: boolean;
+  count: number;
+  expected: number;
+  ratio: number | null;
+  pValue: number;
+  baseline: Baseline;
+}
+
+export function spikeAt(
+  minute: Counts,
+  hour: Counts,
+  at: number,
+  rule: { factor: number; minCount: number; windowMinutes: number; baseline: BaselineMethod },
+): SpikeVerdict {
+  const count = windowCount(minute, at, rule.windowMinutes);
+  const baseline = baselineAt(minute, hour, windowStartOf(at, rule.windowMinutes), rule.baseline);
+  const expected = baseline.perMinute * rule.windowMinutes;
+  const floor = Math.max(expected, MIN_EXPECTED_PER_MINUTE * rule.windowMinutes);
+  const pValue = count >= rule.minCount ? poissonUpperTail(Math.ceil(count - 1e-9), floor) : 1;
+  return {
+    spike: count >= rule.minCount && count >= rule.factor * expected && pValue < SPIKE_P_VALUE,
+    count,
+    expected,
+    ratio: expected > 0 ? count / expected : null,
+    pValue,
+    baseline,
+  };
+}
+
+/** ln Γ(x) (Lanczos, g = 7): enough precision for tail probabilities. */
+function lnGamma(x: number): number {
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
+  const z = x - 1;
+  let a = c[0];
+  const t = z + 7.5;
+  for (let i = 1; i < 9; i++) a += c[i] / (z + i);
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** P(X ≥ k) for X ~ Poisson(λ). */
+export function poissonUpperTail(k: number, lambda: number): number {
+  if (k <= 0) return 1;
+  if (lambda <= 0) return 0;
+  if (k <= lambda) return 1 - poissonLowerTail(k - 1, lambda);
+  let term = Math.exp(-lambda + k * Math.log(lambda) - lnGamma(k + 1));
+  let sum = 0;
+  for (let i = k; term > sum * 1e-15 && i < k + 100_000; i++) {
+    sum += term;
+    term *= lambda / (i + 1);
+  }
+  return Math.min(1, sum);
+}
+
+function poissonLowerTail(k: number, lambda: number): number {
+  let term = Math.exp(-lambda);
+  let sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= lambda / i;
+    sum += term;
+  }
+  return Math.min(1, sum);
+}

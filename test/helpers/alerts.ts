@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import type { manualClock } from '../../src/clock.ts';
+import { tickDetectors } from '../../src/detect/ticker.ts';
+import type { SetupResult } from '../../src/projects/setup-project.ts';
+import { createPostgresTestDatabase } from '../../src/store/test-databases.ts';
+import { startTestServer, type TestServer } from './server.ts';
+
+/** Background work off: alert tests evaluate, send and escalate by calling the passes themselves. */
+const QUIET = {
+  detectorTickSeconds: 0,
+  notifyTickSeconds: 0,
+  escalationTickSeconds: 0,
+  incidentTickSeconds: 0,
+};
+
+/** A test server (SQLite file or fresh PostgreSQL database) with an injected clock and no background tickers. */
+export async function startAlertServer(
+  backend: 'sqlite' | 'postgres',
+  clock: ReturnType<typeof manualClock>,
+  settings: Record<string, unknown> = {},
+): Promise<TestServer> {
+  if (backend === 'sqlite') return startTestServer({ clock, settings: { ...QUIET, ...settings } });
+  const database = await createPostgresTestDatabase();
+  const server = await startTestServer({
+    clock,
+    databaseUrl: database.url,
+    settings: { ...QUIET, ...settings },
+  });
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await database.cleanup();
+    },
+  };
+}
+
+/** One detector pass at the server's (manual) clock. */
+export const tick = (t: TestServer) => tickDetectors(t.server.ctx);
+
+/** Posts one envelope with the given items (header + JSON payload each); expects 200. */
+export async function sendEnvelope(
+  t: TestServer,
+  setup: SetupResult,
+  items: [string, unknown][],
+): Promise<void> {
+  const url = `${t.url}/api/${setup.projectId}/envelope/?sentry_key=${new URL(setup.dsn).username}`;
+  const body = [
+    '{}',
+    ...items.flatMap(([type, payload]) => [JSON.stringify({ type }), JSON.stringify(payload)]),
+  ].join('\n');
+  const response = await fetch(url, { method: 'POST', body });
+  assert.equal(response.status, 200, await response.clone().text());
+}
+
+/** A `session` item as browser SDKs send it. */
+export function sessionItem(
+  sid: string,
+  fields: {
+    release: string;
+    environment?: string;
+    did?: string;
+    init?: boolean;
+    status?: string;
+    errors?: number;
+    started: number;
+  },
+) {
+  return {
+    sid,
+    did: fields.did,
+    init: fields.init ?? false,
+    started: new Date(fields.started).toISOString(),
+    timestamp: new Date(fields.started).toISOString(),
+    status: fields.status ?? 'ok',
+    errors: fields.errors ?? 0,
+    attrs: { release: fields.release, environment: fields.environment ?? 'production' },
+  };
+}
