@@ -78,7 +78,9 @@ const declare: Verb = {
       throw new UsageError('give the title either as arguments or with --title, not both');
     }
     const wanted = str(input.values, 'status');
-    if (wanted === 'resolved') throw new UsageError('an incident cannot be declared resolved');
+    if (wanted === 'resolved' || wanted === 'closed') {
+      throw new UsageError(`an incident cannot be declared ${wanted}`);
+    }
     return {
       method: 'POST',
       path: orgPath(input.org, 'incidents'),
@@ -147,7 +149,8 @@ const update: Verb = {
 
 const statusVerb: Verb = {
   usage: `REF ${INCIDENT_STATUSES.join('|')} [--from EXPECTED] [--root-cause T] [--override REASON]`,
-  summary: 'move the incident; --from makes it conditional (409 if it moved meanwhile); resolved = resolve',
+  summary:
+    'move the incident; --from makes it conditional (409 if it moved meanwhile); resolved = resolve; closed = close (needs the post-mortem)',
   options: { from: { type: 'string' }, 'root-cause': { type: 'string' }, override: { type: 'string' } },
   plan: (input) => {
     noExtraArgs(input, 2);
@@ -158,6 +161,14 @@ const statusVerb: Verb = {
       // Resolving has its own rules (root cause, verification or override), so it is its own request.
       if (from !== undefined) throw new UsageError('--from does not apply to resolved');
       return planResolve(input);
+    }
+    if (next === 'closed') {
+      // Closing needs a resolved incident and its post-mortem: its own request, as resolving is.
+      if (from !== undefined) throw new UsageError('--from does not apply to closed');
+      if (str(input.values, 'root-cause') !== undefined || str(input.values, 'override') !== undefined) {
+        throw new UsageError('--root-cause and --override apply only to resolved');
+      }
+      return { method: 'POST', path: incidentPath(input, 'close') };
     }
     if (str(input.values, 'root-cause') !== undefined || str(input.values, 'override') !== undefined) {
       throw new UsageError('--root-cause and --override apply only to resolved (use update --root-cause)');

@@ -126,7 +126,7 @@ export async function updateIncident(
   if (input.status !== undefined && input.status !== incident.status) {
     Object.assign(fields, statusFields(incident, input.status, now));
     entries.push({
-      kind: incident.status === 'resolved' ? 'reopened' : 'status',
+      kind: isFinished(incident) ? 'reopened' : 'status',
       body: `Status ${incident.status} → ${input.status}`,
       data: { from: incident.status, to: input.status },
       actor,
@@ -149,15 +149,25 @@ export async function updateIncident(
   return applyChange(ctx, incident, { fields, entries, now });
 }
 
-/** Status moves: any order while open (incidents rarely follow the script); resolving has its own verb. */
+/** Resolved or closed: moving it anywhere else reopens it. */
+const isFinished = (incident: Incident): boolean =>
+  incident.status === 'resolved' || incident.status === 'closed';
+
+/**
+ * Status moves: any order while open (incidents rarely follow the script); resolving and closing
+ * have their own verbs.
+ */
 function statusFields(incident: Incident, to: IncidentStatus, now: number): Partial<IncidentFields> {
   if (to === 'resolved') {
     throw invalid('resolve the incident with POST …/resolve/ (it needs a root cause and a verification)');
   }
+  if (to === 'closed') {
+    throw invalid('close the incident with POST …/close/ (it needs a resolved incident and its post-mortem)');
+  }
   const fields: Partial<IncidentFields> = { status: to };
   // Leaving triage is the first response: it acknowledges the incident if nobody did yet.
   if (incident.acknowledgedAt === null && to !== 'triage') fields.acknowledgedAt = now;
-  if (incident.status === 'resolved') {
+  if (isFinished(incident)) {
     fields.resolvedAt = null;
     fields.resolutionOverride = null;
   }

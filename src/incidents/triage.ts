@@ -56,12 +56,17 @@ export interface TriageReport {
   summary: string;
 }
 
-/** GET /incidents/{ref}/triage/ — the playbook's phase 1 from live data (`001_…`). */
+/**
+ * GET /incidents/{ref}/triage/ — the playbook's phase 1 from live data (`001_…`). `at` evaluates
+ * it as of an earlier moment (the post-mortem reads the blast radius as of the mitigation);
+ * by default it is now.
+ */
 export async function getIncidentTriage(
   ctx: AppContext,
   { org, incident, settings }: IncidentContext,
+  options: { at?: number } = {},
 ): Promise<TriageReport> {
-  const now = ctx.clock.now();
+  const now = options.at ?? ctx.clock.now();
   const scope = await loadTriageScope(ctx, org, incident, now);
   const counts = await countOrgIssues(ctx, scope);
   const rates = linkedRates(scope, counts);

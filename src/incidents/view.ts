@@ -65,7 +65,7 @@ export async function viewIncident(
     severity?.responseMinutes === null || severity === null
       ? null
       : detected + severity.responseMinutes * MINUTE_MS;
-  const open = incident.status !== 'resolved';
+  const open = incident.status !== 'resolved' && incident.status !== 'closed';
   return {
     incident,
     severity,
@@ -85,7 +85,7 @@ export async function viewIncident(
 }
 
 const ListInput = z.object({
-  /** `open`, `resolved`, or statuses separated by commas. */
+  /** `open` (neither resolved nor closed), `all`, or statuses separated by commas. */
   status: z.string().max(200).optional(),
   per_page: z.coerce.number().int().min(1).max(100).default(25),
   cursor: z.string().max(64).optional(),
@@ -93,7 +93,7 @@ const ListInput = z.object({
 
 function statusesOf(filter: string | undefined): IncidentStatus[] | undefined {
   if (!filter || filter === 'all') return undefined;
-  if (filter === 'open') return INCIDENT_STATUSES.filter((s) => s !== 'resolved');
+  if (filter === 'open') return INCIDENT_STATUSES.filter((s) => s !== 'resolved' && s !== 'closed');
   const names = filter.split(',').map((s) => s.trim());
   for (const name of names) {
     if (!(INCIDENT_STATUSES as readonly string[]).includes(name)) {

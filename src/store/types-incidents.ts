@@ -11,6 +11,8 @@ export const INCIDENT_STATUSES = [
   'mitigating',
   'monitoring',
   'resolved',
+  /** After resolved: the post-incident step, which needs the post-mortem (src/postmortems/close.ts). */
+  'closed',
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
@@ -63,7 +65,7 @@ export interface TimelineEntry {
   /**
    * Automatic: declared, severity, status, role, issue_linked, issue_unlinked, deploy,
    * related_issue, mitigation, hook_result, verification, status_update, acknowledged, field,
-   * resolved, reopened. Manual: note, hypothesis, decision, action.
+   * resolved, reopened, closed, postmortem, action_item. Manual: note, hypothesis, decision, action.
    */
   kind: string;
   body: string;
@@ -142,7 +144,7 @@ export interface IncidentsStore {
     getById(id: number): Promise<Incident | null>;
     /** Newest first. */
     list(query: IncidentListQuery): Promise<Incident[]>;
-    /** Incidents not yet resolved, in every organisation (background checks). */
+    /** Incidents not yet resolved (nor closed), in every organisation (background checks). */
     listUnresolved(): Promise<Incident[]>;
     /** Incidents (any status) an issue is linked to, newest first. */
     listByIssue(issueId: number): Promise<Incident[]>;

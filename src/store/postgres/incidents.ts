@@ -127,7 +127,10 @@ export function createIncidents(pool: pg.Pool): IncidentsStore & SignalsStore {
           ),
         ),
       listUnresolved: async () =>
-        assemble(pool, await rows(pool, "SELECT * FROM incidents WHERE status <> 'resolved' ORDER BY id")),
+        assemble(
+          pool,
+          await rows(pool, "SELECT * FROM incidents WHERE status NOT IN ('resolved', 'closed') ORDER BY id"),
+        ),
       listByIssue: async (issueId) =>
         assemble(
           pool,

@@ -133,7 +133,10 @@ export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore
         );
       },
       listUnresolved: async () =>
-        assemble(read, read.all<Row>("SELECT * FROM incidents WHERE status <> 'resolved' ORDER BY id")),
+        assemble(
+          read,
+          read.all<Row>("SELECT * FROM incidents WHERE status NOT IN ('resolved', 'closed') ORDER BY id"),
+        ),
       listByIssue: async (issueId) =>
         assemble(
           read,
