@@ -113,6 +113,14 @@ for (const backend of testBackends()) {
         ],
       );
       assert.deepEqual(listed[1].data, { issue: { id: '1' } });
+      // One named delivery (a test send) is claimed once, while pending only.
+      const [one, two] = await Promise.all([
+        store.notificationDeliveries.claim(listed[0].id, T0, T0 + 60_000),
+        other.notificationDeliveries.claim(listed[0].id, T0, T0 + 60_000),
+      ]);
+      assert.equal([one, two].filter(Boolean).length, 1);
+      assert.equal((one ?? two)?.status, 'sending');
+      assert.equal(await store.notificationDeliveries.claim(999_999_999, T0, T0), null);
     });
 
     test('racing claims never hand one delivery to two nodes', async () => {
