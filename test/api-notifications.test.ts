@@ -111,6 +111,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
       const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['org:read'] }));
       assert.equal((await reader.get(base)).status, 200);
+      const alerts = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['alerts:write'] }));
+      assert.equal((await alerts.get(base)).status, 200, 'alert rule authors see the targets');
+      assert.equal(
+        (await alerts.post(base, { kind: 'webhook', name: 'a', url: `${receiver.url}/a` })).status,
+        403,
+      );
       assert.equal(
         (await reader.post(base, { kind: 'webhook', name: 'r', url: `${receiver.url}/r` })).status,
         403,
