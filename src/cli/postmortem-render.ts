@@ -1,0 +1,71 @@
+import { asArray, asObject, fields, type Json, multiLine, oneLine, table } from './incident-render.ts';
+import type { CliIo } from './output.ts';
+
+/** How post-mortems and action items look on a terminal (field names as the REST API serialises them). */
+
+const day = (value: unknown): string => (typeof value === 'string' ? value.slice(0, 10) : '—');
+
+function owner(item: Json): string {
+  const o = asObject(item.owner);
+  return o.name === undefined ? '—' : oneLine(o.name, 40);
+}
+
+/** `#12  test  open  2026-12-01 OVERDUE  Ivy  INC-1  Add a test for empty carts` */
+export function actionItemLine(item: Json): string {
+  return [
+    `#${oneLine(item.id)}`,
+    oneLine(item.kind),
+    oneLine(item.status),
+    `${day(item.dueAt)}${item.overdue === true ? ' OVERDUE' : ''}`,
+    owner(item),
+    oneLine(asObject(item.incident).ref),
+    oneLine(item.title, 120),
+  ].join('  ');
+}
+
+export function renderActionItems(io: CliIo, answer: unknown): void {
+  const items = asArray(answer).map(asObject);
+  if (items.length === 0) {
+    io.out('no action items');
+    return;
+  }
+  table(
+    io,
+    ['ID', 'KIND', 'STATUS', 'DUE', 'OWNER', 'INCIDENT', 'TITLE'],
+    items.map((i) => [
+      oneLine(i.id),
+      oneLine(i.kind),
+      oneLine(i.status),
+      `${day(i.dueAt)}${i.overdue === true ? ' OVERDUE' : ''}`,
+      owner(i),
+      oneLine(asObject(i.incident).ref),
+      oneLine(i.title, 80),
+    ]),
+  );
+}
+
+export function renderActionItem(io: CliIo, answer: unknown): void {
+  const item = asObject(answer);
+  const issue = asObject(item.issue);
+  fields(io, [
+    ['action item', `#${oneLine(item.id)} (v${oneLine(item.version)})`],
+    ['title', oneLine(item.title, 500)],
+    ['kind', oneLine(item.kind)],
+    ['status', `${oneLine(item.status)}${item.completedAt ? ` (${oneLine(item.completedAt)})` : ''}`],
+    ['owner', owner(item)],
+    ['due', `${day(item.dueAt)}${item.overdue === true ? ' OVERDUE' : ''}`],
+    ['incident', oneLine(asObject(item.incident).ref)],
+    ['issue', issue.shortId ? `${oneLine(issue.shortId)} ${oneLine(issue.title, 100)}` : '—'],
+    ...(item.description ? ([['description', multiLine(item.description)]] as [string, string][]) : []),
+  ]);
+}
+
+/** The post-mortem's Markdown as the API rendered it, stripped of terminal control characters. */
+export function renderPostmortem(io: CliIo, answer: unknown): void {
+  const postmortem = asObject(answer);
+  if (typeof postmortem.markdown === 'string') io.out(multiLine(postmortem.markdown));
+  else
+    io.out(
+      `${oneLine(postmortem.adr)}  ${oneLine(asObject(postmortem.incident).ref)}  ${oneLine(postmortem.status)}`,
+    );
+}

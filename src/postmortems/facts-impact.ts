@@ -1,0 +1,114 @@
+import type { AppContext } from '../context.ts';
+import type { LinkedIssue } from '../incidents/triage-scope.ts';
+import type { DiscoverRow, EventColumn, EventScope } from '../store/types-events.ts';
+import type { Incident } from '../store/types-incidents.ts';
+
+const MINUTE_MS = 60_000;
+export const floorMinute = (t: number): number => t - (((t % MINUTE_MS) + MINUTE_MS) % MINUTE_MS);
+
+export interface ValueCount {
+  value: string;
+  count: number;
+}
+
+/** What the incident cost, over its whole span, from the linked issues' data. */
+export interface Impact {
+  /** Impact start (the first event, else detection or declaration). */
+  start: number;
+  /** Resolution, else the moment the post-mortem was generated. */
+  end: number;
+  ongoing: boolean;
+  durationSeconds: number;
+  /** Events of the linked issues in the span, from the minute counters (retention never prunes them). */
+  events: number;
+  /** Distinct users across the stored events of the span (id, else email, username, IP). */
+  users: number;
+  perIssue: { issueId: number; shortId: string; title: string; project: string; events: number }[];
+  releases: ValueCount[];
+  environments: ValueCount[];
+  projects: string[];
+}
+
+const TOP = 20;
+
+/** The span is whole minutes, as the counters are: from the start's minute through the end's. */
+export async function measureImpact(
+  ctx: AppContext,
+  incident: Incident,
+  linked: LinkedIssue[],
+  start: number,
+  end: number,
+): Promise<Impact> {
+  const from = floorMinute(start);
+  const to = floorMinute(end) + MINUTE_MS;
+  const projectIds = [...new Set(linked.map((l) => l.project.id))];
+  const counts =
+    linked.length === 0
+      ? new Map<number, number>()
+      : await ctx.store.signals.issueCounts({ projectIds, start: from, end: to });
+  const perIssue = linked.map(({ issue, project, shortId }) => ({
+    issueId: issue.id,
+    shortId,
+    title: issue.title,
+    project: project.slug,
+    events: counts.get(issue.id) ?? 0,
+  }));
+  const scope: EventScope = {
+    orgId: incident.orgId,
+    projectIds,
+    start: from,
+    end: to - 1,
+    filters: [
+      { kind: 'in', attr: { column: 'issue.id' }, negated: false, values: linked.map((l) => l.issue.id) },
+    ],
+  };
+  const [users, releases, environments] =
+    linked.length === 0
+      ? [0, [], []]
+      : await Promise.all([
+          distinctUsers(ctx, scope),
+          topValues(ctx, scope, 'release'),
+          topValues(ctx, scope, 'environment'),
+        ]);
+  return {
+    start,
+    end,
+    ongoing: incident.resolvedAt === null,
+    durationSeconds: Math.max(0, Math.round((end - start) / 1000)),
+    events: perIssue.reduce((sum, i) => sum + i.events, 0),
+    users,
+    perIssue,
+    releases,
+    environments,
+    projects: [...new Set(linked.map((l) => l.project.slug))],
+  };
+}
+
+const num = (value: DiscoverRow[number] | undefined): number => Number(value ?? 0);
+
+async function distinctUsers(ctx: AppContext, scope: EventScope): Promise<number> {
+  const { rows } = await ctx.store.events.discover({
+    ...scope,
+    select: [{ aggregate: { fn: 'count_unique', attr: { column: 'user' } } }],
+    having: [],
+    orderBy: [],
+    limit: 1,
+    offset: 0,
+  });
+  return num(rows[0]?.[0]);
+}
+
+/** Values of a column across the span's events, most events first (events without one are left out). */
+async function topValues(ctx: AppContext, scope: EventScope, column: EventColumn): Promise<ValueCount[]> {
+  const { rows } = await ctx.store.events.discover({
+    ...scope,
+    select: [{ attr: { column } }, { aggregate: { fn: 'count' } }],
+    having: [],
+    orderBy: [{ index: 1, desc: true }],
+    limit: TOP,
+    offset: 0,
+  });
+  return rows.flatMap(([value, count]) =>
+    typeof value === 'string' && value !== '' ? [{ value, count: num(count) }] : [],
+  );
+}
