@@ -59,7 +59,7 @@ export const Config = z.object({
   /** How often unresolved incidents are re-verified and their timelines synced; 0 turns it off. */
   incidentTickSeconds: z.coerce.number().min(0).max(86_400).default(60),
   /** How often alert rules are evaluated (detectors, firings, actions); 0 turns it off on this node. */
-  detectorTickSeconds: z.coerce.number().min(0).max(3600).default(15),
+  detectorTickSeconds: z.coerce.number().min(0).max(3600).default(10),
   /** How often due notification deliveries are claimed and sent; 0 turns sending off on this node. */
   notifyTickSeconds: z.coerce.number().min(0).max(3600).default(2),
   /** One HTTP or SMTP attempt gives up after this long. */

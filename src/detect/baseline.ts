@@ -9,10 +9,18 @@ export const DAY = 86_400_000;
 
 /** Minutes of history before the window that give the recent level. */
 export const RECENT_MINUTES = 60;
+/** With less history than this (a brand-new issue) there is no baseline yet: no spike verdict. */
+export const MIN_HISTORY_MINUTES = 10;
 /** Days of the same hour that give the seasonal level. */
 export const SEASON_DAYS = 7;
-/** The spike must also be this unlikely under the baseline, read as a Poisson rate. */
+/** The spike must also be this unlikely under the baseline, read as a Poisson rate… */
 export const SPIKE_P_VALUE = 1e-6;
+/**
+ * …and this many standard deviations above it, the deviation being the larger of Poisson's and
+ * the one the history shows (robust: 1.4826 × MAD), since real error counts are burstier than
+ * Poisson (decision 0007).
+ */
+export const SPIKE_MIN_Z = 6;
 /** An expected count is never taken below one event per ten minutes. */
 const MIN_EXPECTED_PER_MINUTE = 0.1;
 const EWMA_ALPHA = 0.1;
@@ -38,12 +46,15 @@ export function trimmedMean(values: number[]): number {
   return kept.reduce((sum, v) => sum + v, 0) / kept.length;
 }
 
-/** The minute counts of the RECENT_MINUTES before `windowStart` (minute-aligned), oldest first. */
-function recentMinutes(minute: Counts, windowStart: number): number[] {
-  return Array.from(
-    { length: RECENT_MINUTES },
-    (_, i) => minute.get(windowStart - (RECENT_MINUTES - i) * MINUTE) ?? 0,
-  );
+/**
+ * The minute counts of the RECENT_MINUTES before `windowStart` (minute-aligned), oldest first,
+ * leaving out the minutes before `historyStart` (before the issue existed nothing is known).
+ */
+function recentMinutes(minute: Counts, windowStart: number, historyStart: number): number[] {
+  const first = Math.max(windowStart - RECENT_MINUTES * MINUTE, floorTo(historyStart, MINUTE));
+  const counts: number[] = [];
+  for (let start = first; start < windowStart; start += MINUTE) counts.push(minute.get(start) ?? 0);
+  return counts;
 }
 
 export interface Baseline {
@@ -51,32 +62,44 @@ export interface Baseline {
   perMinute: number;
   recent: number;
   seasonal: number;
+  /** Robust standard deviation of the history's minute counts. */
+  spread: number;
   method: BaselineMethod;
 }
 
 /**
  * `seasonal`: the larger of the recent level (trimmed mean of the last hour's minutes) and the
- * seasonal level (median over the last SEASON_DAYS days of the same hour of day, per minute), so
- * a burst the issue has at this hour every day is expected. `ewma`: an exponentially weighted
- * mean of the last hour's minutes (α = 0.1), kept to compare against (bench/detectors.ts).
+ * seasonal level (median over the last SEASON_DAYS days of the same hour of day, per minute; of
+ * both hours when the window spans two), so a level the issue reaches at this hour every day
+ * (business hours, a nightly job) is expected once it has happened on most of the last days.
+ * `ewma`: an exponentially weighted mean of the last hour's minutes (α = 0.1), kept to compare
+ * against (bench/detectors.ts).
  */
 export function baselineAt(
   minute: Counts,
   hour: Counts,
   windowStart: number,
+  at: number,
   method: BaselineMethod,
+  historyStart = Number.NEGATIVE_INFINITY,
 ): Baseline {
-  const history = recentMinutes(minute, windowStart);
+  const history = recentMinutes(minute, windowStart, historyStart);
+  const mid = median(history);
+  const spread = 1.4826 * median(history.map((count) => Math.abs(count - mid)));
   if (method === 'ewma') {
-    let level = history[0];
+    let level = history[0] ?? 0;
     for (const count of history.slice(1)) level = EWMA_ALPHA * count + (1 - EWMA_ALPHA) * level;
-    return { perMinute: level, recent: level, seasonal: 0, method };
+    return { perMinute: level, recent: level, seasonal: 0, spread, method };
   }
   const recent = trimmedMean(history);
-  const hourStart = floorTo(windowStart, HOUR);
-  const sameHours = Array.from({ length: SEASON_DAYS }, (_, d) => hour.get(hourStart - (d + 1) * DAY) ?? 0);
-  const seasonal = median(sameHours) / 60;
-  return { perMinute: Math.max(recent, seasonal), recent, seasonal, method };
+  const seasonal = Math.max(seasonalAt(hour, windowStart), seasonalAt(hour, at));
+  return { perMinute: Math.max(recent, seasonal), recent, seasonal, spread, method };
+}
+
+/** Median per-minute rate of the hour holding `time`, over the previous SEASON_DAYS days (no events: 0). */
+function seasonalAt(hour: Counts, time: number): number {
+  const hourStart = floorTo(time, HOUR);
+  return median(Array.from({ length: SEASON_DAYS }, (_, d) => hour.get(hourStart - (d + 1) * DAY) ?? 0)) / 60;
 }
 
 /**
@@ -108,6 +131,8 @@ export interface SpikeVerdict {
   expected: number;
   ratio: number | null;
   pValue: number;
+  /** Standard deviations above the expected count. */
+  z: number;
   baseline: Baseline;
 }
 
@@ -116,18 +141,25 @@ export function spikeAt(
   hour: Counts,
   at: number,
   rule: { factor: number; minCount: number; windowMinutes: number; baseline: BaselineMethod },
+  historyStart = Number.NEGATIVE_INFINITY,
 ): SpikeVerdict {
   const count = windowCount(minute, at, rule.windowMinutes);
-  const baseline = baselineAt(minute, hour, windowStartOf(at, rule.windowMinutes), rule.baseline);
+  const windowStart = windowStartOf(at, rule.windowMinutes);
+  const baseline = baselineAt(minute, hour, windowStart, at, rule.baseline, historyStart);
+  const known = windowStart - floorTo(historyStart, MINUTE) >= MIN_HISTORY_MINUTES * MINUTE;
   const expected = baseline.perMinute * rule.windowMinutes;
   const floor = Math.max(expected, MIN_EXPECTED_PER_MINUTE * rule.windowMinutes);
   const pValue = count >= rule.minCount ? poissonUpperTail(Math.ceil(count - 1e-9), floor) : 1;
+  const sd = Math.max(Math.sqrt(floor), baseline.spread * Math.sqrt(rule.windowMinutes));
+  const z = (count - expected) / sd;
+  const significant = pValue < SPIKE_P_VALUE && z >= SPIKE_MIN_Z;
   return {
-    spike: count >= rule.minCount && count >= rule.factor * expected && pValue < SPIKE_P_VALUE,
+    spike: known && count >= rule.minCount && count >= rule.factor * expected && significant,
     count,
     expected,
     ratio: expected > 0 ? count / expected : null,
     pValue,
+    z,
     baseline,
   };
 }

@@ -19,8 +19,10 @@ export async function issueSpikes(
   const issueIds = await scan.filter(rule, busy);
   const series = await scan.series(issueIds);
   for (const [issueId, { minute, hour }] of series) {
+    const issue = await scan.issue(issueId);
+    if (!issue) continue;
     for (const at of instants) {
-      const verdict = spikeAt(minute, hour, at, spec);
+      const verdict = spikeAt(minute, hour, at, spec, issue.firstSeen);
       if (verdict.spike) {
         found.set(issueId, { at, verdict });
         break;
@@ -40,6 +42,8 @@ export function spikeData(verdict: SpikeVerdict, spec: SpikeSpec) {
     baselinePerMinute: round(verdict.baseline.perMinute),
     recentPerMinute: round(verdict.baseline.recent),
     seasonalPerMinute: round(verdict.baseline.seasonal),
+    spreadPerMinute: round(verdict.baseline.spread),
+    z: round(verdict.z),
     baselineMethod: verdict.baseline.method,
     windowMinutes: spec.windowMinutes,
     factor: spec.factor,
@@ -111,7 +115,7 @@ async function projectSpike(scan: ProjectScan, rule: AlertRule, spec: SpikeSpec,
     }
   }
   for (const at of instants) {
-    const verdict = spikeAt(series.minute, series.hour, at, spec);
+    const verdict = spikeAt(series.minute, series.hour, at, spec, scan.project.createdAt);
     if (verdict.spike) return { at, verdict };
   }
   return null;
