@@ -4,6 +4,7 @@ import type { Principal } from '../auth/principal.ts';
 import { requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { shortIdOf } from '../issues/short-id.ts';
+import { afterDeclare } from '../memory/after-declare.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import type { Org } from '../store/types.ts';
 import type { Incident, NewTimelineEntry } from '../store/types-incidents.ts';
@@ -82,7 +83,7 @@ export async function declareIncidentAs(
     },
     ...linked.map((l) => linkEntry(l, actor, now)),
   ];
-  return ctx.store.incidents.create({
+  const incident = await ctx.store.incidents.create({
     orgId: org.id,
     title,
     severity,
@@ -104,4 +105,7 @@ export async function declareIncidentAs(
     now,
     entries,
   });
+  // Links to earlier incidents on the same issues, and the runbooks that apply (src/memory).
+  await afterDeclare(ctx, org, incident);
+  return incident;
 }
