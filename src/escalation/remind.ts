@@ -1,6 +1,6 @@
 import type { AppContext } from '../context.ts';
 import { loadIncidentSettings } from '../incidents/settings.ts';
-import type { Incident } from '../store/types-incidents.ts';
+import { hasEnded, type Incident } from '../store/types-incidents.ts';
 import type { EscalationPolicy } from '../store/types-notifications.ts';
 import { deliveriesTo, incidentSummary, targetNames } from './incident-notice.ts';
 
@@ -20,7 +20,7 @@ export async function remindIncident(
 ): Promise<boolean> {
   const now = ctx.clock.now();
   const due = incident.nextUpdateDueAt;
-  if (due === null || now <= due || incident.status === 'resolved' || !policy) return false;
+  if (due === null || now <= due || hasEnded(incident.status) || !policy) return false;
   const targetIds = policy.reminderTargetIds.length
     ? policy.reminderTargetIds
     : (policy.levels[0]?.targetIds ?? []);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
-import type { TimelineEntry } from '../store/types-incidents.ts';
+import { hasEnded, type IncidentStatus, type TimelineEntry } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import { formatIncidentRef, type IncidentContext } from './access.ts';
 import { latestMitigation } from './mitigate.ts';
@@ -116,7 +116,7 @@ export async function draftStatusUpdate(
     verification: { verdict: v.verdict, reason: v.reason, holdEndsAt: iso(v.holdEndsAt) },
     // Contained: errors back at their normal level (for the hold window, or so far within it).
     contained:
-      incident.status === 'resolved' ||
+      hasEnded(incident.status) ||
       v.verdict === 'resolved' ||
       (v.verdict === 'improving' && atOrUnderBaseline(v.recent, v.baseline)),
     roles: view.roles.map((r) => ({
@@ -214,7 +214,7 @@ function business(b: DraftBasis, v: Verification, now: number): string {
     b.usersAffected > 0
       ? `Impact: about ${b.usersAffected} ${b.usersAffected === 1 ? 'user has' : 'users have'} run into errors so far${b.severityDescription ? ` (${b.severity}: ${b.severityDescription})` : ''}.`
       : `Impact: no affected users counted so far${b.severityDescription ? ` (${b.severity}: ${b.severityDescription})` : ''}.`,
-    b.status === 'resolved'
+    hasEnded(b.status as IncidentStatus)
       ? 'The problem is resolved.'
       : CONTAINMENT[
           v.verdict === 'improving' && atOrUnderBaseline(v.recent, v.baseline) ? 'settling' : v.verdict

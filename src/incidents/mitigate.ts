@@ -4,7 +4,12 @@ import { conflict, invalid } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Org, Project } from '../store/types.ts';
-import type { Incident, IncidentFields, TimelineEntry } from '../store/types-incidents.ts';
+import {
+  hasEnded,
+  type Incident,
+  type IncidentFields,
+  type TimelineEntry,
+} from '../store/types-incidents.ts';
 import { clip, parseInput } from '../validation.ts';
 import { formatIncidentRef, type IncidentContext } from './access.ts';
 import { callMitigationHooks, type HookResult } from './mitigation-hook-call.ts';
@@ -93,8 +98,10 @@ export async function recordMitigation(
   body: unknown,
 ): Promise<{ entry: TimelineEntryView; hooks: HookResult[] }> {
   const input = parseInput(MitigationInput, body, 'mitigation');
-  if (incident.status === 'resolved') {
-    throw conflict(`${formatIncidentRef(incident)} is resolved; reopen it before recording a mitigation`);
+  if (hasEnded(incident.status)) {
+    throw conflict(
+      `${formatIncidentRef(incident)} is ${incident.status}; reopen it before recording a mitigation`,
+    );
   }
   const now = ctx.clock.now();
   if (input.occurredAt !== undefined && input.occurredAt > now + 60_000) {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { conflict, invalid } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import type { Incident } from '../store/types-incidents.ts';
+import { hasEnded, type Incident } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import { formatIncidentRef, type IncidentContext } from './access.ts';
 import { applyChange } from './change.ts';
@@ -31,7 +31,7 @@ export async function resolveIncident(
 ): Promise<Incident> {
   const input = parseInput(ResolveInput, body, 'resolve');
   const ref = formatIncidentRef(incident);
-  if (incident.status === 'resolved') throw conflict(`${ref} is already resolved`);
+  if (hasEnded(incident.status)) throw conflict(`${ref} is already ${incident.status}`);
   const rootCause = input.rootCause ?? incident.rootCause;
   const verification = await computeVerification(ctx, incident, settings);
   const missing: string[] = [];

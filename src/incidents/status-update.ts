@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { conflict } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { INCIDENT_STATUSES } from '../store/types-incidents.ts';
+import { hasEnded, INCIDENT_STATUSES } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import type { IncidentContext } from './access.ts';
 import { nextUpdateDue } from './change.ts';
@@ -40,7 +40,7 @@ export async function postStatusUpdate(
   const input = parseInput(StatusUpdateInput, body, 'update');
   const now = ctx.clock.now();
   const status = input.status ?? incident.status;
-  const open = incident.status !== 'resolved';
+  const open = !hasEnded(incident.status);
   const nextDue =
     input.nextUpdateInMinutes !== undefined
       ? now + input.nextUpdateInMinutes * MINUTE_MS

@@ -7,7 +7,7 @@ import { shortIdOf } from '../issues/short-id.ts';
 import { nextOffsetCursor, parseOffsetCursor, previousOffsetCursor } from '../offset-cursor.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import type { Issue, Project, User } from '../store/types.ts';
-import { INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../store/types-incidents.ts';
+import { hasEnded, INCIDENT_STATUSES, type Incident, type IncidentStatus } from '../store/types-incidents.ts';
 import { clip, parseInput } from '../validation.ts';
 import { INCIDENT_READ } from './access.ts';
 import { type IncidentSettings, loadIncidentSettings, type Severity, severityOf } from './settings.ts';
@@ -65,7 +65,7 @@ export async function viewIncident(
     severity?.responseMinutes === null || severity === null
       ? null
       : detected + severity.responseMinutes * MINUTE_MS;
-  const open = incident.status !== 'resolved' && incident.status !== 'closed';
+  const open = !hasEnded(incident.status);
   return {
     incident,
     severity,
@@ -93,7 +93,7 @@ const ListInput = z.object({
 
 function statusesOf(filter: string | undefined): IncidentStatus[] | undefined {
   if (!filter || filter === 'all') return undefined;
-  if (filter === 'open') return INCIDENT_STATUSES.filter((s) => s !== 'resolved' && s !== 'closed');
+  if (filter === 'open') return INCIDENT_STATUSES.filter((s) => !hasEnded(s));
   const names = filter.split(',').map((s) => s.trim());
   for (const name of names) {
     if (!(INCIDENT_STATUSES as readonly string[]).includes(name)) {

@@ -16,6 +16,9 @@ export const INCIDENT_STATUSES = [
 ] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
+/** Resolved or closed: no more response (mitigations, escalation, reminders); a status change reopens it. */
+export const hasEnded = (status: IncidentStatus): boolean => status === 'resolved' || status === 'closed';
+
 /** The columns a change may set; milestones are epoch ms. */
 export interface IncidentFields {
   title: string;
