@@ -8,7 +8,7 @@ import { afterDeclare } from '../memory/after-declare.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import type { Org } from '../store/types.ts';
 import type { Incident, NewTimelineEntry } from '../store/types-incidents.ts';
-import { INCIDENT_STATUSES } from '../store/types-incidents.ts';
+import { hasEnded, INCIDENT_STATUSES } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import { INCIDENT_WRITE, resolveIssueRefs } from './access.ts';
 import { firstEventOf, linkEntry } from './issue-links.ts';
@@ -29,7 +29,7 @@ export const DeclareInput = z
     detectedAt: Timestamp.optional(),
     detectionSource: z.string().trim().max(100).optional(),
     firstEventAt: Timestamp.optional(),
-    status: z.enum(INCIDENT_STATUSES.filter((s) => s !== 'resolved') as [string, ...string[]]).optional(),
+    status: z.enum(INCIDENT_STATUSES.filter((s) => !hasEnded(s)) as [string, ...string[]]).optional(),
   })
   .strict();
 
