@@ -1,5 +1,6 @@
 import { AppError } from '../app-error.ts';
 import type { SessionBatch } from '../releases/health-parse.ts';
+import { ensureSessionReleases } from '../releases/health-record.ts';
 import type { IngestOutcome, Store } from '../store/types.ts';
 import { commitBatch } from './commit.ts';
 import type { PreparedEvent } from './prepare.ts';
@@ -28,6 +29,7 @@ export class GroupCommitter {
   private pendingEvents = 0;
   private outcomes = new Map<string, IngestOutcome>();
   private sessions: { batch: SessionBatch; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private readonly sessionReleases = new Set<string>();
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
@@ -163,11 +165,17 @@ export class GroupCommitter {
   private async flushSessions(): Promise<void> {
     const waiting = this.sessions.splice(0);
     if (waiting.length === 0) return;
-    const write = (batches: SessionBatch[]) =>
-      this.store.releaseHealth.record({
+    const write = async (batches: SessionBatch[]) => {
+      const seenAt = Math.max(
+        0,
+        ...batches.flatMap((b) => [...b.updates, ...b.aggregates].map((r) => r.seenAt)),
+      );
+      await ensureSessionReleases(this.store, batches, this.sessionReleases, seenAt);
+      await this.store.releaseHealth.record({
         updates: batches.flatMap((b) => b.updates),
         aggregates: batches.flatMap((b) => b.aggregates),
       });
+    };
     try {
       await write(waiting.map((w) => w.batch));
       for (const w of waiting) w.resolve();

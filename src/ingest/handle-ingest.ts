@@ -123,7 +123,7 @@ async function ingestEnvelope(
     if (item.headers.type !== EVENT_ITEM) count(item.headers.type, 'accepted');
   }
   // Release health: sessions are aggregated (docs/alerting.md), never stored one by one.
-  const sessions = parseSessionItems(envelope.items, project.id, receivedAt, ctx.limits.maxJsonDepth);
+  const sessions = parseSessionItems(envelope.items, project, receivedAt, ctx.limits.maxJsonDepth);
   const kept = sessions.updates.length + sessions.aggregates.length;
   const envelopeEventId = normalizeEventId(envelope.headers.event_id) ?? undefined;
   const sentAt = parseSentAt(envelope.headers.sent_at);

@@ -11,6 +11,7 @@ const MAX_AGGREGATES = 100;
 const DEFAULT_ENVIRONMENT = 'production';
 
 export interface SessionBatch {
+  orgId: number;
   updates: SessionUpdate[];
   aggregates: SessionAggregate[];
 }
@@ -30,11 +31,12 @@ export const isSessionItem = (item: EnvelopeItem) =>
  */
 export function parseSessionItems(
   items: EnvelopeItem[],
-  projectId: number,
+  project: { id: number; orgId: number },
   receivedAt: number,
   maxJsonDepth: number,
 ): ParsedSessions {
-  const parsed: ParsedSessions = { updates: [], aggregates: [], dropped: 0 };
+  const projectId = project.id;
+  const parsed: ParsedSessions = { orgId: project.orgId, updates: [], aggregates: [], dropped: 0 };
   for (const item of items.filter(isSessionItem)) {
     let body: Record<string, unknown>;
     try {
