@@ -1,6 +1,5 @@
 import type { AppContext } from '../context.ts';
-import { isFinished } from '../memory/finished.ts';
-import { INCIDENT_STATUSES, type Incident } from '../store/types-incidents.ts';
+import { hasEnded, INCIDENT_STATUSES, type Incident } from '../store/types-incidents.ts';
 import type { Runbook, RunbookTag } from '../store/types-runbooks.ts';
 import type { IssueRate } from './issues.ts';
 import type { DiagnosticsScope } from './scope.ts';
@@ -13,7 +12,7 @@ const MAX_TAG_VALUES = 50;
 export async function openIncidentsOf(ctx: AppContext, scope: DiagnosticsScope): Promise<Incident[]> {
   const open = await ctx.store.incidents.list({
     orgId: scope.org.id,
-    statuses: INCIDENT_STATUSES.filter((s) => !isFinished({ status: s })),
+    statuses: INCIDENT_STATUSES.filter((s) => !hasEnded(s)),
     limit: MAX_OPEN,
     offset: 0,
   });

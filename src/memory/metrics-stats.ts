@@ -1,5 +1,4 @@
-import type { Incident } from '../store/types-incidents.ts';
-import { isFinished } from './finished.ts';
+import { hasEnded, type Incident } from '../store/types-incidents.ts';
 
 /**
  * The response times of incidents, as numbers a team can trend. Durations are the incident's own
@@ -56,7 +55,7 @@ export function groupStats(incidents: Incident[]): GroupStats {
   ) as Record<MetricName, Stat>;
   return {
     incidents: incidents.length,
-    open: incidents.filter((i) => !isFinished(i)).length,
+    open: incidents.filter((i) => !hasEnded(i.status)).length,
     durations,
   };
 }

@@ -1,8 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { formatIncidentRef } from '../incidents/access.ts';
-import type { Incident, NewTimelineEntry } from '../store/types-incidents.ts';
+import { hasEnded, type Incident, type NewTimelineEntry } from '../store/types-incidents.ts';
 import type { SharedIssueMatch } from '../store/types-runbooks.ts';
-import { isFinished } from './finished.ts';
 import { fixSummary, pastFixOf } from './past-fix.ts';
 import type { MemoryScope } from './signature.ts';
 
@@ -61,7 +60,7 @@ export async function linkEarlierIncidents(
     const pastMatches = byIncident.get(past.id) ?? [];
     const why = await matchText(ctx, scope, pastMatches);
     const fix = fixSummary(await pastFixOf(ctx, past));
-    const resolved = isFinished(past);
+    const resolved = hasEnded(past.status);
     const relation = resolved ? 'recurrence' : 'related';
     const data = {
       incidentId: past.id,

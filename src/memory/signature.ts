@@ -3,8 +3,7 @@ import { loadIncidentSettings } from '../incidents/settings.ts';
 import { latestEvent, topFrameOf } from '../incidents/triage-frames.ts';
 import { shortIdOf } from '../issues/short-id.ts';
 import type { Org, Project } from '../store/types.ts';
-import type { Incident } from '../store/types-incidents.ts';
-import { isFinished } from './finished.ts';
+import { hasEnded, type Incident } from '../store/types-incidents.ts';
 
 /**
  * What an incident was about, for memory: per linked issue its grouping hashes, the top in-app
@@ -136,7 +135,7 @@ const sameList = <T>(a: T[], b: T[]) => a.length === b.length && a.every((v, i) 
 
 function isCurrent(stored: IncidentSignature, incident: Incident, scope: MemoryScope): boolean {
   return (
-    isFinished(incident) &&
+    hasEnded(incident.status) &&
     stored.version === SIGNATURE_VERSION &&
     stored.componentTag === scope.componentTag &&
     sameList(stored.services, incident.services) &&
