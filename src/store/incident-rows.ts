@@ -1,3 +1,4 @@
+import { json, numOrNull, type Row, strOrNull } from './row-values.ts';
 import type {
   Incident,
   IncidentFields,
@@ -8,14 +9,7 @@ import type {
   TimelineEntry,
 } from './types-incidents.ts';
 
-/** Backend-neutral incident row mapping: SQLite gives JSON as text and 0/1, PostgreSQL jsonb and booleans. */
-type Row = Record<string, unknown>;
-
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-const numOrNull = (value: unknown): number | null =>
-  value === null || value === undefined ? null : Number(value);
-const strOrNull = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value);
+// Backend-neutral incident row mapping: SQLite gives JSON as text and 0/1, PostgreSQL jsonb and booleans.
 
 /** Store field → column, for the SET list of a conditional update. */
 export const INCIDENT_COLUMNS: Record<keyof IncidentFields, string> = {

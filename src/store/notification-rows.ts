@@ -1,3 +1,4 @@
+import { json, numOrNull, type Row, strOrNull } from './row-values.ts';
 import type {
   Delivery,
   DeliveryAttempt,
@@ -10,14 +11,7 @@ import type {
   TargetKind,
 } from './types-notifications.ts';
 
-/** Backend-neutral row mapping: SQLite gives JSON as text and 0/1, PostgreSQL jsonb and booleans. */
-type Row = Record<string, unknown>;
-
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-const numOrNull = (value: unknown): number | null =>
-  value === null || value === undefined ? null : Number(value);
-const strOrNull = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value);
+// Backend-neutral row mapping: SQLite gives JSON as text and 0/1, PostgreSQL jsonb and booleans.
 
 export const toTarget = (row: Row): NotificationTarget => ({
   id: Number(row.id),

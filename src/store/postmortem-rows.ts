@@ -1,3 +1,4 @@
+import { json, numOrNull, type Row, strOrNull } from './row-values.ts';
 import type {
   ActionItem,
   ActionItemFields,
@@ -6,14 +7,7 @@ import type {
   Postmortem,
 } from './types-postmortems.ts';
 
-/** Backend-neutral post-mortem and action-item row mapping (SQLite JSON as text, PostgreSQL jsonb). */
-type Row = Record<string, unknown>;
-
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-const numOrNull = (value: unknown): number | null =>
-  value === null || value === undefined ? null : Number(value);
-const strOrNull = (value: unknown): string | null =>
-  value === null || value === undefined ? null : String(value);
+// Backend-neutral post-mortem and action-item row mapping (SQLite JSON as text, PostgreSQL jsonb).
 
 export function toPostmortem(row: Row): Postmortem {
   return {

@@ -1,9 +1,7 @@
+import { json, type Row } from './row-values.ts';
 import type { IncidentLink, Runbook, RunbookTag, StoredSignature } from './types-runbooks.ts';
 
-/** Backend-neutral runbook and memory row mapping: SQLite gives JSON as text, PostgreSQL jsonb. */
-type Row = Record<string, unknown>;
-
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+// Backend-neutral runbook and memory row mapping: SQLite gives JSON as text, PostgreSQL jsonb.
 
 export function toRunbook(row: Row, projectIds: number[], tags: RunbookTag[]): Runbook {
   return {

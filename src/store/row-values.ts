@@ -1,0 +1,16 @@
+/**
+ * Column values as both drivers return them, for the backend-neutral row mappers: SQLite gives
+ * JSON as text and booleans as 0/1, PostgreSQL gives parsed jsonb and booleans; both give NULL
+ * as null (node:sqlite) or null (pg). bigint columns arrive as numbers or numeric strings.
+ */
+export type Row = Record<string, unknown>;
+
+export const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
+
+export const numOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+
+export const strOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : String(value);
+
+export const bool = (value: unknown): boolean => value === true || Number(value) === 1;
