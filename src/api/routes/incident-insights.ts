@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { projectDiagnostics } from '../../diagnostics/project-diagnostics.ts';
-import { INCIDENT_READ, loadIncident } from '../../incidents/access.ts';
 import { incidentMetrics } from '../../memory/metrics.ts';
 import { findSimilarIncidents } from '../../memory/similar.ts';
 import { createRunbook } from '../../runbooks/create.ts';
@@ -10,6 +9,7 @@ import { getRunbook, listRunbooks } from '../../runbooks/list.ts';
 import { incidentRunbooks } from '../../runbooks/suggest.ts';
 import { updateRunbook } from '../../runbooks/update.ts';
 import { principalOf } from '../authenticate.ts';
+import { INCIDENT_PATH, incidentHandler } from '../incident-request.ts';
 import { setPageLinks } from '../pagination.ts';
 import { serializeDiagnostics } from '../serialize/insights-diagnostics.ts';
 import { serializeSimilar } from '../serialize/insights-memory.ts';
@@ -17,7 +17,7 @@ import { serializeIncidentMetrics } from '../serialize/insights-metrics.ts';
 import { serializeRunbook, serializeRunbookSuggestion } from '../serialize/insights-runbooks.ts';
 
 type Query = Record<string, string>;
-const INCIDENT = '/api/0/organizations/:org/incidents/:ref';
+const INCIDENT = INCIDENT_PATH;
 const RUNBOOKS = '/api/0/organizations/:org/runbooks';
 
 /**
@@ -26,28 +26,19 @@ const RUNBOOKS = '/api/0/organizations/:org/runbooks';
  */
 export async function incidentInsightRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
+  const withIncident = incidentHandler(ctx);
 
-  app.get(`${INCIDENT}/similar/`, async (request) => {
-    const principal = await principalOf(ctx, request);
-    const loaded = await loadIncident(
-      ctx,
-      principal,
-      request.params as { org: string; ref: string },
-      INCIDENT_READ,
-    );
-    return serializeSimilar(await findSimilarIncidents(ctx, loaded, request.query));
-  });
+  app.get(`${INCIDENT}/similar/`, (request) =>
+    withIncident(request, 'read', async (_, loaded) =>
+      serializeSimilar(await findSimilarIncidents(ctx, loaded, request.query)),
+    ),
+  );
 
-  app.get(`${INCIDENT}/runbooks/`, async (request) => {
-    const principal = await principalOf(ctx, request);
-    const loaded = await loadIncident(
-      ctx,
-      principal,
-      request.params as { org: string; ref: string },
-      INCIDENT_READ,
-    );
-    return (await incidentRunbooks(ctx, loaded)).map(serializeRunbookSuggestion);
-  });
+  app.get(`${INCIDENT}/runbooks/`, (request) =>
+    withIncident(request, 'read', async (_, loaded) =>
+      (await incidentRunbooks(ctx, loaded)).map(serializeRunbookSuggestion),
+    ),
+  );
 
   app.get('/api/0/organizations/:org/incident-metrics/', async (request) => {
     const principal = await principalOf(ctx, request);

@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Principal } from '../../auth/principal.ts';
 import type { AppContext } from '../../context.ts';
-import { INCIDENT_READ, INCIDENT_WRITE, type IncidentContext, loadIncident } from '../../incidents/access.ts';
 import { viewIncident } from '../../incidents/view.ts';
 import { deleteActionItem, updateActionItem } from '../../postmortems/action-item-change.ts';
 import { listActionItems, listIncidentActionItems } from '../../postmortems/action-item-list.ts';
@@ -20,6 +18,7 @@ import { editNarrative } from '../../postmortems/narrative.ts';
 import { loadPostmortemView, type PostmortemView, viewPostmortem } from '../../postmortems/view.ts';
 import { parseInput } from '../../validation.ts';
 import { principalOf } from '../authenticate.ts';
+import { incidentHandler } from '../incident-request.ts';
 import { setPageLinks } from '../pagination.ts';
 import { serializeIncident } from '../serialize/incident.ts';
 import { serializePostmortem } from '../serialize/postmortem.ts';
@@ -46,20 +45,7 @@ const ReadQuery = z.object({
 export async function postmortemRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts;
 
-  const withIncident = async <T>(
-    request: FastifyRequest,
-    write: boolean,
-    fn: (principal: Principal, loaded: IncidentContext) => Promise<T>,
-  ): Promise<T> => {
-    const principal = await principalOf(ctx, request);
-    const loaded = await loadIncident(
-      ctx,
-      principal,
-      request.params as Params,
-      write ? INCIDENT_WRITE : INCIDENT_READ,
-    );
-    return fn(principal, loaded);
-  };
+  const withIncident = incidentHandler(ctx);
   const chartUrl = (request: FastifyRequest) => {
     const { org, ref } = request.params as Params;
     return `${ctx.publicUrl()}/api/0/organizations/${encodeURIComponent(org)}/incidents/${encodeURIComponent(ref)}/postmortem/chart.svg`;
@@ -78,13 +64,13 @@ export async function postmortemRoutes(app: FastifyInstance, opts: { ctx: AppCon
   };
 
   app.get(`${BASE}/postmortem/`, (request, reply) =>
-    withIncident(request, false, async (_, loaded) =>
+    withIncident(request, 'read', async (_, loaded) =>
       answer(request, reply, await loadPostmortemView(ctx, loaded)),
     ),
   );
 
   app.get(`${BASE}/postmortem.md`, (request, reply) =>
-    withIncident(request, false, async (_, loaded) => {
+    withIncident(request, 'read', async (_, loaded) => {
       reply.type('text/markdown; charset=utf-8');
       const query = parseInput(ReadQuery, request.query, 'query');
       return postmortemMarkdown(await loadPostmortemView(ctx, loaded), {
@@ -95,7 +81,7 @@ export async function postmortemRoutes(app: FastifyInstance, opts: { ctx: AppCon
   );
 
   app.get(`${BASE}/postmortem/chart.svg`, (request, reply) =>
-    withIncident(request, false, async (_, loaded) => {
+    withIncident(request, 'read', async (_, loaded) => {
       const view = await loadPostmortemView(ctx, loaded);
       reply
         .type('image/svg+xml; charset=utf-8')
@@ -108,7 +94,7 @@ export async function postmortemRoutes(app: FastifyInstance, opts: { ctx: AppCon
   );
 
   app.post(`${BASE}/postmortem/`, (request, reply) =>
-    withIncident(request, true, async (principal, loaded) => {
+    withIncident(request, 'write', async (principal, loaded) => {
       const { postmortem, created } = await generatePostmortem(ctx, principal, loaded);
       if (created) reply.status(201);
       return answer(request, reply, await viewPostmortem(ctx, loaded.incident, postmortem));
@@ -116,7 +102,7 @@ export async function postmortemRoutes(app: FastifyInstance, opts: { ctx: AppCon
   );
 
   app.put(`${BASE}/postmortem/`, (request, reply) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       answer(
         request,
         reply,
@@ -126,7 +112,7 @@ export async function postmortemRoutes(app: FastifyInstance, opts: { ctx: AppCon
   );
 
   app.post(`${BASE}/close/`, (request) =>
-    withIncident(request, true, async (principal, loaded) =>
+    withIncident(request, 'write', async (principal, loaded) =>
       serializeIncident(
         await viewIncident(ctx, await closeIncident(ctx, principal, loaded), loaded.settings),
       ),
@@ -134,7 +120,7 @@ export async function postmortemRoutes(app: FastifyInstance, opts: { ctx: AppCon
   );
 
   app.post(`${BASE}/action-items/`, async (request, reply) => {
-    const view = await withIncident(request, true, (principal, loaded) =>
+    const view = await withIncident(request, 'write', (principal, loaded) =>
       createIncidentActionItem(ctx, principal, loaded, request.body),
     );
     reply.status(201);
@@ -142,7 +128,7 @@ export async function postmortemRoutes(app: FastifyInstance, opts: { ctx: AppCon
   });
 
   app.get(`${BASE}/action-items/`, (request, reply) =>
-    withIncident(request, false, async (_, loaded) => {
+    withIncident(request, 'read', async (_, loaded) => {
       const page = await listIncidentActionItems(ctx, loaded, request.query as Record<string, unknown>);
       setPageLinks(request, reply, ctx.publicUrl(), page);
       return page.views.map(serializeActionItem);
