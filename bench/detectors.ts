@@ -237,6 +237,10 @@ async function noisyWeek(days: number) {
         perIssueDay: Math.round((steady.length / (steadyIds.size * days)) * 1000) / 1000,
         perEvaluatedMinute: steady.length / (steadyIds.size * days * 1440),
         dailyStepAlertDays: dailyDays,
+        falseAlertDetails: steady.map((f) => {
+          const rate = issues.find((i) => i.issueId === f.issueId)?.perMinute;
+          return `${rate}/min: ${f.data.count} events vs ${f.data.expected} expected (z ${f.data.z})`;
+        }),
       };
     });
   } finally {
@@ -275,5 +279,6 @@ else {
     console.log(
       `${w.method.padEnd(9)} ${w.falseAlerts} false alerts on ${w.steadyIssues} issues = ${w.perIssueDay} per issue-day (${w.perEvaluatedMinute.toExponential(1)} per evaluated minute); daily level alerted on days [${w.dailyStepAlertDays.join(', ')}]`,
     );
+    for (const detail of w.falseAlertDetails) console.log(`          false alert: ${detail}`);
   }
 }

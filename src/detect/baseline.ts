@@ -17,8 +17,8 @@ export const SEASON_DAYS = 7;
 export const SPIKE_P_VALUE = 1e-6;
 /**
  * …and this many standard deviations above it, the deviation being the larger of Poisson's and
- * the one the history shows (robust: 1.4826 × MAD), since real error counts are burstier than
- * Poisson (decision 0007).
+ * the one the history shows (robustSpread), since real error counts are burstier than Poisson
+ * (decision 0007).
  */
 export const SPIKE_MIN_Z = 6;
 /** An expected count is never taken below one event per ten minutes. */
@@ -28,7 +28,8 @@ const EWMA_ALPHA = 0.1;
 export type Counts = ReadonlyMap<number, number>;
 export type BaselineMethod = 'seasonal' | 'ewma';
 
-export const floorTo = (ms: number, unit: number) => ms - (((ms % unit) + unit) % unit);
+export const floorTo = (ms: number, unit: number) =>
+  Number.isFinite(ms) ? ms - (((ms % unit) + unit) % unit) : ms;
 
 export function median(values: number[]): number {
   if (values.length === 0) return 0;
@@ -84,8 +85,7 @@ export function baselineAt(
   historyStart = Number.NEGATIVE_INFINITY,
 ): Baseline {
   const history = recentMinutes(minute, windowStart, historyStart);
-  const mid = median(history);
-  const spread = 1.4826 * median(history.map((count) => Math.abs(count - mid)));
+  const spread = robustSpread(history);
   if (method === 'ewma') {
     let level = history[0] ?? 0;
     for (const count of history.slice(1)) level = EWMA_ALPHA * count + (1 - EWMA_ALPHA) * level;
@@ -94,6 +94,19 @@ export function baselineAt(
   const recent = trimmedMean(history);
   const seasonal = Math.max(seasonalAt(hour, windowStart), seasonalAt(hour, at));
   return { perMinute: Math.max(recent, seasonal), recent, seasonal, spread, method };
+}
+
+/**
+ * A standard deviation that a burst in the history barely moves: the larger of 1.4826 × MAD and
+ * IQR / 1.349 (both equal σ for normal data; MAD alone is 0 when most minutes are identical).
+ */
+export function robustSpread(values: number[]): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const mid = median(sorted);
+  const mad = median(sorted.map((v) => Math.abs(v - mid)));
+  return Math.max(1.4826 * mad, (at(0.75) - at(0.25)) / 1.349);
 }
 
 /** Median per-minute rate of the hour holding `time`, over the previous SEASON_DAYS days (no events: 0). */
