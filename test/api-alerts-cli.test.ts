@@ -96,7 +96,7 @@ describe('firebreak alert over the REST API', () => {
     assert.match(
       history.out,
       new RegExp(
-        `${s.project}  New issue  \\[new_issue\\]\\n  New issue [A-Z0-9]+-1: Checkout failed\\n  → notified 0`,
+        `${s.project}  New issue  \\[new_issue\\]\\n  New issue [A-Z0-9]+-1: Checkout failed\\n  → no notification target yet`,
       ),
     );
     const none = await run(['firings', '1', '--project', s.project], env);

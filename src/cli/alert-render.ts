@@ -57,7 +57,10 @@ export function renderRule(io: CliIo, rule: Rule): void {
 
 export function describeResult(result: Record<string, unknown>): string {
   if (result.error) return `${result.type} failed: ${result.error}`;
-  if (result.type === 'notify') return `notified ${result.enqueued}`;
+  if (result.type === 'notify') {
+    const targets = (result.targets as string[] | undefined) ?? [];
+    return targets.length === 0 ? 'no notification target yet' : `notified targets ${targets.join(', ')}`;
+  }
   if (result.type === 'declare_incident')
     return `${result.declared ? 'declared' : 'added to'} ${result.incident}`;
   const incidents = (result.incidents as string[]) ?? [];
