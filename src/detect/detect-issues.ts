@@ -2,7 +2,7 @@ import { shortIdOf } from '../issues/short-id.ts';
 import type { AlertRule } from '../store/types-alerts.ts';
 import { MINUTE } from './baseline.ts';
 import { cooldownWindow } from './detect-spike.ts';
-import type { Candidate, ProjectScan } from './scan.ts';
+import { type Candidate, crossesMinute, type ProjectScan } from './scan.ts';
 import { conditionsOf, type UsersConditions } from './schemas.ts';
 
 /**
@@ -70,9 +70,10 @@ export async function detectRegressions(scan: ProjectScan, rules: AlertRule[]): 
   return candidates;
 }
 
-/** `users` rules: an issue's distinct users in the window reach the threshold. */
+/** `users` rules: an issue's distinct users in the window reach the threshold (checked once a minute). */
 export async function detectUsers(scan: ProjectScan, rules: AlertRule[]): Promise<Candidate[]> {
   const candidates: Candidate[] = [];
+  if (!crossesMinute(scan)) return candidates;
   for (const rule of rules) {
     const spec = conditionsOf<UsersConditions>('users', rule.conditions);
     const counts = await scan.ctx.store.detectSignals.windowUsers({

@@ -1,10 +1,12 @@
 import type { AlertRule, ReleaseHealthTotals } from '../store/types-alerts.ts';
 import { HOUR } from './baseline.ts';
-import type { Candidate, ProjectScan } from './scan.ts';
+import { type Candidate, crossesMinute, type ProjectScan } from './scan.ts';
 import { conditionsOf, type ReleaseConditions } from './schemas.ts';
 
-/** Releases with sessions in this long are compared with the release before them. */
+/** Releases with sessions in this long are compared with the release before them… */
 const ACTIVE_MS = 24 * HOUR;
+/** …on their sessions of the last 30 days. */
+const HISTORY_MS = 30 * 24 * HOUR;
 
 type Metric = ReleaseConditions['metric'];
 
@@ -33,16 +35,18 @@ const LABEL: Record<Metric, string> = {
 };
 
 /**
- * `release_health` rules: per environment, releases in the order their first session arrived;
- * each release active in the last day is compared with the one before it, once both have
+ * `release_health` rules (checked once a minute): per environment, releases in the order their
+ * first session (of the last 30 days) arrived; each release active in the last day is compared
+ * with the one before it on those 30 days' sessions, once both have
  * `minSessions`, and fires (once per release, environment and metric) when it is worse by at
  * least `threshold` percentage points.
  */
 export async function detectReleaseHealth(scan: ProjectScan, rules: AlertRule[]): Promise<Candidate[]> {
-  if (rules.length === 0) return [];
+  if (rules.length === 0 || !crossesMinute(scan)) return [];
   const totals = await scan.ctx.store.releaseHealth.totals({
     projectIds: [scan.project.id],
     byEnvironment: true,
+    since: scan.now - HISTORY_MS,
   });
   const byEnvironment = new Map<string, ReleaseHealthTotals[]>();
   for (const row of totals) {

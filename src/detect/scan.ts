@@ -44,6 +44,13 @@ export interface ProjectScan {
   filter(rule: AlertRule, issueIds: number[]): Promise<number[]>;
 }
 
+/**
+ * Whether the pass reached a new minute. Detectors that read more than buckets (distinct users
+ * over events, release totals) run once a minute rather than on every pass.
+ */
+export const crossesMinute = (scan: Pick<ProjectScan, 'from' | 'now'>) =>
+  Math.floor(scan.from / MINUTE) !== Math.floor(scan.now / MINUTE);
+
 /** Minute boundaries after `from` up to `now`, then `now` itself: each is one evaluation instant. */
 export function evaluationInstants(from: number, now: number): number[] {
   const instants: number[] = [];
