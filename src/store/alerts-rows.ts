@@ -1,3 +1,4 @@
+import { bool, json, numOrNull, type Row } from './row-values.ts';
 import type {
   AlertFiring,
   AlertRule,
@@ -10,11 +11,7 @@ import type {
 } from './types-alerts.ts';
 import { SESSION_OUTCOMES } from './types-alerts.ts';
 
-/** Backend-neutral alert row mapping: SQLite gives JSON as text and 0/1, PostgreSQL jsonb and booleans. */
-type Row = Record<string, unknown>;
-
-const json = <T>(value: unknown): T => (typeof value === 'string' ? JSON.parse(value) : value) as T;
-const bool = (value: unknown): boolean => value === true || Number(value) === 1;
+/** Backend-neutral alert row mapping (row-values.ts: JSON as text or jsonb, 0/1 or booleans). */
 
 export function toAlertRule(row: Row): AlertRule {
   return {
@@ -44,7 +41,7 @@ export function toAlertFiring(row: Row): AlertFiring {
     detector: String(row.detector) as DetectorKind,
     subject: String(row.subject),
     key: String(row.key),
-    issueId: row.issue_id === null || row.issue_id === undefined ? null : Number(row.issue_id),
+    issueId: numOrNull(row.issue_id),
     firedAt: Number(row.fired_at),
     summary: String(row.summary),
     data: json(row.data),
