@@ -4,6 +4,10 @@ import { MIGRATION_0004_ISSUE_WORKFLOW } from './migrations/0004-issue-workflow.
 import { MIGRATION_0005_EVENT_QUERIES } from './migrations/0005-event-queries.ts';
 import { MIGRATION_0006_AUDIT_LOG } from './migrations/0006-audit-log.ts';
 import { MIGRATION_0007_INCIDENTS } from './migrations/0007-incidents.ts';
+import { MIGRATION_0008_POSTMORTEMS } from './migrations/0008-postmortems.ts';
+import { MIGRATION_0009_ALERTS } from './migrations/0009-alerts.ts';
+import { MIGRATION_0010_RUNBOOKS } from './migrations/0010-runbooks.ts';
+import { MIGRATION_0011_NOTIFICATIONS } from './migrations/0011-notifications.ts';
 
 /**
  * Numbered PostgreSQL migrations: index + 1 is the version recorded in schema_migrations. Append
@@ -191,4 +195,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   MIGRATION_0005_EVENT_QUERIES,
   MIGRATION_0006_AUDIT_LOG,
   MIGRATION_0007_INCIDENTS,
+  MIGRATION_0008_POSTMORTEMS,
+  MIGRATION_0009_ALERTS,
+  MIGRATION_0010_RUNBOOKS,
+  MIGRATION_0011_NOTIFICATIONS,
 ];
