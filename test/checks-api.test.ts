@@ -171,7 +171,10 @@ describe('firebreak check against a live Firebreak', () => {
     assert.equal(check.data.regressedIssues.length, 1);
     // The fixture app's sessions reach release health: handled errors, no crash.
     assert.equal(check.data.crashFreeSessions, 100);
-    assert.ok(check.evidence.some((l: string) => /crash-free/.test(l)), run.out);
+    assert.ok(
+      check.evidence.some((l: string) => /crash-free/.test(l)),
+      run.out,
+    );
     assert.ok(!check.risks.some((r: string) => /crash-free/.test(r)), 'a crash-free release is not a risk');
   });
 

@@ -3,7 +3,12 @@ import { createPostgresTestDatabase } from '../../src/store/test-databases.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
 /** Background work off: notification tests send and escalate by calling the tickers' passes. */
-const QUIET = { notifyTickSeconds: 0, escalationTickSeconds: 0, incidentTickSeconds: 0, detectorTickSeconds: 0 };
+const QUIET = {
+  notifyTickSeconds: 0,
+  escalationTickSeconds: 0,
+  incidentTickSeconds: 0,
+  detectorTickSeconds: 0,
+};
 
 /** A test server (SQLite file or fresh PostgreSQL database) with an injected clock and no background tickers. */
 export async function startNotifyServer(
