@@ -90,6 +90,16 @@ export function toHealthTotals(row: Row): ReleaseHealthTotals {
   };
 }
 
+/** Session sums joined with the distinct-user counts of the same (project, release, environment). */
+export function joinHealthTotals(sessions: Row[], users: Row[]): ReleaseHealthTotals[] {
+  const key = (row: Row) => `${row.project_id}\0${row.release}\0${row.environment}`;
+  const usersOf = new Map(users.map((row) => [key(row), row]));
+  return sessions.map((row) => {
+    const u = usersOf.get(key(row));
+    return toHealthTotals({ ...row, users: u?.users ?? 0, crashed_users: u?.crashed_users ?? 0 });
+  });
+}
+
 export const outcomeRank = (outcome: SessionOutcome): number => SESSION_OUTCOMES.indexOf(outcome);
 
 /** Counter deltas per (project, release, environment, hour), summed over a batch. */

@@ -1,4 +1,5 @@
 import { addCounter, outcomeRank, type SessionCounterDelta } from './alerts-rows.ts';
+import type { Row } from './row-values.ts';
 import type { SessionOutcome, SessionUpdate } from './types-alerts.ts';
 
 /** A session already seen unhealthy: where it was counted, and as what. */
@@ -8,6 +9,13 @@ export interface UnhealthySession {
   hour: number;
   outcome: SessionOutcome;
 }
+
+export const toUnhealthySession = (row: Row): UnhealthySession => ({
+  release: String(row.release),
+  environment: String(row.environment),
+  hour: Number(row.hour),
+  outcome: row.outcome as SessionOutcome,
+});
 
 /** The per-session bookkeeping each backend provides inside its write transaction. */
 export interface UnhealthySessions {

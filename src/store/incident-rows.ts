@@ -5,9 +5,11 @@ import type {
   IncidentRole,
   IncidentStatus,
   MitigationHook,
+  NewTimelineEntry,
   TimelineEdit,
   TimelineEntry,
 } from './types-incidents.ts';
+import type { IncidentEntry } from './types-postmortems.ts';
 
 // Backend-neutral incident row mapping: SQLite gives JSON as text and 0/1, PostgreSQL jsonb and booleans.
 
@@ -118,3 +120,7 @@ export function byIncident<T>(rows: Row[], map: (row: Row) => T): Map<number, T[
   }
   return grouped;
 }
+
+/** Entries for one incident, in the shape the backends' timeline writers take. */
+export const onIncident = (incidentId: number, entries: NewTimelineEntry[]): IncidentEntry[] =>
+  entries.map((entry) => ({ ...entry, incidentId }));

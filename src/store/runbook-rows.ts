@@ -1,5 +1,11 @@
 import { json, type Row } from './row-values.ts';
-import type { IncidentLink, Runbook, RunbookTag, StoredSignature } from './types-runbooks.ts';
+import type {
+  IncidentLink,
+  Runbook,
+  RunbookTag,
+  SharedIssueMatch,
+  StoredSignature,
+} from './types-runbooks.ts';
 
 // Backend-neutral runbook and memory row mapping: SQLite gives JSON as text, PostgreSQL jsonb.
 
@@ -41,4 +47,11 @@ export const toIncidentLink = (row: Row): IncidentLink => ({
 export const toStoredSignature = (row: Row): StoredSignature => ({
   signature: json<Record<string, unknown>>(row.signature),
   computedAt: Number(row.computed_at),
+});
+
+export const toSharedIssueMatch = (row: Row): SharedIssueMatch => ({
+  incidentId: Number(row.incident_id),
+  pastIssueId: Number(row.past_issue_id),
+  issueId: Number(row.issue_id),
+  via: row.via === 'hash' ? 'hash' : 'issue',
 });

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import { aggregateCounters, batchUsers, type SessionCounterDelta, toHealthTotals } from '../alerts-rows.ts';
-import { applySessionUpdates, type UnhealthySession } from '../alerts-sessions.ts';
+import { aggregateCounters, batchUsers, joinHealthTotals, type SessionCounterDelta } from '../alerts-rows.ts';
+import { applySessionUpdates, toUnhealthySession } from '../alerts-sessions.ts';
 import type { AlertsStore, ReleaseHealthQuery, ReleaseHealthTotals } from '../types-alerts.ts';
-import { inTransaction, one, type Queryable, type Row, rows } from './pool.ts';
+import { inTransaction, one, type Queryable, rows } from './pool.ts';
 
 async function writeCounters(db: Queryable, counters: Map<string, SessionCounterDelta>): Promise<void> {
   // Sorted so two nodes adding to the same rows lock them in the same order (no deadlock).
@@ -56,12 +56,7 @@ async function totals(pool: pg.Pool, query: ReleaseHealthQuery): Promise<Release
      FROM release_health_users WHERE ${where} AND ($3::bigint IS NULL OR last_seen >= $3) GROUP BY ${group}`,
     params,
   );
-  const key = (row: Row) => `${row.project_id}\0${row.release}\0${row.environment}`;
-  const usersOf = new Map(users.map((row) => [key(row), row]));
-  return sessions.map((row) => {
-    const u = usersOf.get(key(row));
-    return toHealthTotals({ ...row, users: u?.users ?? 0, crashed_users: u?.crashed_users ?? 0 });
-  });
+  return joinHealthTotals(sessions, users);
 }
 
 export function createReleaseHealth(pool: pg.Pool): AlertsStore['releaseHealth'] {
@@ -79,14 +74,7 @@ export function createReleaseHealth(pool: pg.Pool): AlertsStore['releaseHealth']
                  WHERE project_id = $1 AND sid = $2 FOR UPDATE`,
                 [projectId, sid],
               );
-              return row
-                ? ({
-                    release: String(row.release),
-                    environment: String(row.environment),
-                    hour: Number(row.hour),
-                    outcome: row.outcome,
-                  } as UnhealthySession)
-                : null;
+              return row ? toUnhealthySession(row) : null;
             },
             insert: async (u) =>
               (

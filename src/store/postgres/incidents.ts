@@ -1,50 +1,14 @@
 import type pg from 'pg';
 import {
-  byIncident,
   fieldParams,
-  toIncident,
+  onIncident,
   toMitigationHook,
-  toRole,
   toTimelineEdit,
   toTimelineEntry,
 } from '../incident-rows.ts';
-import type {
-  Incident,
-  IncidentsStore,
-  NewTimelineEntry,
-  SignalsStore,
-  TimelineEntry,
-} from '../types-incidents.ts';
-import { inTransaction, one, type Queryable, type Row, rows } from './pool.ts';
-
-async function insertEntries(
-  db: Queryable,
-  incidentId: number,
-  entries: NewTimelineEntry[],
-  now: number,
-): Promise<TimelineEntry[]> {
-  const added: TimelineEntry[] = [];
-  for (const entry of entries) {
-    const row = await one(
-      db,
-      `INSERT INTO incident_timeline (incident_id, kind, body, data, actor, occurred_at, created_at, dedupe_key)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)
-       ON CONFLICT (incident_id, dedupe_key) DO NOTHING RETURNING *`,
-      [
-        incidentId,
-        entry.kind,
-        entry.body,
-        JSON.stringify(entry.data ?? {}),
-        entry.actor,
-        entry.occurredAt,
-        now,
-        entry.dedupeKey ?? null,
-      ],
-    );
-    if (row) added.push(toTimelineEntry(row));
-  }
-  return added;
-}
+import type { Incident, IncidentsStore, SignalsStore } from '../types-incidents.ts';
+import { assembleIncidents, insertTimelineEntries } from './incidents-rows.ts';
+import { inTransaction, one, type Queryable, rows } from './pool.ts';
 
 async function linkIssues(db: Queryable, incidentId: number, issueIds: number[], now: number): Promise<void> {
   if (issueIds.length === 0) return;
@@ -55,29 +19,8 @@ async function linkIssues(db: Queryable, incidentId: number, issueIds: number[],
   );
 }
 
-/** Reads incidents with their links and roles (two queries for any number of incidents). */
-async function assemble(db: Queryable, incidentRows: Row[]): Promise<Incident[]> {
-  if (incidentRows.length === 0) return [];
-  const ids = incidentRows.map((row) => Number(row.id));
-  const links = byIncident(
-    await rows(
-      db,
-      'SELECT incident_id, issue_id FROM incident_issues WHERE incident_id = ANY($1) ORDER BY linked_at, issue_id',
-      [ids],
-    ),
-    (row) => Number(row.issue_id),
-  );
-  const roles = byIncident(
-    await rows(db, 'SELECT * FROM incident_roles WHERE incident_id = ANY($1) ORDER BY role', [ids]),
-    toRole,
-  );
-  return incidentRows.map((row) =>
-    toIncident(row, links.get(Number(row.id)) ?? [], roles.get(Number(row.id)) ?? []),
-  );
-}
-
 const first = async (db: Queryable, sql: string, params: unknown[]): Promise<Incident | null> =>
-  (await assemble(db, await rows(db, sql, params)))[0] ?? null;
+  (await assembleIncidents(db, await rows(db, sql, params)))[0] ?? null;
 
 export function createIncidents(pool: pg.Pool): IncidentsStore & SignalsStore {
   return {
@@ -110,14 +53,14 @@ export function createIncidents(pool: pg.Pool): IncidentsStore & SignalsStore {
           );
           const id = Number(row?.id);
           await linkIssues(db, id, input.issueIds, input.now);
-          await insertEntries(db, id, input.entries, input.now);
+          await insertTimelineEntries(db, onIncident(id, input.entries), input.now);
           return (await first(db, 'SELECT * FROM incidents WHERE id = $1', [id])) as Incident;
         }),
       get: (orgId, number) =>
         first(pool, 'SELECT * FROM incidents WHERE org_id = $1 AND number = $2', [orgId, number]),
       getById: (id) => first(pool, 'SELECT * FROM incidents WHERE id = $1', [id]),
       list: async ({ orgId, statuses, limit, offset }) =>
-        assemble(
+        assembleIncidents(
           pool,
           await rows(
             pool,
@@ -127,12 +70,12 @@ export function createIncidents(pool: pg.Pool): IncidentsStore & SignalsStore {
           ),
         ),
       listUnresolved: async () =>
-        assemble(
+        assembleIncidents(
           pool,
           await rows(pool, "SELECT * FROM incidents WHERE status NOT IN ('resolved', 'closed') ORDER BY id"),
         ),
       listByIssue: async (issueId) =>
-        assemble(
+        assembleIncidents(
           pool,
           await rows(
             pool,
@@ -170,7 +113,7 @@ export function createIncidents(pool: pg.Pool): IncidentsStore & SignalsStore {
               'DELETE FROM incident_issues WHERE incident_id = $1 AND issue_id = ANY($2::bigint[])',
               [id, change.unlinkIssues],
             );
-          await insertEntries(db, id, change.entries, change.now);
+          await insertTimelineEntries(db, onIncident(id, change.entries), change.now);
           return first(db, 'SELECT * FROM incidents WHERE id = $1', [id]);
         }),
     },
@@ -188,7 +131,7 @@ export function createIncidents(pool: pg.Pool): IncidentsStore & SignalsStore {
         return row ? toTimelineEntry(row) : null;
       },
       add: (incidentId, entries, now) =>
-        inTransaction(pool, (db) => insertEntries(db, incidentId, entries, now)),
+        inTransaction(pool, (db) => insertTimelineEntries(db, onIncident(incidentId, entries), now)),
       edit: (entryId, change) =>
         inTransaction(pool, async (db) => {
           const row = await one(db, 'SELECT * FROM incident_timeline WHERE id = $1 FOR UPDATE', [entryId]);

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { toEscalation, toPolicy } from '../notification-rows.ts';
-import type { NewTimelineEntry } from '../types-incidents.ts';
 import type { NewDelivery, NotificationsStore } from '../types-notifications.ts';
+import { insertTimelineEntry } from './incidents-rows.ts';
 import { inTransaction, one, type Queryable, rows } from './pool.ts';
 
 /**
@@ -29,25 +29,6 @@ export async function enqueueRows(
     if (result.rows[0]) added.push(Number(result.rows[0].id));
   }
   return added;
-}
-
-async function insertEntry(db: Queryable, incidentId: number, entry: NewTimelineEntry, now: number) {
-  const row = await one(
-    db,
-    `INSERT INTO incident_timeline (incident_id, kind, body, data, actor, occurred_at, created_at, dedupe_key)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8) ON CONFLICT (incident_id, dedupe_key) DO NOTHING RETURNING id`,
-    [
-      incidentId,
-      entry.kind,
-      entry.body,
-      JSON.stringify(entry.data ?? {}),
-      entry.actor,
-      entry.occurredAt,
-      now,
-      entry.dedupeKey ?? null,
-    ],
-  );
-  return row !== undefined;
 }
 
 export function createEscalationParts(
@@ -114,12 +95,12 @@ export function createEscalationParts(
               );
           if ((claimed.rowCount ?? 0) === 0) return false;
           await enqueueRows(db, step.orgId, step.deliveries, step.now);
-          await insertEntry(db, step.incidentId, step.entry, step.now);
+          await insertTimelineEntry(db, step.incidentId, step.entry, step.now);
           return true;
         }),
       notifyOnce: (input) =>
         inTransaction(pool, async (db) => {
-          if (!(await insertEntry(db, input.incidentId, input.entry, input.now))) return false;
+          if (!(await insertTimelineEntry(db, input.incidentId, input.entry, input.now))) return false;
           await enqueueRows(db, input.orgId, input.deliveries, input.now);
           return true;
         }),

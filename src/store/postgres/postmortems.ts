@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { toTimelineEntry } from '../incident-rows.ts';
+import { onIncident } from '../incident-rows.ts';
 import {
   actionItemFilter,
   actionItemParams,
@@ -8,37 +8,9 @@ import {
   toActionItem,
   toPostmortem,
 } from '../postmortem-rows.ts';
-import type { NewTimelineEntry, TimelineEntry } from '../types-incidents.ts';
-import type { IncidentEntry, PostmortemsStore } from '../types-postmortems.ts';
+import type { PostmortemsStore } from '../types-postmortems.ts';
+import { insertTimelineEntries } from './incidents-rows.ts';
 import { inTransaction, one, type Queryable, rows } from './pool.ts';
-
-/** Timeline entries written in the caller's transaction (same rules as incidents: dedupe keys). */
-async function insertEntries(db: Queryable, entries: IncidentEntry[], now: number): Promise<TimelineEntry[]> {
-  const added: TimelineEntry[] = [];
-  for (const entry of entries) {
-    const row = await one(
-      db,
-      `INSERT INTO incident_timeline (incident_id, kind, body, data, actor, occurred_at, created_at, dedupe_key)
-       VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8)
-       ON CONFLICT (incident_id, dedupe_key) DO NOTHING RETURNING *`,
-      [
-        entry.incidentId,
-        entry.kind,
-        entry.body,
-        JSON.stringify(entry.data ?? {}),
-        entry.actor,
-        entry.occurredAt,
-        now,
-        entry.dedupeKey ?? null,
-      ],
-    );
-    if (row) added.push(toTimelineEntry(row));
-  }
-  return added;
-}
-
-const onIncident = (incidentId: number, entries: NewTimelineEntry[]): IncidentEntry[] =>
-  entries.map((entry) => ({ ...entry, incidentId }));
 
 export function createPostmortems(pool: pg.Pool): PostmortemsStore {
   const itemRow = async (db: Queryable, id: number) => {
@@ -74,7 +46,11 @@ export function createPostmortems(pool: pg.Pool): PostmortemsStore {
             [input.orgId, input.incidentId, JSON.stringify(input.facts), input.now, input.actor],
           );
           const postmortem = toPostmortem(row!);
-          await insertEntries(db, onIncident(input.incidentId, input.entriesOnCreate(postmortem)), input.now);
+          await insertTimelineEntries(
+            db,
+            onIncident(input.incidentId, input.entriesOnCreate(postmortem)),
+            input.now,
+          );
           return { postmortem, created: true };
         }),
       getByIncident: async (incidentId) => {
@@ -93,7 +69,7 @@ export function createPostmortems(pool: pg.Pool): PostmortemsStore {
              WHERE id = $4 RETURNING *`,
             [JSON.stringify(mergeNarrative(current.narrative, change.fields)), change.now, change.actor, id],
           );
-          await insertEntries(db, onIncident(current.incidentId, change.entries), change.now);
+          await insertTimelineEntries(db, onIncident(current.incidentId, change.entries), change.now);
           return toPostmortem(updated!);
         }),
     },
@@ -122,7 +98,7 @@ export function createPostmortems(pool: pg.Pool): PostmortemsStore {
             ],
           );
           const item = toActionItem(row!);
-          await insertEntries(db, input.entriesFor(item), input.now);
+          await insertTimelineEntries(db, input.entriesFor(item), input.now);
           return item;
         }),
       get: (id) => itemRow(pool, id),
@@ -148,14 +124,14 @@ export function createPostmortems(pool: pg.Pool): PostmortemsStore {
             [...sets.map((s) => s.value), change.now, id, change.expectedVersion ?? null],
           );
           if ((result.rowCount ?? 0) === 0) return null;
-          await insertEntries(db, change.entries, change.now);
+          await insertTimelineEntries(db, change.entries, change.now);
           return itemRow(db, id);
         }),
       delete: (id, entries, now) =>
         inTransaction(pool, async (db) => {
           const result = await db.query('DELETE FROM action_items WHERE id = $1', [id]);
           if ((result.rowCount ?? 0) === 0) return false;
-          await insertEntries(db, entries, now);
+          await insertTimelineEntries(db, entries, now);
           return true;
         }),
     },

@@ -1,30 +1,8 @@
 import type pg from 'pg';
-import { byIncident, toIncident, toRole } from '../incident-rows.ts';
-import { toIncidentLink, toStoredSignature } from '../runbook-rows.ts';
-import type { Incident } from '../types-incidents.ts';
+import { toIncidentLink, toSharedIssueMatch, toStoredSignature } from '../runbook-rows.ts';
 import type { RunbooksStore } from '../types-runbooks.ts';
-import { type Queryable, type Row, rows } from './pool.ts';
-
-/** Incidents with their linked issues and roles, as the incidents store reads them. */
-async function assembleIncidents(db: Queryable, incidentRows: Row[]): Promise<Incident[]> {
-  if (incidentRows.length === 0) return [];
-  const ids = incidentRows.map((row) => Number(row.id));
-  const links = byIncident(
-    await rows(
-      db,
-      'SELECT incident_id, issue_id FROM incident_issues WHERE incident_id = ANY($1) ORDER BY linked_at, issue_id',
-      [ids],
-    ),
-    (row) => Number(row.issue_id),
-  );
-  const roles = byIncident(
-    await rows(db, 'SELECT * FROM incident_roles WHERE incident_id = ANY($1) ORDER BY role', [ids]),
-    toRole,
-  );
-  return incidentRows.map((row) =>
-    toIncident(row, links.get(Number(row.id)) ?? [], roles.get(Number(row.id)) ?? []),
-  );
-}
+import { assembleIncidents } from './incidents-rows.ts';
+import { rows } from './pool.ts';
 
 export function createIncidentMemory(pool: pg.Pool): Pick<RunbooksStore, 'incidentMemory'> {
   return {
@@ -56,12 +34,7 @@ export function createIncidentMemory(pool: pg.Pool): Pick<RunbooksStore, 'incide
            ORDER BY 1, 2, 3`,
           [orgId, excludeIncidentId, issueIds],
         );
-        return found.map((row) => ({
-          incidentId: Number(row.incident_id),
-          pastIssueId: Number(row.past_issue_id),
-          issueId: Number(row.issue_id),
-          via: row.via === 'hash' ? ('hash' as const) : ('issue' as const),
-        }));
+        return found.map(toSharedIssueMatch);
       },
       signatures: async (incidentIds) => {
         if (incidentIds.length === 0) return new Map();

@@ -1,5 +1,5 @@
-import { aggregateCounters, batchUsers, type SessionCounterDelta, toHealthTotals } from '../alerts-rows.ts';
-import { applySessionUpdates, type UnhealthySession } from '../alerts-sessions.ts';
+import { aggregateCounters, batchUsers, joinHealthTotals, type SessionCounterDelta } from '../alerts-rows.ts';
+import { applySessionUpdates, toUnhealthySession } from '../alerts-sessions.ts';
 import type { AlertsStore, ReleaseHealthQuery, ReleaseHealthTotals } from '../types-alerts.ts';
 import type { SqliteConnection, SqliteHandles } from './connection.ts';
 import { writeTransaction } from './connection.ts';
@@ -49,12 +49,7 @@ function totals(read: SqliteConnection, query: ReleaseHealthQuery): ReleaseHealt
      FROM release_health_users WHERE ${where} AND (?4 IS NULL OR last_seen >= ?4) GROUP BY ${group}`,
     ...params,
   );
-  const key = (row: Row) => `${row.project_id}\0${row.release}\0${row.environment}`;
-  const usersOf = new Map(users.map((row) => [key(row), row]));
-  return sessions.map((row) => {
-    const u = usersOf.get(key(row));
-    return toHealthTotals({ ...row, users: u?.users ?? 0, crashed_users: u?.crashed_users ?? 0 });
-  });
+  return joinHealthTotals(sessions, users);
 }
 
 export function createReleaseHealth(h: SqliteHandles): AlertsStore['releaseHealth'] {
@@ -71,14 +66,7 @@ export function createReleaseHealth(h: SqliteHandles): AlertsStore['releaseHealt
                 projectId,
                 sid,
               );
-              return row
-                ? ({
-                    release: String(row.release),
-                    environment: String(row.environment),
-                    hour: Number(row.hour),
-                    outcome: row.outcome,
-                  } as UnhealthySession)
-                : null;
+              return row ? toUnhealthySession(row) : null;
             },
             insert: async (u) =>
               db.run(

@@ -1,50 +1,17 @@
 import type { SQLInputValue } from 'node:sqlite';
 import {
-  byIncident,
   fieldParams,
-  toIncident,
+  onIncident,
   toMitigationHook,
-  toRole,
   toTimelineEdit,
   toTimelineEntry,
 } from '../incident-rows.ts';
-import type {
-  Incident,
-  IncidentsStore,
-  NewTimelineEntry,
-  SignalsStore,
-  TimelineEntry,
-} from '../types-incidents.ts';
+import type { Incident, IncidentsStore, SignalsStore } from '../types-incidents.ts';
 import type { SqliteConnection, SqliteHandles } from './connection.ts';
 import { writeTransaction } from './connection.ts';
+import { assembleIncidents, insertTimelineEntries } from './incidents-rows.ts';
 
 type Row = Record<string, unknown>;
-
-function insertEntries(
-  db: SqliteConnection,
-  incidentId: number,
-  entries: NewTimelineEntry[],
-  now: number,
-): TimelineEntry[] {
-  const added: TimelineEntry[] = [];
-  for (const entry of entries) {
-    const row = db.get<Row>(
-      `INSERT INTO incident_timeline (incident_id, kind, body, data, actor, occurred_at, created_at, dedupe_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (incident_id, dedupe_key) DO NOTHING RETURNING *`,
-      incidentId,
-      entry.kind,
-      entry.body,
-      JSON.stringify(entry.data ?? {}),
-      entry.actor,
-      entry.occurredAt,
-      now,
-      entry.dedupeKey ?? null,
-    );
-    if (row) added.push(toTimelineEntry(row));
-  }
-  return added;
-}
 
 function linkIssues(db: SqliteConnection, incidentId: number, issueIds: number[], now: number): void {
   for (const issueId of issueIds) {
@@ -57,27 +24,8 @@ function linkIssues(db: SqliteConnection, incidentId: number, issueIds: number[]
   }
 }
 
-/** Reads incidents with their links and roles (two queries for any number of incidents). */
-function assemble(db: SqliteConnection, rows: Row[]): Incident[] {
-  if (rows.length === 0) return [];
-  const ids = rows.map((row) => Number(row.id));
-  const marks = ids.map(() => '?').join(',');
-  const links = byIncident(
-    db.all<Row>(
-      `SELECT incident_id, issue_id FROM incident_issues WHERE incident_id IN (${marks}) ORDER BY linked_at, issue_id`,
-      ...ids,
-    ),
-    (row) => Number(row.issue_id),
-  );
-  const roles = byIncident(
-    db.all<Row>(`SELECT * FROM incident_roles WHERE incident_id IN (${marks}) ORDER BY role`, ...ids),
-    toRole,
-  );
-  return rows.map((row) => toIncident(row, links.get(Number(row.id)) ?? [], roles.get(Number(row.id)) ?? []));
-}
-
 const one = (db: SqliteConnection, sql: string, ...params: SQLInputValue[]): Incident | null =>
-  assemble(db, db.all<Row>(sql, ...params))[0] ?? null;
+  assembleIncidents(db, db.all<Row>(sql, ...params))[0] ?? null;
 
 export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore {
   const read = h.reader;
@@ -111,7 +59,7 @@ export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore
           );
           const id = Number(row?.id);
           linkIssues(db, id, input.issueIds, input.now);
-          insertEntries(db, id, input.entries, input.now);
+          insertTimelineEntries(db, onIncident(id, input.entries), input.now);
           return one(db, 'SELECT * FROM incidents WHERE id = ?', id) as Incident;
         }),
       get: async (orgId, number) =>
@@ -120,7 +68,7 @@ export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore
       list: async ({ orgId, statuses, limit, offset }) => {
         const statusList = statuses ?? [];
         const marks = statusList.map(() => '?').join(',');
-        return assemble(
+        return assembleIncidents(
           read,
           read.all<Row>(
             `SELECT * FROM incidents WHERE org_id = ? ${statusList.length ? `AND status IN (${marks})` : ''}
@@ -133,12 +81,12 @@ export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore
         );
       },
       listUnresolved: async () =>
-        assemble(
+        assembleIncidents(
           read,
           read.all<Row>("SELECT * FROM incidents WHERE status NOT IN ('resolved', 'closed') ORDER BY id"),
         ),
       listByIssue: async (issueId) =>
-        assemble(
+        assembleIncidents(
           read,
           read.all<Row>(
             `SELECT i.* FROM incidents i JOIN incident_issues l ON l.incident_id = i.id
@@ -175,7 +123,7 @@ export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore
           linkIssues(db, id, change.linkIssues ?? [], change.now);
           for (const issueId of change.unlinkIssues ?? [])
             db.run('DELETE FROM incident_issues WHERE incident_id = ? AND issue_id = ?', id, issueId);
-          insertEntries(db, id, change.entries, change.now);
+          insertTimelineEntries(db, onIncident(id, change.entries), change.now);
           return one(db, 'SELECT * FROM incidents WHERE id = ?', id);
         }),
     },
@@ -192,7 +140,7 @@ export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore
         return row ? toTimelineEntry(row) : null;
       },
       add: (incidentId, entries, now) =>
-        writeTransaction(h, (db) => insertEntries(db, incidentId, entries, now)),
+        writeTransaction(h, (db) => insertTimelineEntries(db, onIncident(incidentId, entries), now)),
       edit: (entryId, change) =>
         writeTransaction(h, (db) => {
           const row = db.get<Row>('SELECT * FROM incident_timeline WHERE id = ?', entryId);

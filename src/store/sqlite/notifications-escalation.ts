@@ -1,8 +1,8 @@
 import { toEscalation, toPolicy } from '../notification-rows.ts';
-import type { NewTimelineEntry } from '../types-incidents.ts';
 import type { NewDelivery, NotificationsStore } from '../types-notifications.ts';
 import type { SqliteConnection, SqliteHandles } from './connection.ts';
 import { writeTransaction } from './connection.ts';
+import { insertTimelineEntry } from './incidents-rows.ts';
 
 /**
  * Escalation policies and incident escalation state, and the two writes they share with the
@@ -42,27 +42,6 @@ export function enqueueRows(
     if (row) added.push(Number(row.id));
   }
   return added;
-}
-
-function insertEntry(
-  db: SqliteConnection,
-  incidentId: number,
-  entry: NewTimelineEntry,
-  now: number,
-): boolean {
-  const row = db.get<Row>(
-    `INSERT INTO incident_timeline (incident_id, kind, body, data, actor, occurred_at, created_at, dedupe_key)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id, dedupe_key) DO NOTHING RETURNING id`,
-    incidentId,
-    entry.kind,
-    entry.body,
-    JSON.stringify(entry.data ?? {}),
-    entry.actor,
-    entry.occurredAt,
-    now,
-    entry.dedupeKey ?? null,
-  );
-  return row !== undefined;
 }
 
 export function createEscalationParts(
@@ -135,12 +114,12 @@ export function createEscalationParts(
               );
           if (claimed === 0) return false;
           enqueueRows(db, step.orgId, step.deliveries, step.now);
-          insertEntry(db, step.incidentId, step.entry, step.now);
+          insertTimelineEntry(db, step.incidentId, step.entry, step.now);
           return true;
         }),
       notifyOnce: (input) =>
         writeTransaction(h, (db) => {
-          if (!insertEntry(db, input.incidentId, input.entry, input.now)) return false;
+          if (!insertTimelineEntry(db, input.incidentId, input.entry, input.now)) return false;
           enqueueRows(db, input.orgId, input.deliveries, input.now);
           return true;
         }),

@@ -1,4 +1,4 @@
-import { toTimelineEntry } from '../incident-rows.ts';
+import { onIncident } from '../incident-rows.ts';
 import {
   actionItemFilter,
   actionItemParams,
@@ -6,37 +6,12 @@ import {
   toActionItem,
   toPostmortem,
 } from '../postmortem-rows.ts';
-import type { NewTimelineEntry, TimelineEntry } from '../types-incidents.ts';
-import type { IncidentEntry, PostmortemsStore } from '../types-postmortems.ts';
+import type { PostmortemsStore } from '../types-postmortems.ts';
 import type { SqliteConnection, SqliteHandles } from './connection.ts';
 import { writeTransaction } from './connection.ts';
+import { insertTimelineEntries } from './incidents-rows.ts';
 
 type Row = Record<string, unknown>;
-
-/** Timeline entries written in the caller's transaction (same rules as incidents: dedupe keys). */
-function insertEntries(db: SqliteConnection, entries: IncidentEntry[], now: number): TimelineEntry[] {
-  const added: TimelineEntry[] = [];
-  for (const entry of entries) {
-    const row = db.get<Row>(
-      `INSERT INTO incident_timeline (incident_id, kind, body, data, actor, occurred_at, created_at, dedupe_key)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (incident_id, dedupe_key) DO NOTHING RETURNING *`,
-      entry.incidentId,
-      entry.kind,
-      entry.body,
-      JSON.stringify(entry.data ?? {}),
-      entry.actor,
-      entry.occurredAt,
-      now,
-      entry.dedupeKey ?? null,
-    );
-    if (row) added.push(toTimelineEntry(row));
-  }
-  return added;
-}
-
-const onIncident = (incidentId: number, entries: NewTimelineEntry[]): IncidentEntry[] =>
-  entries.map((entry) => ({ ...entry, incidentId }));
 
 export function createPostmortems(h: SqliteHandles): PostmortemsStore {
   const read = h.reader;
@@ -80,7 +55,11 @@ export function createPostmortems(h: SqliteHandles): PostmortemsStore {
             input.actor,
           );
           const postmortem = postmortemRow(db, Number(row?.id));
-          insertEntries(db, onIncident(input.incidentId, input.entriesOnCreate(postmortem)), input.now);
+          insertTimelineEntries(
+            db,
+            onIncident(input.incidentId, input.entriesOnCreate(postmortem)),
+            input.now,
+          );
           return { postmortem, created: true };
         }),
       getByIncident: async (incidentId) => {
@@ -102,7 +81,7 @@ export function createPostmortems(h: SqliteHandles): PostmortemsStore {
             id,
             current.version,
           );
-          insertEntries(db, onIncident(current.incidentId, change.entries), change.now);
+          insertTimelineEntries(db, onIncident(current.incidentId, change.entries), change.now);
           return postmortemRow(db, id);
         }),
     },
@@ -129,7 +108,7 @@ export function createPostmortems(h: SqliteHandles): PostmortemsStore {
             input.now,
           ) as Row;
           const item = toActionItem(row);
-          insertEntries(db, input.entriesFor(item), input.now);
+          insertTimelineEntries(db, input.entriesFor(item), input.now);
           return item;
         }),
       get: async (id) => itemRow(read, id),
@@ -158,13 +137,13 @@ export function createPostmortems(h: SqliteHandles): PostmortemsStore {
             change.expectedVersion ?? null,
           );
           if (changed === 0) return null;
-          insertEntries(db, change.entries, change.now);
+          insertTimelineEntries(db, change.entries, change.now);
           return itemRow(db, id);
         }),
       delete: (id, entries, now) =>
         writeTransaction(h, (db) => {
           if (db.run('DELETE FROM action_items WHERE id = ?', id) === 0) return false;
-          insertEntries(db, entries, now);
+          insertTimelineEntries(db, entries, now);
           return true;
         }),
     },

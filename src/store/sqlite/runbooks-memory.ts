@@ -1,34 +1,12 @@
-import { byIncident, toIncident, toRole } from '../incident-rows.ts';
-import { toIncidentLink, toStoredSignature } from '../runbook-rows.ts';
-import type { Incident } from '../types-incidents.ts';
-import type { RunbooksStore, SharedIssueMatch } from '../types-runbooks.ts';
-import type { SqliteConnection, SqliteHandles } from './connection.ts';
+import { toIncidentLink, toSharedIssueMatch, toStoredSignature } from '../runbook-rows.ts';
+import type { RunbooksStore } from '../types-runbooks.ts';
+import type { SqliteHandles } from './connection.ts';
 import { writeTransaction } from './connection.ts';
+import { assembleIncidents } from './incidents-rows.ts';
 
 type Row = Record<string, unknown>;
 
 const marks = (n: number) => Array.from({ length: n }, () => '?').join(',');
-
-/** Incidents with their linked issues and roles, as the incidents store reads them. */
-function assembleIncidents(db: SqliteConnection, rows: Row[]): Incident[] {
-  if (rows.length === 0) return [];
-  const ids = rows.map((row) => Number(row.id));
-  const links = byIncident(
-    db.all<Row>(
-      `SELECT incident_id, issue_id FROM incident_issues WHERE incident_id IN (${marks(ids.length)}) ORDER BY linked_at, issue_id`,
-      ...ids,
-    ),
-    (row) => Number(row.issue_id),
-  );
-  const roles = byIncident(
-    db.all<Row>(
-      `SELECT * FROM incident_roles WHERE incident_id IN (${marks(ids.length)}) ORDER BY role`,
-      ...ids,
-    ),
-    toRole,
-  );
-  return rows.map((row) => toIncident(row, links.get(Number(row.id)) ?? [], roles.get(Number(row.id)) ?? []));
-}
 
 export function createIncidentMemory(h: SqliteHandles): Pick<RunbooksStore, 'incidentMemory'> {
   const read = h.reader;
@@ -68,14 +46,7 @@ export function createIncidentMemory(h: SqliteHandles): Pick<RunbooksStore, 'inc
           excludeIncidentId,
           ...issueIds,
         );
-        return rows.map(
-          (row): SharedIssueMatch => ({
-            incidentId: Number(row.incident_id),
-            pastIssueId: Number(row.past_issue_id),
-            issueId: Number(row.issue_id),
-            via: row.via === 'hash' ? 'hash' : 'issue',
-          }),
-        );
+        return rows.map(toSharedIssueMatch);
       },
       signatures: async (incidentIds) => {
         if (incidentIds.length === 0) return new Map();
