@@ -6,6 +6,7 @@ import {
   list,
   noExtraArgs,
   orgPath,
+  projectPath,
   str,
   UsageError,
   type Values,
@@ -13,12 +14,10 @@ import {
   type VerbInput,
 } from './incident-args.ts';
 
-const seg = encodeURIComponent;
-
 function rulesPath(input: VerbInput, ...parts: string[]): string {
   const project = str(input.values, 'project');
   if (!project) throw new UsageError('name the project: --project SLUG');
-  return `/api/0/projects/${seg(input.org)}/${seg(project)}/alert-rules/${parts.map((p) => `${seg(p)}/`).join('')}`;
+  return projectPath(input.org, project, 'alert-rules', ...parts);
 }
 
 function ruleId(input: VerbInput): string {

@@ -4,67 +4,14 @@ import { networkFailureReason } from '../network-errors.ts';
 /**
  * The REST client CLI commands use to talk to a Firebreak server: Bearer token, JSON in and out,
  * and `{"detail": …}` errors turned into AppErrors so `reportError` gives the usual exit codes.
+ * Which server and token it talks to is decided in `connect.ts`.
  */
 
-export const DEFAULT_URL = 'http://127.0.0.1:8000';
 /** Long enough for a mitigation whose hook runs a rollback command before the server answers. */
 const REQUEST_TIMEOUT_MS = 60_000;
 const MAX_DETAIL_CHARS = 500;
 
-export type Env = Record<string, string | undefined>;
 export type Query = Record<string, string | undefined>;
-
-export interface ApiTarget {
-  baseUrl: string;
-  org: string | null;
-  token: string | null;
-}
-
-/**
- * Where to send requests: flags, then the environment, then the claims inside an organisation
- * token (`sntrys_…` names its server and organisation, as sentry-cli reads it). The token itself
- * comes only from the environment, never a flag, so it stays out of shell history.
- */
-export function resolveApiTarget(flags: { url?: string; org?: string }, env: Env): ApiTarget {
-  const token = env.FIREBREAK_TOKEN || env.SENTRY_AUTH_TOKEN || null;
-  const claims = token ? orgTokenClaims(token) : null;
-  const url = flags.url || env.FIREBREAK_URL || claims?.url || DEFAULT_URL;
-  return {
-    baseUrl: normaliseBaseUrl(url),
-    org: flags.org || env.FIREBREAK_ORG || claims?.org || null,
-    token,
-  };
-}
-
-function normaliseBaseUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new AppError(
-      'VALIDATION',
-      `--url ${JSON.stringify(url)} is not a URL (e.g. http://127.0.0.1:8000)`,
-    );
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new AppError('VALIDATION', `--url must be http:// or https://, not ${parsed.protocol}`);
-  }
-  return `${parsed.origin}${parsed.pathname.replace(/\/+$/, '')}`;
-}
-
-function orgTokenClaims(token: string): { url?: string; org?: string } | null {
-  const match = /^sntrys_([A-Za-z0-9+/=]+)_/.exec(token);
-  if (!match) return null;
-  try {
-    const claims = JSON.parse(Buffer.from(match[1], 'base64').toString('utf8'));
-    return {
-      url: typeof claims?.url === 'string' ? claims.url : undefined,
-      org: typeof claims?.org === 'string' ? claims.org : undefined,
-    };
-  } catch {
-    return null;
-  }
-}
 
 export interface ApiRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';

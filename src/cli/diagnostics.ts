@@ -1,8 +1,8 @@
-import type { Env } from './api-client.ts';
+import { connect, type Env, TARGET_HELP } from './connect.ts';
 import { renderDiagnostics } from './diagnostics-view.ts';
-import { str, UsageError } from './incident-args.ts';
+import { projectPath, str, UsageError } from './incident-args.ts';
 import { type CliIo, printJson } from './output.ts';
-import { connect, runCommand, TARGET_HELP } from './report-target.ts';
+import { runCommand } from './rest-command.ts';
 
 const USAGE = `usage: firebreak diagnostics --project SLUG [--since 1h] [--limit 10] [--url URL] [--org SLUG] [--json]
 One report for a project (004's gather_diagnostics): the busiest issues and their rates against
@@ -31,7 +31,7 @@ export async function diagnosticsCommand(args: string[], io: CliIo, env: Env = p
     }
     const answer = await client.request({
       method: 'GET',
-      path: `/api/0/projects/${encodeURIComponent(org)}/${encodeURIComponent(project)}/diagnostics/`,
+      path: projectPath(org, project, 'diagnostics'),
       query: { since: str(values, 'since'), limit: str(values, 'limit') },
     });
     if (json) printJson(io, answer);

@@ -1,7 +1,8 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { AppError } from '../app-error.ts';
 import { INCIDENT_STATUSES } from '../store/types-incidents.ts';
-import type { ApiRequest, Env } from './api-client.ts';
+import type { ApiRequest } from './api-client.ts';
+import type { Env } from './connect.ts';
 import type { CliIo } from './output.ts';
 
 /**
@@ -50,6 +51,10 @@ const seg = (part: string) => encodeURIComponent(part);
 
 export function orgPath(org: string, ...parts: string[]): string {
   return `/api/0/organizations/${[org, ...parts].map(seg).join('/')}/`;
+}
+
+export function projectPath(org: string, project: string, ...parts: string[]): string {
+  return `/api/0/projects/${[org, project, ...parts].map(seg).join('/')}/`;
 }
 
 export function incidentPath(input: VerbInput, ...parts: string[]): string {

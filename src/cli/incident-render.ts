@@ -70,6 +70,12 @@ export function table(io: CliIo, headers: string[], rows: string[][]): void {
   for (const row of rows) io.out(line(row));
 }
 
+/** A table, or one line saying there is nothing to list. */
+export function tableOrNone(io: CliIo, none: string, headers: string[], rows: string[][]): void {
+  if (rows.length === 0) io.out(none);
+  else table(io, headers, rows);
+}
+
 /** A scalar, or a short inline form of a small object/array (`a=1, b=2`). */
 export function inline(value: unknown): string {
   if (Array.isArray(value)) return value.length === 0 ? '(none)' : value.map(inline).join(', ');

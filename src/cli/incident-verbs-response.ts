@@ -1,3 +1,4 @@
+import { MITIGATION_TYPES } from '../incidents/mitigate.ts';
 import {
   defined,
   incidentPath,
@@ -13,15 +14,6 @@ import { renderTriage, renderVerification } from './incident-report-view.ts';
 import { renderTimeline } from './incident-view.ts';
 
 /** Triage, mitigation and verification: the decision data and what was done about it. */
-
-const MITIGATION_TYPES = [
-  'rollback',
-  'hotfix',
-  'feature_flag',
-  'config_change',
-  'scale_up',
-  'other',
-] as const;
 
 const triage: Verb = {
   usage: 'REF',

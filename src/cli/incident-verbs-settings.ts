@@ -1,4 +1,13 @@
-import { clearable, defined, orgPath, positiveInt, str, UsageError, type Verb } from './incident-args.ts';
+import {
+  clearable,
+  defined,
+  orgPath,
+  positiveInt,
+  projectPath,
+  str,
+  UsageError,
+  type Verb,
+} from './incident-args.ts';
 import {
   asArray,
   asObject,
@@ -88,7 +97,7 @@ const hook: Verb = {
     }
     const project = str(input.values, 'project');
     if (!project) throw new UsageError('--project P is required');
-    const path = `/api/0/projects/${encodeURIComponent(input.org)}/${encodeURIComponent(project)}/mitigation-hook/`;
+    const path = projectPath(input.org, project, 'mitigation-hook');
     const v = input.values;
     const changes = ['webhook', 'secret-env', 'clear-secret', 'clear-command'].filter(
       (k) => v[k] !== undefined,

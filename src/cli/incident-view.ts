@@ -8,7 +8,7 @@ import {
   type Json,
   multiLine,
   oneLine,
-  table,
+  tableOrNone,
   time,
 } from './incident-render.ts';
 import type { CliIo } from './output.ts';
@@ -42,22 +42,20 @@ function overdue(incident: Json): string {
 }
 
 export function renderIncidentList(io: CliIo, answer: unknown): void {
-  const incidents = asArray(answer).map(asObject);
-  if (incidents.length === 0) {
-    io.out('no incidents');
-    return;
-  }
-  table(
+  tableOrNone(
     io,
+    'no incidents',
     ['REF', 'SEV', 'STATUS', 'DECLARED', 'OVERDUE', 'TITLE'],
-    incidents.map((i) => [
-      refOf(i),
-      oneLine(i.severity),
-      oneLine(i.status),
-      time(asObject(i.milestones).declared ?? i.dateCreated),
-      overdue(i),
-      oneLine(i.title, 80),
-    ]),
+    asArray(answer)
+      .map(asObject)
+      .map((i) => [
+        refOf(i),
+        oneLine(i.severity),
+        oneLine(i.status),
+        time(asObject(i.milestones).declared ?? i.dateCreated),
+        overdue(i),
+        oneLine(i.title, 80),
+      ]),
   );
 }
 

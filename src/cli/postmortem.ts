@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { NARRATIVE_FIELDS } from '../postmortems/narrative.ts';
-import { DEFAULT_URL, type Env } from './api-client.ts';
+import { type Connected, connect, DEFAULT_URL, type Env } from './connect.ts';
 import { incidentPath, noExtraArgs, oneOf, str, UsageError, type VerbInput } from './incident-args.ts';
 import { type CliIo, printJson, reportError } from './output.ts';
 import { renderPostmortem } from './postmortem-render.ts';
-import { isUsageError, readArgs } from './postmortem-run.ts';
+import { isPlanningError } from './rest-command.ts';
 
 const FIELDS: readonly string[] = [...NARRATIVE_FIELDS, 'whyNotCaughtEarlier'];
 
@@ -72,11 +72,12 @@ export async function postmortemCommand(args: string[], io: CliIo, env: Env = pr
     io.out(postmortemUsage());
     return args.length === 0 ? 2 : 0;
   }
-  let call: ReturnType<typeof readArgs>;
+  let call: Connected;
   let fields: Record<string, string | null>;
   let path: string;
   try {
-    call = readArgs(
+    call = connect(
+      args,
       {
         generate: { type: 'boolean' },
         set: { type: 'string', multiple: true },
@@ -84,24 +85,23 @@ export async function postmortemCommand(args: string[], io: CliIo, env: Env = pr
         'from-file': { type: 'string' },
         chart: { type: 'string' },
       },
-      args,
       env,
     );
-    noExtraArgs(call.input, 1);
-    path = incidentPath(call.input, 'postmortem');
-    fields = narrativeEdits(call.input, readText);
-    oneOf(call.input.values, 'chart', ['embed', 'link', 'none']);
+    noExtraArgs(call, 1);
+    path = incidentPath(call, 'postmortem');
+    fields = narrativeEdits(call, readText);
+    oneOf(call.values, 'chart', ['embed', 'link', 'none']);
   } catch (error) {
-    if (!isUsageError(error)) return reportError(io, error);
+    if (!isPlanningError(error)) return reportError(io, error);
     io.err(`firebreak postmortem: ${(error as Error).message}\n\n${postmortemUsage()}`);
     return 2;
   }
-  const { input, json, client } = call;
-  const query = json ? undefined : { include: 'markdown', chart: str(input.values, 'chart') ?? 'embed' };
+  const { values, json, client } = call;
+  const query = json ? undefined : { include: 'markdown', chart: str(values, 'chart') ?? 'embed' };
   const editing = Object.keys(fields).length > 0;
   try {
     let answer: unknown;
-    if (input.values.generate === true) {
+    if (values.generate === true) {
       answer = await client.request({ method: 'POST', path, query: editing ? undefined : query });
     }
     if (editing) answer = await client.request({ method: 'PUT', path, query, body: fields });

@@ -1,4 +1,13 @@
-import { asArray, asObject, duration, type Json, oneLine, table, time } from './incident-render.ts';
+import {
+  asArray,
+  asObject,
+  duration,
+  type Json,
+  oneLine,
+  table,
+  tableOrNone,
+  time,
+} from './incident-render.ts';
 import type { CliIo } from './output.ts';
 
 /** `4m 00s / 10m 00s (3)`: median / p90 (count) of one metric. */
@@ -29,12 +38,9 @@ function statsTable(io: CliIo, label: string, rows: [string, Json][]): void {
 }
 
 function areaTable(io: CliIo, label: string, months: string[], rows: Json[]): void {
-  if (rows.length === 0) {
-    io.out(`${label}: none`);
-    return;
-  }
-  table(
+  tableOrNone(
     io,
+    `${label}: none`,
     [label, 'total', ...months],
     rows.map((row) => [
       oneLine(row.name, 40),

@@ -1,8 +1,8 @@
-import type { Env } from './api-client.ts';
+import { connect, type Env, TARGET_HELP } from './connect.ts';
 import { orgPath, str, UsageError } from './incident-args.ts';
 import { type CliIo, printJson } from './output.ts';
-import { connect, runCommand, TARGET_HELP } from './report-target.ts';
 import { renderMetrics } from './report-view.ts';
+import { runCommand } from './rest-command.ts';
 
 const USAGE = `usage: firebreak report [--since 90d] [--url URL] [--org SLUG] [--json]
 Incident metrics of the organisation for incidents declared since --since (90d, 12w, 48h or a

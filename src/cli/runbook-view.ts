@@ -1,4 +1,13 @@
-import { asArray, asObject, fields, type Json, multiLine, oneLine, table, time } from './incident-render.ts';
+import {
+  asArray,
+  asObject,
+  fields,
+  type Json,
+  multiLine,
+  oneLine,
+  tableOrNone,
+  time,
+} from './incident-render.ts';
 import type { CliIo } from './output.ts';
 
 const attachments = (r: Json): string =>
@@ -8,15 +17,13 @@ const attachments = (r: Json): string =>
   ].join(', ') || '—';
 
 export function renderRunbookList(io: CliIo, answer: unknown): void {
-  const runbooks = asArray(answer).map(asObject);
-  if (runbooks.length === 0) {
-    io.out('no runbooks');
-    return;
-  }
-  table(
+  tableOrNone(
     io,
+    'no runbooks',
     ['id', 'title', 'attached to', 'updated'],
-    runbooks.map((r) => [oneLine(r.id), oneLine(r.title, 60), attachments(r), time(r.dateUpdated)]),
+    asArray(answer)
+      .map(asObject)
+      .map((r) => [oneLine(r.id), oneLine(r.title, 60), attachments(r), time(r.dateUpdated)]),
   );
 }
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { AppError } from '../app-error.ts';
-import type { Env } from './api-client.ts';
+import { type Connected, connect, type Env, TARGET_HELP } from './connect.ts';
 import { defined, list, orgPath, parseRef, str, UsageError } from './incident-args.ts';
 import { type CliIo, printJson } from './output.ts';
-import { type Connected, connect, runCommand, TARGET_HELP } from './report-target.ts';
+import { runCommand } from './rest-command.ts';
 import { renderRunbook, renderRunbookList, renderSuggestions } from './runbook-view.ts';
 
 const USAGE = `usage: firebreak runbook <verb> [arguments] [--url URL] [--org SLUG] [--json]
