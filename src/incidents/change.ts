@@ -11,10 +11,9 @@ import {
 } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import { type IncidentContext, resolveMember } from './access.ts';
+import { LinkUrl } from './declare.ts';
 import { type IncidentSettings, severityOf } from './settings.ts';
 import { MINUTE_MS, Timestamp } from './timestamps.ts';
-
-const Url = z.string().trim().max(2000).url().nullable();
 
 export const UpdateIncidentInput = z
   .object({
@@ -22,8 +21,8 @@ export const UpdateIncidentInput = z
     severity: z.string().trim().max(16).optional(),
     status: z.enum(INCIDENT_STATUSES).optional(),
     services: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
-    ticketUrl: Url.optional(),
-    channelUrl: Url.optional(),
+    ticketUrl: LinkUrl.optional(),
+    channelUrl: LinkUrl.optional(),
     rootCause: z.string().trim().max(5000).nullable().optional(),
     detectionSource: z.string().trim().max(100).optional(),
     detectedAt: Timestamp.optional(),

@@ -15,7 +15,17 @@ import { firstEventOf, linkEntry } from './issue-links.ts';
 import { loadIncidentSettings, severityOf } from './settings.ts';
 import { Timestamp } from './timestamps.ts';
 
-const Url = z.string().trim().max(2000).url().nullable();
+/**
+ * A ticket or channel link: http(s) only. Clients show it as a link, and zod's url() alone
+ * lets `javascript:` and `data:` through.
+ */
+export const LinkUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .url()
+  .refine((text) => /^https?:\/\//i.test(text), 'must be an http:// or https:// URL')
+  .nullable();
 
 export const DeclareInput = z
   .object({
@@ -24,8 +34,8 @@ export const DeclareInput = z
     /** Issue ids or short ids (`WEB-12`), in any of the organisation's projects. */
     issues: z.array(z.string().max(100)).max(50).default([]),
     services: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
-    ticketUrl: Url.optional(),
-    channelUrl: Url.optional(),
+    ticketUrl: LinkUrl.optional(),
+    channelUrl: LinkUrl.optional(),
     detectedAt: Timestamp.optional(),
     detectionSource: z.string().trim().max(100).optional(),
     firstEventAt: Timestamp.optional(),

@@ -28,12 +28,21 @@ export const COMMAND_PLACEHOLDERS = [
 export type CommandPlaceholder = (typeof COMMAND_PLACEHOLDERS)[number];
 const PLACEHOLDER = /\{([a-z_]+)\}/g;
 
+/** A URL zod's check let through, or null: refinements run even after `.url()` failed. */
+const urlOf = (text: string): URL | null => (URL.canParse(text) ? new URL(text) : null);
+
 const WebhookUrl = z
   .string()
   .trim()
   .max(2000)
   .url()
-  .refine((text) => /^https?:$/.test(new URL(text).protocol), 'only http and https URLs');
+  .refine((text) => /^https?:$/.test(urlOf(text)?.protocol ?? 'https:'), 'only http and https URLs')
+  // fetch refuses such a URL, and its error (which quotes the URL, password included) would be
+  // the hook_result on the timeline: a hook that can never work and shows its password.
+  .refine(
+    (text) => !urlOf(text)?.username && !urlOf(text)?.password,
+    'no user or password in the URL (they cannot be sent); sign the calls with a secret instead',
+  );
 
 export const MitigationHookInput = z
   .object({
