@@ -29,6 +29,8 @@ const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> =
   notify: notifyCommand,
 };
 
+const LOCAL_COMMANDS = new Set(['serve', 'setup', 'user', 'token']);
+
 const USAGE = `usage: firebreak <command> [options]
 
 commands:
@@ -55,6 +57,11 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return name ? 0 : 2;
   }
   const command = COMMANDS[name];
+  // The local commands describe their options in the usage above; the others have their own help.
+  if (LOCAL_COMMANDS.has(name) && rest.some((arg) => arg === '--help' || arg === '-h')) {
+    io.out(USAGE);
+    return 0;
+  }
   if (!command) {
     io.err(`firebreak: unknown command "${name}"\n\n${USAGE}`);
     return 2;
