@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { alertCommand } from '../src/cli/alert.ts';
 import { manualClock } from '../src/clock.ts';
-import { startAlertServer, tick } from './helpers/alerts.ts';
+import { tick } from './helpers/alerts.ts';
 import { sendEvent } from './helpers/issues.ts';
+import { startQuietServer } from './helpers/quiet-server.ts';
 import type { TestServer } from './helpers/server.ts';
 
 const T0 = Date.parse('2026-11-22T09:00:00Z');
@@ -12,7 +13,7 @@ describe('firebreak alert over the REST API', () => {
   let t: TestServer;
   const clock = manualClock(T0);
   before(async () => {
-    t = await startAlertServer('sqlite', clock);
+    t = await startQuietServer('sqlite', clock);
   });
   after(() => t.close());
 

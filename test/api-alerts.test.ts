@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
-import { startAlertServer } from './helpers/alerts.ts';
 import { apiClient, mintToken } from './helpers/issues.ts';
+import { startQuietServer } from './helpers/quiet-server.ts';
 import type { TestServer } from './helpers/server.ts';
 
 const T0 = Date.parse('2026-11-22T09:00:00Z');
@@ -12,7 +12,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     let t: TestServer;
     const clock = manualClock(T0);
     before(async () => {
-      t = await startAlertServer(backend, clock);
+      t = await startQuietServer(backend, clock);
     });
     after(() => t.close());
 

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { notifyCommand } from '../src/cli/notify.ts';
 import { manualClock } from '../src/clock.ts';
 import { type HttpReceiver, startHttpReceiver } from './helpers/http-receiver.ts';
-import { startNotifyServer } from './helpers/notify-server.ts';
+import { startQuietServer } from './helpers/quiet-server.ts';
 import type { TestServer } from './helpers/server.ts';
 
 describe('firebreak notify: targets, test sends, deliveries and escalation over the REST API', () => {
@@ -11,7 +11,7 @@ describe('firebreak notify: targets, test sends, deliveries and escalation over 
   let receiver: HttpReceiver;
   let env: Record<string, string>;
   before(async () => {
-    t = await startNotifyServer('sqlite', manualClock(Date.parse('2026-11-22T09:00:00Z')));
+    t = await startQuietServer('sqlite', manualClock(Date.parse('2026-11-22T09:00:00Z')));
     receiver = await startHttpReceiver();
     const s = await t.setup();
     env = { FIREBREAK_URL: t.url, FIREBREAK_TOKEN: s.token, FIREBREAK_ORG: s.org, HOOK_SECRET: 'cli-s3cret' };

@@ -7,7 +7,7 @@ import { tickDeliveries } from '../src/notify/worker.ts';
 import { closedPort } from './helpers/check-proxy.ts';
 import { type HttpReceiver, startHttpReceiver } from './helpers/http-receiver.ts';
 import { apiClient } from './helpers/issues.ts';
-import { startNotifyServer } from './helpers/notify-server.ts';
+import { startQuietServer } from './helpers/quiet-server.ts';
 import type { TestServer } from './helpers/server.ts';
 
 const T0 = Date.parse('2026-11-22T09:00:00Z');
@@ -22,7 +22,7 @@ describe('notification delivery: signed webhooks, Slack messages, retries and th
   let receiver: HttpReceiver;
   const clock = manualClock(T0);
   before(async () => {
-    t = await startNotifyServer('sqlite', clock, { notifyMaxAttempts: 3, notifyRetryBaseSeconds: 30 });
+    t = await startQuietServer('sqlite', clock, { notifyMaxAttempts: 3, notifyRetryBaseSeconds: 30 });
     receiver = await startHttpReceiver();
   });
   after(async () => {

@@ -4,7 +4,7 @@ import { manualClock } from '../src/clock.ts';
 import { enqueueNotification } from '../src/notify/enqueue.ts';
 import { tickDeliveries } from '../src/notify/worker.ts';
 import { apiClient } from './helpers/issues.ts';
-import { startNotifyServer } from './helpers/notify-server.ts';
+import { startQuietServer } from './helpers/quiet-server.ts';
 import type { TestServer } from './helpers/server.ts';
 import { type SmtpSink, startSmtpSink } from './helpers/smtp-sink.ts';
 
@@ -17,7 +17,7 @@ describe('email notifications over SMTP to a local sink', () => {
   let tlsSink: SmtpSink;
   const clock = manualClock(T0);
   before(async () => {
-    t = await startNotifyServer('sqlite', clock, { notifyTimeoutSeconds: 5 });
+    t = await startQuietServer('sqlite', clock, { notifyTimeoutSeconds: 5 });
     sink = await startSmtpSink({ login: LOGIN });
     tlsSink = await startSmtpSink({ starttls: true });
   });

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
 import { type HttpReceiver, startHttpReceiver } from './helpers/http-receiver.ts';
 import { apiClient, mintToken } from './helpers/issues.ts';
-import { startNotifyServer } from './helpers/notify-server.ts';
+import { startQuietServer } from './helpers/quiet-server.ts';
 import type { TestServer } from './helpers/server.ts';
 
 const T0 = Date.parse('2026-11-22T09:00:00Z');
@@ -13,7 +13,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     let receiver: HttpReceiver;
     const clock = manualClock(T0);
     before(async () => {
-      t = await startNotifyServer(backend, clock);
+      t = await startQuietServer(backend, clock);
       receiver = await startHttpReceiver();
     });
     after(async () => {

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
 import { tickDeliveries } from '../src/notify/worker.ts';
-import { startAlertServer, tick } from './helpers/alerts.ts';
+import { tick } from './helpers/alerts.ts';
 import { type HttpReceiver, startHttpReceiver } from './helpers/http-receiver.ts';
 import { apiClient, sendEvent } from './helpers/issues.ts';
+import { startQuietServer } from './helpers/quiet-server.ts';
 import type { TestServer } from './helpers/server.ts';
 
 const T0 = Date.parse('2026-11-22T09:00:00Z');
@@ -26,7 +27,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     let receiver: HttpReceiver;
     const clock = manualClock(T0);
     before(async () => {
-      t = await startAlertServer(backend, clock);
+      t = await startQuietServer(backend, clock);
       receiver = await startHttpReceiver();
     });
     after(async () => {

@@ -10,7 +10,8 @@ import {
   writeBuckets,
 } from '../bench/detector-traffic.ts';
 import { manualClock } from '../src/clock.ts';
-import { startAlertServer, tick } from './helpers/alerts.ts';
+import { tick } from './helpers/alerts.ts';
+import { startQuietServer } from './helpers/quiet-server.ts';
 import type { TestServer } from './helpers/server.ts';
 
 /**
@@ -59,7 +60,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     let t: TestServer;
     const clock = manualClock(T0);
     before(async () => {
-      t = await startAlertServer(backend, clock);
+      t = await startQuietServer(backend, clock);
     });
     after(() => t.close());
 

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
-import { sendEnvelope, sessionItem, startAlertServer, tick } from './helpers/alerts.ts';
+import { sendEnvelope, sessionItem, tick } from './helpers/alerts.ts';
 import { apiClient } from './helpers/issues.ts';
+import { startQuietServer } from './helpers/quiet-server.ts';
 import { runSdkApp } from './helpers/run.ts';
 import type { TestServer } from './helpers/server.ts';
 
@@ -45,7 +46,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     let t: TestServer;
     const clock = manualClock(T0);
     before(async () => {
-      t = await startAlertServer(backend, clock);
+      t = await startQuietServer(backend, clock);
     });
     after(() => t.close());
 

@@ -1,3 +1,4 @@
+import { startTicker } from '../background/ticker.ts';
 import type { AppContext } from '../context.ts';
 import type { Org } from '../store/types.ts';
 import type { AlertFiring, AlertRule, DetectorKind } from '../store/types-alerts.ts';
@@ -90,28 +91,11 @@ function groupBy<T, K>(items: T[], keyOf: (item: T) => K): Map<K, T[]> {
   return out;
 }
 
-/**
- * Runs tickDetectors every `detectorTickSeconds` (0: never). The stop function waits for a pass
- * in progress, so the store is not closed under it.
- */
+/** Runs tickDetectors every `detectorTickSeconds` (0: never); stop waits for a pass in progress. */
 export function startDetectorTicker(ctx: AppContext): () => Promise<void> {
-  const seconds = ctx.config.detectorTickSeconds;
-  if (seconds <= 0) return async () => {};
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = tickDetectors(ctx)
-      .then(
-        () => {},
-        (error) => ctx.logger.error({ err: error }, 'detector tick failed'),
-      )
-      .finally(() => {
-        running = null;
-      });
-  }, seconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startTicker(ctx.logger, {
+    seconds: ctx.config.detectorTickSeconds,
+    failure: 'detector tick failed',
+    pass: () => tickDetectors(ctx),
+  });
 }

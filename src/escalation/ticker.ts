@@ -1,3 +1,4 @@
+import { startTicker } from '../background/ticker.ts';
 import type { AppContext } from '../context.ts';
 import type { EscalationPolicy } from '../store/types-notifications.ts';
 import { escalateIncident } from './escalate.ts';
@@ -40,23 +41,9 @@ export async function tickEscalations(ctx: AppContext): Promise<EscalationTickRe
 
 /** Runs tickEscalations every `escalationTickSeconds` (0: never); stop waits for a pass in progress. */
 export function startEscalationTicker(ctx: AppContext): () => Promise<void> {
-  const seconds = ctx.config.escalationTickSeconds;
-  if (seconds <= 0) return async () => {};
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = tickEscalations(ctx)
-      .then(
-        () => {},
-        (error) => ctx.logger.error({ err: error }, 'escalation tick failed'),
-      )
-      .finally(() => {
-        running = null;
-      });
-  }, seconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startTicker(ctx.logger, {
+    seconds: ctx.config.escalationTickSeconds,
+    failure: 'escalation tick failed',
+    pass: () => tickEscalations(ctx),
+  });
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
 import type { AppContext } from '../context.ts';
+import { postJson, signatureOf } from '../outgoing/post.ts';
 import type { Org, Project } from '../store/types.ts';
 import type { Incident, MitigationHook, TimelineEntry } from '../store/types-incidents.ts';
 import { formatIncidentRef } from './access.ts';
@@ -30,34 +30,11 @@ export interface HookCall {
 const WEBHOOK_TIMEOUT_MS = 10_000;
 const DETAIL_CHARS = 1000;
 const OUTPUT_BYTES = 1024 * 1024;
-const ANSWER_BYTES = 8192;
 
 /** Output and answers come from outside: one line-ish, bounded, the end kept (errors print last). */
 function tail(text: string): string {
   const trimmed = text.trim();
   return trimmed.length > DETAIL_CHARS ? `…${trimmed.slice(-DETAIL_CHARS)}` : trimmed;
-}
-
-/** The start of a webhook's answer (8 KB at most are read: the receiver is not trusted). */
-async function answerOf(response: Response): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    while (size < ANSWER_BYTES) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-    }
-  } catch {
-    // A body cut off or timed out adds nothing to the status line.
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
-  const text = Buffer.concat(chunks).subarray(0, ANSWER_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
-  return text.length > DETAIL_CHARS ? `${text.slice(0, DETAIL_CHARS)}…` : text;
 }
 
 /** Calls the project's hook: the webhook, then the command, when set. Never throws. */
@@ -125,48 +102,20 @@ async function postWebhook(
   hook: MitigationHook,
   call: HookCall,
 ): Promise<Omit<HookResult, 'project' | 'hook'>> {
-  const url = hook.url!;
   const body = JSON.stringify(call.payload);
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'User-Agent': 'Firebreak' };
-  if (hook.secret) {
-    headers['X-Firebreak-Signature'] =
-      `sha256=${createHmac('sha256', hook.secret).update(body).digest('hex')}`;
+  const headers: Record<string, string> = {};
+  if (hook.secret) headers['X-Firebreak-Signature'] = `sha256=${signatureOf(hook.secret, body)}`;
+  const { host, status, detail } = await postJson(hook.url!, body, {
+    headers,
+    timeoutMs: WEBHOOK_TIMEOUT_MS,
+    answerChars: DETAIL_CHARS,
+    boundReason: tail,
+  });
+  if (status === null) return { ok: false, status, detail };
+  if (status >= 300 && status < 400) {
+    return { ok: false, status, detail: `${host} answered a redirect, not followed` };
   }
-  // Named by host only: a URL's path or query may itself be a credential (Slack-style hooks).
-  const host = new URL(url).host;
-  try {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers,
-      body,
-      // A redirect could carry the signed body somewhere the hook's owner never chose.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
-    });
-    const text = await answerOf(response);
-    if (response.status >= 300 && response.status < 400) {
-      return { ok: false, status: response.status, detail: `${host} answered a redirect, not followed` };
-    }
-    const ok = response.status >= 200 && response.status < 300;
-    return {
-      ok,
-      status: response.status,
-      detail: `${host} answered ${response.status}${text ? `: ${text}` : ''}`,
-    };
-  } catch (error) {
-    const name = (error as Error).name;
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      return {
-        ok: false,
-        status: null,
-        detail: `${host} did not answer within ${WEBHOOK_TIMEOUT_MS / 1000} s`,
-      };
-    }
-    // fetch says only "fetch failed"; the cause names it (ECONNREFUSED, ENOTFOUND, "bad port").
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-    return { ok: false, status: null, detail: `${host} could not be reached (${tail(String(reason))})` };
-  }
+  return { ok: status >= 200 && status < 300, status, detail };
 }
 
 function runCommand(

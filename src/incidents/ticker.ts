@@ -1,3 +1,4 @@
+import { startTicker } from '../background/ticker.ts';
 import type { AppContext } from '../context.ts';
 import type { Incident } from '../store/types-incidents.ts';
 import { latestMitigation } from './mitigate.ts';
@@ -61,28 +62,11 @@ async function reverify(ctx: AppContext, incident: Incident): Promise<boolean> {
   return written !== null;
 }
 
-/**
- * Runs tickIncidents every `incidentTickSeconds` (0: never). The stop function waits for a pass
- * in progress, so the store is not closed under it.
- */
+/** Runs tickIncidents every `incidentTickSeconds` (0: never); stop waits for a pass in progress. */
 export function startIncidentTicker(ctx: AppContext): () => Promise<void> {
-  const seconds = ctx.config.incidentTickSeconds;
-  if (seconds <= 0) return async () => {};
-  let running: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = tickIncidents(ctx)
-      .then(
-        () => {},
-        (error) => ctx.logger.error({ err: error }, 'incident tick failed'),
-      )
-      .finally(() => {
-        running = null;
-      });
-  }, seconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  return startTicker(ctx.logger, {
+    seconds: ctx.config.incidentTickSeconds,
+    failure: 'incident tick failed',
+    pass: () => tickIncidents(ctx),
+  });
 }

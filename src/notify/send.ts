@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
+import { signatureOf } from '../outgoing/post.ts';
 import type { Delivery, NotificationTarget } from '../store/types-notifications.ts';
-import { postJson, signatureOf } from './http-post.ts';
+import { postDelivery } from './http-post.ts';
 import { slackPayload, webhookPayload } from './payloads.ts';
 import { sendEmail } from './send-email.ts';
 import type { SendResult } from './send-result.ts';
@@ -35,10 +36,10 @@ export async function sendDelivery(
           // Sentry's integration platform signs the same way, as bare hex.
           headers['Sentry-Hook-Signature'] = signature;
         }
-        return await postJson(String(target.config.url), body, headers, timeoutMs);
+        return await postDelivery(String(target.config.url), body, headers, timeoutMs);
       }
       case 'slack':
-        return await postJson(target.secrets.url, JSON.stringify(slackPayload(delivery)), {}, timeoutMs);
+        return await postDelivery(target.secrets.url, JSON.stringify(slackPayload(delivery)), {}, timeoutMs);
       case 'email':
         return await sendEmail(target, delivery, timeoutMs);
     }

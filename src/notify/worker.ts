@@ -1,3 +1,4 @@
+import { startTicker } from '../background/ticker.ts';
 import type { AppContext } from '../context.ts';
 import type { Delivery, DeliveryAttempt } from '../store/types-notifications.ts';
 import { nextStep, type RetryPolicy } from './backoff.ts';
@@ -88,27 +89,13 @@ export async function tickDeliveries(
  * while a pass found a full batch. The stop function waits for a pass in progress.
  */
 export function startDeliveryWorker(ctx: AppContext): () => Promise<void> {
-  const seconds = ctx.config.notifyTickSeconds;
-  if (seconds <= 0) return async () => {};
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const pass = async () => {
-    let result: DeliveryTickResult;
-    do result = await tickDeliveries(ctx);
-    while (!stopped && result.claimed >= BATCH);
-  };
-  const timer = setInterval(() => {
-    if (running) return;
-    running = pass()
-      .catch((error) => ctx.logger.error({ err: error }, 'notification delivery tick failed'))
-      .finally(() => {
-        running = null;
-      });
-  }, seconds * 1000);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
+  return startTicker(ctx.logger, {
+    seconds: ctx.config.notifyTickSeconds,
+    failure: 'notification delivery tick failed',
+    pass: async (stopping) => {
+      let result: DeliveryTickResult;
+      do result = await tickDeliveries(ctx);
+      while (!stopping() && result.claimed >= BATCH);
+    },
+  });
 }

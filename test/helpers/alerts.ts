@@ -1,39 +1,7 @@
 import assert from 'node:assert/strict';
-import type { manualClock } from '../../src/clock.ts';
 import { tickDetectors } from '../../src/detect/ticker.ts';
 import type { SetupResult } from '../../src/projects/setup-project.ts';
-import { createPostgresTestDatabase } from '../../src/store/test-databases.ts';
-import { startTestServer, type TestServer } from './server.ts';
-
-/** Background work off: alert tests evaluate, send and escalate by calling the passes themselves. */
-const QUIET = {
-  detectorTickSeconds: 0,
-  notifyTickSeconds: 0,
-  escalationTickSeconds: 0,
-  incidentTickSeconds: 0,
-};
-
-/** A test server (SQLite file or fresh PostgreSQL database) with an injected clock and no background tickers. */
-export async function startAlertServer(
-  backend: 'sqlite' | 'postgres',
-  clock: ReturnType<typeof manualClock>,
-  settings: Record<string, unknown> = {},
-): Promise<TestServer> {
-  if (backend === 'sqlite') return startTestServer({ clock, settings: { ...QUIET, ...settings } });
-  const database = await createPostgresTestDatabase();
-  const server = await startTestServer({
-    clock,
-    databaseUrl: database.url,
-    settings: { ...QUIET, ...settings },
-  });
-  return {
-    ...server,
-    close: async () => {
-      await server.close();
-      await database.cleanup();
-    },
-  };
-}
+import type { TestServer } from './server.ts';
 
 /** One detector pass at the server's (manual) clock. */
 export const tick = (t: TestServer) => tickDetectors(t.server.ctx);

@@ -2,7 +2,7 @@ import type { manualClock } from '../../src/clock.ts';
 import { createPostgresTestDatabase } from '../../src/store/test-databases.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
-/** Background work off: notification tests send and escalate by calling the tickers' passes. */
+/** Background work off: tests evaluate, send and escalate by calling the tickers' passes themselves. */
 const QUIET = {
   notifyTickSeconds: 0,
   escalationTickSeconds: 0,
@@ -11,7 +11,7 @@ const QUIET = {
 };
 
 /** A test server (SQLite file or fresh PostgreSQL database) with an injected clock and no background tickers. */
-export async function startNotifyServer(
+export async function startQuietServer(
   backend: 'sqlite' | 'postgres',
   clock: ReturnType<typeof manualClock>,
   settings: Record<string, unknown> = {},
