@@ -65,7 +65,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
     port: boundPort,
     close: () => {
       closing ??= (async () => {
-        stopRetention();
+        await stopRetention();
         await stopIncidentTicker();
         await stopDetectorTicker();
         await stopEscalationTicker();

@@ -890,11 +890,7 @@ describe('scope and organisation matrix of the incident, alert and notification 
     assert.deepEqual(leaks, []);
   });
 
-  test('a notification webhook URL with a password shows it nowhere', {
-    todo:
-      'src/notify/target-input.ts accepts user:password@ in a webhook URL, src/api/serialize/notification.ts ' +
-      "returns the URL whole, and src/outgoing/post.ts puts fetch's error (which quotes the URL) in the delivery",
-  }, async () => {
+  test('a notification webhook URL with a password is refused and shows it nowhere', async () => {
     const o = `/api/0/organizations/${a.org}`;
     const password = 'target-url-pa55';
     const owner = await tokenFor(a, [...ALL_SCOPES]);
@@ -903,6 +899,7 @@ describe('scope and organisation matrix of the incident, alert and notification 
       name: 'with-password',
       url: `${receiver.url.replace('//', `//ops:${password}@`)}/notify`,
     });
+    assert.equal(made.status, 400, made.text);
     const shown = [made.text];
     if (made.status === 201) {
       shown.push((await call(t.url, owner, 'GET', `${o}/notification-targets/${made.body.id}/`)).text);

@@ -1,3 +1,4 @@
+import { startTicker } from '../background/ticker.ts';
 import type { AppContext } from '../context.ts';
 import type { RetentionResult } from '../store/types.ts';
 
@@ -16,20 +17,13 @@ export async function runRetention(
 }
 
 /** Runs retention every interval; returns a stop function. Errors are logged, never thrown. */
-export function scheduleRetention(ctx: AppContext): () => void {
-  let running = false;
-  const timer = setInterval(async () => {
-    if (running) return;
-    running = true;
-    try {
+export function scheduleRetention(ctx: AppContext): () => Promise<void> {
+  return startTicker(ctx.logger, {
+    seconds: ctx.config.retentionIntervalSeconds,
+    failure: 'retention pass failed',
+    pass: async () => {
       const result = await runRetention(ctx);
       if (result.eventsDeleted > 0) ctx.logger.info(result, 'retention pruned events');
-    } catch (error) {
-      ctx.logger.error({ err: error }, 'retention pass failed');
-    } finally {
-      running = false;
-    }
-  }, ctx.config.retentionIntervalSeconds * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
+    },
+  });
 }

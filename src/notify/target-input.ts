@@ -8,7 +8,11 @@ const HttpUrl = z
   .trim()
   .max(2000)
   .url()
-  .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL');
+  .refine((u) => /^https?:\/\//i.test(u), 'must be an http:// or https:// URL')
+  // A user:password in the URL would be shown wherever the URL is; secrets go in `secret`.
+  .refine((u) => !URL.canParse(u) || (new URL(u).username === '' && new URL(u).password === ''), {
+    message: 'must not contain a user name or password (use the secret for authentication)',
+  });
 const Email = z
   .string()
   .trim()

@@ -79,7 +79,10 @@ export async function postJson(url: string, body: string, options: PostOptions):
     }
     // fetch says only "fetch failed"; the cause names it (ECONNREFUSED, ENOTFOUND, "bad port").
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = String(cause?.code ?? cause?.message ?? (error as Error).message);
+    // fetch's own messages quote the whole URL, which may carry credentials or a token path.
+    const reason = String(cause?.code ?? cause?.message ?? (error as Error).message)
+      .split(url)
+      .join(host);
     const bounded = options.boundReason ? options.boundReason(reason) : reason.slice(0, REASON_CHARS);
     return { host, status: null, detail: `${host} could not be reached (${bounded})`, retryAfter: null };
   }
