@@ -900,18 +900,9 @@ describe('scope and organisation matrix of the incident, alert and notification 
       url: `${receiver.url.replace('//', `//ops:${password}@`)}/notify`,
     });
     assert.equal(made.status, 400, made.text);
-    const shown = [made.text];
-    if (made.status === 201) {
-      shown.push((await call(t.url, owner, 'GET', `${o}/notification-targets/${made.body.id}/`)).text);
-      shown.push(
-        (await call(t.url, owner, 'POST', `${o}/notification-targets/${made.body.id}/test/`, {})).text,
-      );
-      shown.push((await call(t.url, owner, 'GET', `${o}/notification-deliveries/`)).text);
-    }
-    assert.deepEqual(
-      shown.filter((text) => text.includes(password)),
-      [],
-    );
+    assert.ok(!made.text.includes(password), 'the refusal does not repeat the password');
+    const listed = await call(t.url, owner, 'GET', `${o}/notification-targets/`);
+    assert.ok(!listed.text.includes(password));
   });
 
   /** What A's data looks like to its owner: compared before and after the refused requests. */
