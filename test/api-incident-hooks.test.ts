@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { startHttpReceiver } from './helpers/http-receiver.ts';
 import { apiClient, memberWithToken, mintToken } from './helpers/issues.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 /** A real receiver that answers every request with `status` (and `headers`). */
 async function receiver(status: number, headers: Record<string, string> = {}) {
-  let hits = 0;
-  const server: Server = createServer((request, response) => {
-    hits++;
-    request.resume();
-    request.on('end', () => response.writeHead(status, headers).end('nope'));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
-    hits: () => hits,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+  const r = await startHttpReceiver({ status, headers, body: 'nope' });
+  return { url: `${r.url}/hook`, hits: () => r.requests.length, close: r.close };
 }
 
 /** A port that was just free: nothing listens there. */

@@ -1,43 +1,21 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
 import { tickIncidents } from '../src/incidents/ticker.ts';
-import { createPostgresTestDatabase } from '../src/store/test-databases.ts';
+import { startHttpReceiver } from './helpers/http-receiver.ts';
 import { apiClient, mintToken, sendEvent } from './helpers/issues.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import { startOn } from './helpers/scripted-incident.ts';
+import type { TestServer } from './helpers/server.ts';
 
 const T0 = Date.parse('2026-11-22T09:00:00Z');
 const MINUTE = 60_000;
 const SECRET = 'hook-secret-do-not-show';
 
-/** The background ticker is off (interval 0): the tests call tickIncidents with the manual clock. */
-async function startOn(backend: 'sqlite' | 'postgres', clock: ReturnType<typeof manualClock>) {
-  const settings = { incidentTickSeconds: 0 };
-  if (backend === 'sqlite') return startTestServer({ clock, settings });
-  const database = await createPostgresTestDatabase();
-  const server = await startTestServer({ clock, settings, databaseUrl: database.url });
-  return { ...server, close: () => server.close().then(() => database.cleanup()) };
-}
-
 /** A real webhook receiver on 127.0.0.1 that answers `status` and keeps what it got. */
 async function receiver(status: number) {
-  const received: { headers: IncomingHttpHeaders; body: string }[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.writeHead(status, { 'Content-Type': 'text/plain' }).end(status < 300 ? 'rolled back' : 'boom');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  const r = await startHttpReceiver({ status, body: status < 300 ? 'rolled back' : 'boom' });
+  return { url: `${r.url}/hook`, received: r.requests, close: r.close };
 }
 
 for (const backend of ['sqlite', 'postgres'] as const) {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
-import { declareScriptedIncident, rollBackAndResolve, startOn } from './api-postmortems-script.ts';
+import { declareScriptedIncident, rollBackAndResolve, startOn } from './helpers/scripted-incident.ts';
 import type { TestServer } from './helpers/server.ts';
 
 const MINUTE = 60_000;

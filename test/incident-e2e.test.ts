@@ -1,35 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
-import { apiClient, memberWithToken, mintToken } from './helpers/issues.ts';
-import { run } from './helpers/run.ts';
+import { type HttpReceiver, startHttpReceiver } from './helpers/http-receiver.ts';
+import { memberWithToken } from './helpers/issues.ts';
+import { declareScriptedIncident } from './helpers/scripted-incident.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 const MINUTE = 60_000;
-
-/** A real local webhook receiver: records each request's headers and body. */
-async function startReceiver() {
-  const received: { headers: IncomingMessage['headers']; body: string }[] = [];
-  const server = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      received.push({ headers: request.headers, body });
-      response.writeHead(200, { 'Content-Type': 'application/json' }).end('{"deploy":"started"}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/rollback`,
-    received,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
 
 /**
  * The whole incident of issue #4, against a live server: a deploy, then errors from the real
@@ -39,11 +17,11 @@ async function startReceiver() {
  */
 describe('a whole incident, from a bad deploy to a verified fix', () => {
   let t: TestServer;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let receiver: HttpReceiver;
   const clock = manualClock(Date.now());
   before(async () => {
     t = await startTestServer({ clock, settings: { incidentTickSeconds: 0 } });
-    receiver = await startReceiver();
+    receiver = await startHttpReceiver({ status: 200, body: '{"deploy":"started"}' });
   });
   after(async () => {
     await t.close();
@@ -51,50 +29,17 @@ describe('a whole incident, from a bad deploy to a verified fix', () => {
   });
 
   test('spike after deploy → declare → triage → roles → rollback + hook → verified → resolved', async () => {
-    const s = await t.setup();
-    const api = apiClient(t.url, s.token);
-    const org = `/api/0/organizations/${s.org}`;
-    const realNow = Date.now();
-    clock.set(realNow);
-
-    // web@1 has run in production for hours; web@2 went out five minutes ago.
-    for (const [version, finished] of [
-      ['web@1', realNow - 3 * 60 * MINUTE],
-      ['web@2', realNow - 5 * MINUTE],
-    ] as const) {
-      assert.equal((await api.post(`${org}/releases/`, { version, projects: [s.project] })).status, 201);
-      const deploy = await api.post(`${org}/releases/${version}/deploys/`, {
-        environment: 'production',
-        dateFinished: new Date(finished).toISOString(),
-      });
-      assert.equal(deploy.status, 201, JSON.stringify(deploy.body));
-    }
-
-    // 12 failing checkouts from 4 customers, sent by the real SDK.
-    const sent = await run(process.execPath, ['test/fixtures/apps/sdk-incident-app.mjs', '12', '4'], {
-      env: { SENTRY_DSN: s.dsn, SENTRY_RELEASE: 'web@2' },
-    });
-    assert.equal(sent.code, 0, sent.stderr);
-    assert.equal(JSON.parse(sent.stdout).ids.length, 12);
-    clock.set(Date.now());
-    const [issue] = (await api.get(`/api/0/projects/${s.org}/${s.project}/issues/`)).body;
-    assert.equal(issue.count, '12');
-
-    // Declared from the issue with the CLI, as the on-call engineer would.
-    const ic = await memberWithToken(t, s.org, 'Ivy');
-    const icToken = await mintToken(t, {
-      org: s.org,
-      scopes: ['incident:write', 'event:read', 'org:read'],
-      userId: ic.user.id,
-    });
-    const cli = (args: string[], token = icToken) =>
-      run(process.execPath, ['bin/firebreak.js', 'incident', ...args], {
-        env: { FIREBREAK_URL: t.url, FIREBREAK_ORG: s.org, FIREBREAK_TOKEN: token },
-      });
-    const declared = await cli(['declare', '--issue', issue.shortId, '--severity', 'P1', '--json']);
-    assert.equal(declared.code, 0, declared.stderr);
-    const incident = JSON.parse(declared.stdout);
+    // web@1 has run for hours, web@2 went out five minutes ago; 12 failing checkouts from 4
+    // customers through the real @sentry/node; Ivy declares INC-1 from the issue with the CLI.
+    const { s, api, org, issue, firebreak } = await declareScriptedIncident(
+      t,
+      clock,
+      'https://linear.app/acme/issue/OPS-88',
+    );
+    const cli = (args: string[]) => firebreak(['incident', ...args]);
+    const incident = (await api.get(`${org}/incidents/INC-1/`)).body;
     assert.equal(incident.ref, 'INC-1');
+    assert.equal(incident.severity, 'P1');
     assert.deepEqual(
       incident.issues.map((i: any) => i.shortId),
       [issue.shortId],
@@ -128,14 +73,14 @@ describe('a whole incident, from a bad deploy to a verified fix', () => {
     assert.equal((await cli(['role', 'INC-1', 'comms_lead', comms.user.email])).code, 0);
     assert.equal((await cli(['status', 'INC-1', 'mitigating', '--from', 'triage'])).code, 0);
     const hook = await api.put(`/api/0/projects/${s.org}/${s.project}/mitigation-hook/`, {
-      url: receiver.url,
+      url: `${receiver.url}/rollback`,
       secret: 'hook-secret',
     });
     assert.equal(hook.status, 200, JSON.stringify(hook.body));
     const rollback = await cli(['mitigate', 'INC-1', '--type', 'rollback', '--release', 'web@1', '--json']);
     assert.equal(rollback.code, 0, rollback.stderr);
-    assert.equal(receiver.received.length, 1);
-    const call = receiver.received[0];
+    assert.equal(receiver.requests.length, 1);
+    const call = receiver.requests[0];
     const payload = JSON.parse(call.body);
     assert.equal(payload.incident.ref, 'INC-1');
     assert.equal(payload.mitigation.release, 'web@1');

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import type { manualClock } from '../src/clock.ts';
-import { createPostgresTestDatabase } from '../src/store/test-databases.ts';
-import { apiClient, memberWithToken, mintToken } from './helpers/issues.ts';
-import { run } from './helpers/run.ts';
-import { startTestServer, type TestServer } from './helpers/server.ts';
+import type { manualClock } from '../../src/clock.ts';
+import { createPostgresTestDatabase } from '../../src/store/test-databases.ts';
+import { apiClient, memberWithToken, mintToken } from './issues.ts';
+import { run } from './run.ts';
+import { startTestServer, type TestServer } from './server.ts';
 
 /**
- * The scripted incident of test/incident-e2e.test.ts, as steps the post-mortem tests continue
- * from (not a test file itself: the runner only picks up `*.test.ts`).
+ * The scripted incident of issue #4 as steps: test/incident-e2e.test.ts runs it with every check
+ * along the way, the post-mortem tests continue from it.
  */
 
 const MINUTE = 60_000;
