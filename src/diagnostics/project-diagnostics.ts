@@ -52,7 +52,7 @@ export async function projectDiagnostics(
   requireScope(principal, 'event:read');
   const { org, project } = await resolveProject(ctx, principal, input.org, input.project);
   const query = parseInput(DiagnosticsQuery, input);
-  const sinceMs = periodMs(query.since);
+  const sinceMs = periodMs(query.since, 'since');
   const maxHours = ctx.config.minuteBucketRetentionHours;
   if (sinceMs < MINUTE_MS) throw invalid('invalid since: at least 1m');
   if (sinceMs > maxHours * HOUR_MS) {

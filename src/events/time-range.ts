@@ -42,12 +42,12 @@ export function parseTimeRange(
   return defaultPeriod ? { start: now - periodMs(defaultPeriod) } : {};
 }
 
-/** A `statsPeriod` in milliseconds, at most MAX_WINDOW_DAYS. */
-export function periodMs(period: string): number {
+/** A `statsPeriod` in milliseconds, at most MAX_WINDOW_DAYS; `name` is the parameter errors name. */
+export function periodMs(period: string, name = 'statsPeriod'): number {
   const match = PERIOD.exec(period);
-  if (!match) throw invalid(`invalid statsPeriod "${clip(period)}": use e.g. 1h, 24h, 14d`);
+  if (!match) throw invalid(`invalid ${name} "${clip(period)}": use e.g. 1h, 24h, 14d`);
   const ms = Number(match[1]) * UNIT_MS[match[2]];
-  if (ms > MAX_WINDOW_MS) throw invalid(`invalid statsPeriod "${clip(period)}": at most ${MAX_WINDOW_DAYS}d`);
+  if (ms > MAX_WINDOW_MS) throw invalid(`invalid ${name} "${clip(period)}": at most ${MAX_WINDOW_DAYS}d`);
   return ms;
 }
 
