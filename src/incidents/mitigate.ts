@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { conflict, invalid } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -119,7 +118,6 @@ export async function recordMitigation(
     ? ((await ctx.store.users.getByEmail(owner)) ?? (await ctx.store.users.getByEmail(owner.toLowerCase())))
     : null;
   const ownerUserId = ownerUser && (await ctx.store.members.get(org.id, ownerUser.id)) ? ownerUser.id : null;
-  const key = randomUUID();
   const text = [
     `${LABELS[input.type]}${input.release ? ` ${input.release}` : ''}`,
     input.environment ? ` in ${input.environment}` : '',
@@ -130,7 +128,6 @@ export async function recordMitigation(
     kind: 'mitigation',
     body: text.slice(0, 5000),
     data: {
-      key,
       type: input.type,
       release: input.release ?? null,
       environment: input.environment ?? null,
@@ -143,10 +140,7 @@ export async function recordMitigation(
     actor: principal.actor,
     occurredAt: at,
   };
-  await appendWithMilestone(ctx, incident, entry, at, now);
-  const written = (await ctx.store.timeline.list(incident.id)).find(
-    (e) => e.kind === 'mitigation' && e.data.key === key,
-  )!;
+  const written = await appendWithMilestone(ctx, incident, entry, at, now);
   const hooks = input.runHooks ? await callMitigationHooks(ctx, org, incident, targets, written) : [];
   if (hooks.length > 0) {
     const finished = ctx.clock.now();
@@ -179,7 +173,7 @@ async function appendWithMilestone(
   entry: { kind: string; body: string; data: Record<string, unknown>; actor: string; occurredAt: number },
   at: number,
   now: number,
-): Promise<void> {
+): Promise<TimelineEntry> {
   let current: Incident | null = incident;
   for (let attempt = 0; attempt < 5 && current; attempt++) {
     const moves = current.mitigatedAt === null || at < current.mitigatedAt;
@@ -190,7 +184,7 @@ async function appendWithMilestone(
       entries: [entry],
       now,
     });
-    if (updated) return;
+    if (updated) return updated.written[0];
     current = await ctx.store.incidents.getById(current.id);
   }
   throw conflict('The incident kept changing while the mitigation was recorded; try again.');

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { conflict } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -49,7 +48,6 @@ export async function postStatusUpdate(
         : null;
   const entries = await ctx.store.timeline.list(incident.id);
   const number = entries.filter((e) => e.kind === 'status_update').length + 1;
-  const key = randomUUID();
   const updated = await ctx.store.incidents.update(incident.id, {
     fields: { lastUpdateAt: now, nextUpdateDueAt: nextDue },
     entries: [
@@ -64,7 +62,6 @@ export async function postStatusUpdate(
           audience: input.audience,
           nextUpdateInMinutes: nextDue === null ? null : Math.round((nextDue - now) / MINUTE_MS),
           nextUpdateDue: nextDue === null ? null : new Date(nextDue).toISOString(),
-          key,
         },
         actor: principal.actor,
         occurredAt: now,
@@ -73,10 +70,7 @@ export async function postStatusUpdate(
     now,
   });
   if (!updated) throw conflict('the incident is gone');
-  const written = (await ctx.store.timeline.list(incident.id)).findLast(
-    (e) => e.kind === 'status_update' && e.data.key === key,
-  )!;
-  return (await withActorNames(ctx, [written]))[0];
+  return (await withActorNames(ctx, updated.written))[0];
 }
 
 /** GET /incidents/{ref}/updates/ — the status updates posted so far, oldest first. */

@@ -152,10 +152,11 @@ export interface IncidentsStore {
     /** Incidents (any status) an issue is linked to, newest first. */
     listByIssue(issueId: number): Promise<Incident[]>;
     /**
-     * Applies the change and appends its entries. Null when `expectedVersion` no longer matches
+     * Applies the change and appends its entries (`written`: the ones a dedupe key did not skip).
+     * Null when `expectedVersion` no longer matches
      * (someone else changed the incident first).
      */
-    update(id: number, change: IncidentChange): Promise<Incident | null>;
+    update(id: number, change: IncidentChange): Promise<(Incident & { written: TimelineEntry[] }) | null>;
   };
   timeline: {
     /** In occurredAt order (ties by id). */

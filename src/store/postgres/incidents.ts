@@ -113,8 +113,9 @@ export function createIncidents(pool: pg.Pool): IncidentsStore & SignalsStore {
               'DELETE FROM incident_issues WHERE incident_id = $1 AND issue_id = ANY($2::bigint[])',
               [id, change.unlinkIssues],
             );
-          await insertTimelineEntries(db, onIncident(id, change.entries), change.now);
-          return first(db, 'SELECT * FROM incidents WHERE id = $1', [id]);
+          const written = await insertTimelineEntries(db, onIncident(id, change.entries), change.now);
+          const updated = await first(db, 'SELECT * FROM incidents WHERE id = $1', [id]);
+          return updated && { ...updated, written };
         }),
     },
     timeline: {

@@ -123,8 +123,9 @@ export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore
           linkIssues(db, id, change.linkIssues ?? [], change.now);
           for (const issueId of change.unlinkIssues ?? [])
             db.run('DELETE FROM incident_issues WHERE incident_id = ? AND issue_id = ?', id, issueId);
-          insertTimelineEntries(db, onIncident(id, change.entries), change.now);
-          return one(db, 'SELECT * FROM incidents WHERE id = ?', id);
+          const written = insertTimelineEntries(db, onIncident(id, change.entries), change.now);
+          const updated = one(db, 'SELECT * FROM incidents WHERE id = ?', id);
+          return updated && { ...updated, written };
         }),
     },
     timeline: {
