@@ -2,22 +2,15 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { IssueListing } from './issue-list.ts';
-import type { CheckpointDelta, IssueSummary } from './schemas.ts';
+import { type CheckpointDelta, IssueSummary } from './schemas.ts';
 
 /**
  * verify-loop's memory between runs: the unresolved issues (with their event counts) and the
  * 24-hour event total at the time of the run. A local file; the server is never written to.
  */
 
-const CheckpointIssue = z.object({
-  shortId: z.string(),
-  title: z.string(),
-  level: z.string(),
-  events: z.number(),
-  users: z.number(),
-  firstSeen: z.string().nullable(),
-  lastSeen: z.string().nullable(),
-});
+// A summary without its id; read leniently (z.object) so an older checkpoint still loads.
+const CheckpointIssue = z.object(IssueSummary.omit({ id: true }).shape);
 
 export const Checkpoint = z.object({
   version: z.literal(1),

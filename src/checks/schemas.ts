@@ -61,7 +61,7 @@ export const SmokeData = z.strictObject({
 });
 export type SmokeData = z.infer<typeof SmokeData>;
 
-const IssueSummary = z.strictObject({
+export const IssueSummary = z.strictObject({
   id: z.string(),
   shortId: z.string(),
   title: z.string(),

@@ -7,9 +7,10 @@ import type { DeployBefore } from '../../incidents/triage-deploys.ts';
 import type { Breakdowns } from '../../incidents/triage-dimensions.ts';
 import type { TopFrame } from '../../incidents/triage-frames.ts';
 import type { Period } from '../../incidents/triage-windows.ts';
-import type { Issue, Project } from '../../store/types.ts';
+import type { Project } from '../../store/types.ts';
 import type { DeploySignal } from '../../store/types-incidents.ts';
 import { isoDate } from './dates.ts';
+import { serializeIssueRef } from './incident.ts';
 
 const MINUTE_MS = 60_000;
 const minutes = (ms: number) => Math.round((ms / MINUTE_MS) * 10) / 10;
@@ -35,19 +36,6 @@ const affected = (b: Breakdowns) =>
       },
     ]),
   );
-
-const issueRef = (issue: Issue, project: Project, shortId: string) => ({
-  id: String(issue.id),
-  shortId,
-  title: issue.title,
-  culprit: issue.culprit,
-  status: issue.status,
-  count: String(issue.timesSeen),
-  userCount: issue.userCount,
-  firstSeen: isoDate(issue.firstSeen),
-  lastSeen: isoDate(issue.lastSeen),
-  project: { id: String(project.id), slug: project.slug },
-});
 
 function deployOf(deploy: DeploySignal, projects: Map<number, Project>) {
   return {
@@ -96,7 +84,7 @@ const commit = (match: SuspectCommitMatch) => ({
 function issue(triage: IssueTriage, projects: Map<number, Project>) {
   const { issue, project, shortId } = triage.linked;
   return {
-    ...issueRef(issue, project, shortId),
+    ...serializeIssueRef(issue, project, shortId),
     events: events(triage.events),
     users: users(triage.users),
     affected: affected(triage.affected),
@@ -154,7 +142,7 @@ export function serializeIncidentTriage(report: TriageReport) {
         : null,
       commits: suspects.commits.map(commit),
       correlatedIssues: suspects.correlatedIssues.map((c) => ({
-        ...issueRef(c.issue, c.project, c.shortId),
+        ...serializeIssueRef(c.issue, c.project, c.shortId),
         events: events(c.events),
       })),
     },

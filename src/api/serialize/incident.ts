@@ -1,5 +1,6 @@
 import type { TimelineEntryView } from '../../incidents/timeline.ts';
 import type { IncidentView } from '../../incidents/view.ts';
+import type { Issue, Project } from '../../store/types.ts';
 import type { TimelineEdit } from '../../store/types-incidents.ts';
 import { isoDate } from './dates.ts';
 
@@ -44,17 +45,7 @@ export function serializeIncident(view: IncidentView) {
       assignedAt: isoDate(r.assignedAt),
       user: r.user ? { id: String(r.user.id), email: r.user.email, name: r.user.name } : null,
     })),
-    issues: view.issues.map(({ issue, project, shortId }) => ({
-      id: String(issue.id),
-      shortId,
-      title: issue.title,
-      status: issue.status,
-      count: String(issue.timesSeen),
-      userCount: issue.userCount,
-      firstSeen: isoDate(issue.firstSeen),
-      lastSeen: isoDate(issue.lastSeen),
-      project: { id: String(project.id), slug: project.slug },
-    })),
+    issues: view.issues.map(({ issue, project, shortId }) => serializeIssueRef(issue, project, shortId)),
     createdBy: incident.createdBy,
     dateCreated: isoDate(incident.declaredAt),
     dateUpdated: isoDate(incident.updatedAt),
@@ -83,5 +74,21 @@ export function serializeTimelineEntry(entry: TimelineEntryView & { edits?: Time
           })),
         }
       : {}),
+  };
+}
+
+/** A linked or related issue inside incident answers: enough to show it and find it. */
+export function serializeIssueRef(issue: Issue, project: Project, shortId: string) {
+  return {
+    id: String(issue.id),
+    shortId,
+    title: issue.title,
+    culprit: issue.culprit,
+    status: issue.status,
+    count: String(issue.timesSeen),
+    userCount: issue.userCount,
+    firstSeen: isoDate(issue.firstSeen),
+    lastSeen: isoDate(issue.lastSeen),
+    project: { id: String(project.id), slug: project.slug },
   };
 }
