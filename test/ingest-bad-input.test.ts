@@ -74,7 +74,7 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
     assert.equal(res.headers.get('x-sentry-error'), 'unknown public key');
   });
 
-  test('unknown item types are accepted and counted as "unknown", whatever their name', async () => {
+  test('unknown item types are accepted and counted as "unknown", whatever their name; an empty sessions item is invalid', async () => {
     const other = await t.setup();
     const url = `${t.url}/api/${other.projectId}/envelope/?sentry_key=${new URL(other.dsn).username}`;
     const weird = JSON.stringify({ type: 'x'.repeat(3000) });
@@ -85,7 +85,7 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
     assert.deepEqual(
       totals.map((o) => [o.itemType, o.outcome, o.count]),
       [
-        ['sessions', 'accepted', 1],
+        ['sessions', 'invalid', 1],
         ['unknown', 'accepted', 1],
       ],
     );

@@ -33,7 +33,10 @@ test('session updates: status and errors decide the outcome; init starts a sessi
     ],
   );
   assert.equal(parsed.updates[0].did, 'u1');
-  assert.equal(parsed.dropped, 0);
+  assert.deepEqual(
+    parsed.items.map((i) => [i.type, i.outcome]),
+    Array(5).fill(['session', 'accepted']),
+  );
 });
 
 test('aggregates: exited is healthy; empty buckets add nothing; starts in the future are now', () => {
@@ -56,7 +59,7 @@ test('aggregates: exited is healthy; empty buckets add nothing; starts in the fu
   );
 });
 
-test('unusable items are dropped and counted, never thrown', () => {
+test('unusable items are dropped and reported invalid, never thrown', () => {
   const started = '2026-11-22T09:10:00Z';
   const parsed = parse(
     item('session', '{not json'),
@@ -67,7 +70,44 @@ test('unusable items are dropped and counted, never thrown', () => {
     item('session', { sid: 'x', started: '2026-11-10T00:00:00Z', attrs: { release: 'web@1' } }),
     item('sessions', { aggregates: 'many', attrs: { release: 'web@1' } }),
     item('sessions', { aggregates: [{ started: 'never', exited: 1 }], attrs: { release: 'web@1' } }),
+    item('sessions', { aggregates: [], attrs: { release: 'web@1' } }),
+    item('sessions', { aggregates: [{ started: '2026-11-22T09:00:00Z', exited: 1 }], attrs: {} }),
     item('session', '[1, 2]'),
   );
-  assert.deepEqual([parsed.updates.length, parsed.aggregates.length, parsed.dropped], [0, 0, 9]);
+  assert.deepEqual([parsed.updates.length, parsed.aggregates.length], [0, 0]);
+  assert.deepEqual(
+    parsed.items.map((i) => [i.type, i.outcome]),
+    [
+      ...Array(6).fill(['session', 'invalid']),
+      ...Array(4).fill(['sessions', 'invalid']),
+      ['session', 'invalid'],
+    ],
+  );
+});
+
+test('an aggregate item with one usable bucket is accepted; one of zeros is usable too', () => {
+  const attrs = { release: 'web@1' };
+  const parsed = parse(
+    item('sessions', {
+      aggregates: [
+        { started: 'never', exited: 4 },
+        { started: '2026-11-22T09:00:00Z', exited: 2 },
+      ],
+      attrs,
+    }),
+    item('sessions', { aggregates: [{ started: '2026-11-22T09:00:00Z', exited: 0 }], attrs }),
+    item('sessions', { aggregates: [{ started: '2026-11-01T00:00:00Z', exited: 3 }], attrs }),
+  );
+  assert.deepEqual(
+    parsed.aggregates.map((a) => a.healthy),
+    [2],
+  );
+  assert.deepEqual(
+    parsed.items.map((i) => [i.type, i.outcome]),
+    [
+      ['sessions', 'accepted'],
+      ['sessions', 'accepted'],
+      ['sessions', 'invalid'],
+    ],
+  );
 });

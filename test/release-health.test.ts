@@ -105,6 +105,41 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(withHealth.body[0].projects[0].healthData.totalSessions, 290);
     });
 
+    test('outcomes are honest: the event processed, a usable session accepted, an unusable one invalid', async () => {
+      clock.set(T0);
+      const s = await t.setup();
+      const api = apiClient(t.url, s.token);
+      const eventId = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+      const started = T0 - 5 * MINUTE;
+      await sendEnvelope(t, s, [
+        ['event', { event_id: eventId, message: 'checkout failed', level: 'error', release: 'shop@3' }],
+        ['session', sessionItem('usable', { release: 'shop@3', did: 'u1', init: true, started })],
+        // No release: Relay discards it, so it is not "accepted".
+        ['session', { sid: 'unusable', init: true, started: new Date(started).toISOString(), attrs: {} }],
+      ]);
+      await t.server.ctx.committer.drain();
+
+      const outcomes = await api.get(`/api/0/projects/${s.org}/${s.project}/outcomes/?days=1`);
+      assert.equal(outcomes.status, 200, JSON.stringify(outcomes.body));
+      assert.deepEqual(
+        outcomes.body.outcomes.map((o: any) => [o.itemType, o.outcome, o.count]),
+        [
+          ['event', 'processed', 1],
+          ['session', 'accepted', 1],
+          ['session', 'invalid', 1],
+        ],
+      );
+      const event = await api.get(`/api/0/projects/${s.org}/${s.project}/events/${eventId}/`);
+      assert.equal(event.status, 200, JSON.stringify(event.body));
+      assert.equal(event.body.eventID, eventId);
+      const release = await api.get(`/api/0/projects/${s.org}/${s.project}/releases/shop@3/`);
+      assert.equal(release.status, 200, JSON.stringify(release.body));
+      assert.deepEqual(
+        [release.body.projects[0].healthData.totalSessions, release.body.projects[0].healthData.totalUsers],
+        [1, 1],
+      );
+    });
+
     test('a release with worse crash-free sessions than the one before it fires the default rule, once', async () => {
       clock.set(T0 + 600 * MINUTE);
       const s = await t.setup();

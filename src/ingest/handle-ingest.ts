@@ -1,7 +1,7 @@
 import { AppError } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { PreparedEvent } from '../digest/prepare.ts';
-import { parseSessionItems } from '../releases/health-parse.ts';
+import { isSessionItem, parseSessionItems } from '../releases/health-parse.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
 import { authFromDsn, extractIngestAuth, type IngestAuth, isValidPublicKey, stripKeyFlags } from './auth.ts';
 import { type Envelope, normalizeEventId, parseEnvelope } from './envelope.ts';
@@ -120,10 +120,12 @@ async function ingestEnvelope(
     }
   }
   for (const item of envelope.items) {
-    if (item.headers.type !== EVENT_ITEM) count(item.headers.type, 'accepted');
+    if (item.headers.type !== EVENT_ITEM && !isSessionItem(item)) count(item.headers.type, 'accepted');
   }
-  // Release health: sessions are aggregated (docs/alerting.md), never stored one by one.
+  // Release health: sessions are aggregated (docs/alerting.md), never stored one by one. An item
+  // with nothing usable in it is counted `invalid`, as Relay discards it.
   const sessions = parseSessionItems(envelope.items, project, receivedAt, ctx.limits.maxJsonDepth);
+  for (const item of sessions.items) count(item.type, item.outcome);
   const kept = sessions.updates.length + sessions.aggregates.length;
   const envelopeEventId = normalizeEventId(envelope.headers.event_id) ?? undefined;
   const sentAt = parseSentAt(envelope.headers.sent_at);

@@ -16,9 +16,15 @@ export interface SessionBatch {
   aggregates: SessionAggregate[];
 }
 
+/**
+ * `invalid` when nothing in the item was usable (no release, no sid, a bad start, too old, no
+ * readable bucket), as Relay discards it; `accepted` when it added to release health.
+ */
+export type SessionItemOutcome = 'accepted' | 'invalid';
+
 export interface ParsedSessions extends SessionBatch {
-  /** Items (or aggregate buckets) dropped as unusable: no release, no sid, a bad start, too old. */
-  dropped: number;
+  /** One per `session`/`sessions` item, in envelope order. */
+  items: { type: 'session' | 'sessions'; outcome: SessionItemOutcome }[];
 }
 
 export const isSessionItem = (item: EnvelopeItem) =>
@@ -26,8 +32,8 @@ export const isSessionItem = (item: EnvelopeItem) =>
 
 /**
  * Reads `session` and `sessions` items (reference/sentry-protocol.md §2.4) into what release
- * health counts. Unusable ones are dropped and counted, never an error for the envelope: Relay
- * drops them too, and an SDK must not retry an envelope over its sessions.
+ * health counts. Unusable ones are dropped and reported per item, never an error for the
+ * envelope: Relay drops them too, and an SDK must not retry an envelope over its sessions.
  */
 export function parseSessionItems(
   items: EnvelopeItem[],
@@ -36,22 +42,24 @@ export function parseSessionItems(
   maxJsonDepth: number,
 ): ParsedSessions {
   const projectId = project.id;
-  const parsed: ParsedSessions = { orgId: project.orgId, updates: [], aggregates: [], dropped: 0 };
+  const parsed: ParsedSessions = { orgId: project.orgId, updates: [], aggregates: [], items: [] };
   for (const item of items.filter(isSessionItem)) {
-    let body: Record<string, unknown>;
+    const type = item.headers.type === 'session' ? 'session' : 'sessions';
+    let body: Record<string, unknown> | null = null;
     try {
       body = parseJsonObject(item.payload, maxJsonDepth);
     } catch {
-      parsed.dropped++;
-      continue;
+      // Unreadable JSON is as unusable as a session without a release.
     }
-    if (item.headers.type === 'session') {
+    let usable = false;
+    if (body && type === 'session') {
       const update = sessionUpdate(body, projectId, receivedAt);
       if (update) parsed.updates.push(update);
-      else parsed.dropped++;
-    } else {
-      addAggregates(parsed, body, projectId, receivedAt);
+      usable = update !== null;
+    } else if (body) {
+      usable = addAggregates(parsed, body, projectId, receivedAt);
     }
+    parsed.items.push({ type, outcome: usable ? 'accepted' : 'invalid' });
   }
   return parsed;
 }
@@ -85,25 +93,25 @@ function outcomeOf(status: unknown, errors: boolean): SessionOutcome | null {
   return errors ? 'errored' : null;
 }
 
+/**
+ * Adds the item's readable buckets (the first MAX_AGGREGATES); true when at least one had a
+ * usable start. A bucket of zeros is usable, it only adds nothing.
+ */
 function addAggregates(
   parsed: ParsedSessions,
   body: Record<string, unknown>,
   projectId: number,
   receivedAt: number,
-) {
+): boolean {
   const attrs = attrsOf(body.attrs);
   const buckets = Array.isArray(body.aggregates) ? body.aggregates : [];
-  if (!attrs || buckets.length === 0) {
-    parsed.dropped++;
-    return;
-  }
+  if (!attrs) return false;
+  let usable = false;
   for (const bucket of buckets.slice(0, MAX_AGGREGATES)) {
     const b = (bucket ?? {}) as Record<string, unknown>;
     const started = startOf(b.started, receivedAt);
-    if (started === null) {
-      parsed.dropped++;
-      continue;
-    }
+    if (started === null) continue;
+    usable = true;
     const aggregate: SessionAggregate = {
       projectId,
       ...attrs,
@@ -121,7 +129,7 @@ function addAggregates(
       aggregate.healthy + aggregate.errored + aggregate.abnormal + aggregate.unhandled + aggregate.crashed;
     if (total > 0) parsed.aggregates.push(aggregate);
   }
-  parsed.dropped += Math.max(0, buckets.length - MAX_AGGREGATES);
+  return usable;
 }
 
 function attrsOf(value: unknown): { release: string; environment: string } | null {
