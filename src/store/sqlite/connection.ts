@@ -108,7 +108,7 @@ export function openSqlite(path: string, synchronous: SqliteSynchronous): Sqlite
     readerDb.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     reader = new SqliteConnection(readerDb);
     writerDb.exec('PRAGMA wal_autocheckpoint = 0');
-    checkpointer = new Worker(new URL('./checkpointer-worker.ts', import.meta.url), {
+    checkpointer = new Worker(new URL('./checkpointer-worker.mjs', import.meta.url), {
       workerData: { path, intervalMs: CHECKPOINT_INTERVAL_MS },
       // It allocates next to nothing; keep its isolate small.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
