@@ -6,6 +6,7 @@ import { type Config, publicUrlOf } from './config/config.ts';
 import type { AppContext } from './context.ts';
 import { startDetectorTicker } from './detect/ticker.ts';
 import { GroupCommitter } from './digest/committer.ts';
+import { startCounterRecovery } from './digest/counter-recovery.ts';
 import { PreparePool } from './digest/prepare-pool.ts';
 import { scheduleRetention } from './digest/retention.ts';
 import { startEscalationTicker } from './escalation/ticker.ts';
@@ -41,6 +42,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
       batchSize: config.commitBatchSize,
       batchDelayMs: config.commitBatchDelayMs,
       maxPendingEvents: config.maxPendingEvents,
+      counterWindowMs: config.counterWindowMs,
       onError: (error, events) => logger.error({ err: error, events }, 'commit failed'),
     }),
     preparer: new PreparePool(config.digestWorkers, (error) =>
@@ -50,6 +52,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
     rateLimiter: new KeyRateLimiter(),
     publicUrl: () => publicUrlOf(config, boundPort),
   };
+  const stopCounterRecovery = await startCounterRecovery(ctx);
   const app = await buildServer(ctx);
   await app.listen({ host: config.host, port: config.port });
   boundPort = (app.server.address() as AddressInfo).port;
@@ -72,6 +75,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
         await stopDeliveryWorker();
         await app.close();
         await ctx.committer.close();
+        await stopCounterRecovery();
         await ctx.preparer.close();
         await store.close();
       })();

@@ -40,22 +40,28 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   // Every Web API route; the ingest plugin replaces the parsers in its own context.
   acceptEmptyJsonBodies(app);
   await app.register(ingestRoutes, { ctx });
-  await app.register(rootRoutes, { ctx });
-  await app.register(organizationRoutes, { ctx });
-  await app.register(teamRoutes, { ctx });
-  await app.register(projectRoutes, { ctx });
-  await app.register(keyRoutes, { ctx });
-  await app.register(memberRoutes, { ctx });
-  await app.register(issueRoutes, { ctx });
-  await app.register(eventRoutes, { ctx });
-  await app.register(releaseRoutes, { ctx });
-  await app.register(auditRoutes, { ctx });
-  await app.register(incidentRoutes, { ctx });
-  await app.register(incidentTriageRoutes, { ctx });
-  await app.register(incidentResponseRoutes, { ctx });
-  await app.register(postmortemRoutes, { ctx });
-  await app.register(incidentInsightRoutes, { ctx });
-  await app.register(alertRoutes, { ctx });
-  await app.register(notificationRoutes, { ctx });
+  await app.register(async (api) => {
+    // Under ingest load, tag-value and bucket counts are written once a second
+    // (docs/decisions/0009-deferred-counters.md); what the API answers includes every event
+    // that was acknowledged before the request.
+    api.addHook('onRequest', async () => ctx.committer.writeDeferredCounters());
+    await api.register(rootRoutes, { ctx });
+    await api.register(organizationRoutes, { ctx });
+    await api.register(teamRoutes, { ctx });
+    await api.register(projectRoutes, { ctx });
+    await api.register(keyRoutes, { ctx });
+    await api.register(memberRoutes, { ctx });
+    await api.register(issueRoutes, { ctx });
+    await api.register(eventRoutes, { ctx });
+    await api.register(releaseRoutes, { ctx });
+    await api.register(auditRoutes, { ctx });
+    await api.register(incidentRoutes, { ctx });
+    await api.register(incidentTriageRoutes, { ctx });
+    await api.register(incidentResponseRoutes, { ctx });
+    await api.register(postmortemRoutes, { ctx });
+    await api.register(incidentInsightRoutes, { ctx });
+    await api.register(alertRoutes, { ctx });
+    await api.register(notificationRoutes, { ctx });
+  });
   return app;
 }

@@ -25,6 +25,8 @@ export const Config = z.object({
   /** Group commit: flush when this many events are queued, or after batchDelayMs. */
   commitBatchSize: z.coerce.number().int().min(1).max(5000).default(500),
   commitBatchDelayMs: z.coerce.number().min(0).max(1000).default(0),
+  /** Under load, tag-value and bucket counts are written once per window (0: with every batch). */
+  counterWindowMs: z.coerce.number().int().min(0).max(10_000).default(1000),
   /** Events waiting for commit before ingest answers 503 + Retry-After. */
   maxPendingEvents: z.coerce.number().int().min(1).default(20000),
   /** Decompressed request bytes held in memory at once before ingest answers 503. */
@@ -85,6 +87,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   FIREBREAK_DIGEST_WORKERS: 'digestWorkers',
   FIREBREAK_COMMIT_BATCH_SIZE: 'commitBatchSize',
   FIREBREAK_COMMIT_BATCH_DELAY_MS: 'commitBatchDelayMs',
+  FIREBREAK_COUNTER_WINDOW_MS: 'counterWindowMs',
   FIREBREAK_MAX_PENDING_EVENTS: 'maxPendingEvents',
   FIREBREAK_MAX_INFLIGHT_BYTES: 'maxInflightBytes',
   FIREBREAK_RETENTION_INTERVAL_SECONDS: 'retentionIntervalSeconds',

@@ -44,6 +44,8 @@ export interface DetectorTickResult {
  * firing. Several nodes may run passes over the same range: the firing keys make each fire once.
  */
 export async function tickDetectors(ctx: AppContext): Promise<DetectorTickResult> {
+  // Rates and tag counts of every acknowledged event (docs/decisions/0009-deferred-counters.md).
+  await ctx.committer.writeDeferredCounters();
   const now = ctx.clock.now();
   await ensureDefaultRules(ctx, now);
   const position = await ctx.store.detectorPositions.get(POSITION);

@@ -7,30 +7,58 @@ import type {
   IssueUpdate,
   Store,
   StoredEvent,
-  TagValueCount,
 } from '../store/types.ts';
+import { CounterAggregate, writeDeferred } from './counters.ts';
 import type { PreparedEvent } from './prepare.ts';
 
-const MINUTE = 60_000;
 const DAY = 86_400_000;
+
+/**
+ * What to do with tag-value and bucket counts (docs/decisions/0009-deferred-counters.md): write
+ * this batch's now (the default), or defer them; and deferred batches to write in this transaction.
+ */
+export interface CounterPlan {
+  defer: boolean;
+  due?: { ids: number[]; counters: CounterAggregate };
+}
+
+export interface CommittedBatch {
+  /** This batch's counts, when deferred: the batch id to hand to a later `due`. */
+  deferred: { id: number; counters: CounterAggregate } | null;
+}
 
 /**
  * Writes a batch of prepared events in one short transaction: resolves or creates their
  * issues, inserts the events (retransmitted event ids are skipped and not counted), and adds
- * the counters aggregated over the batch so each row is written once per batch.
+ * the counters aggregated over the batch so each row is written once per batch. Tag-value and
+ * bucket counts are written here too unless the plan defers them; a deferred batch is recorded
+ * in the same transaction, so its counts are never lost (src/digest/counters.ts).
  */
 export async function commitBatch(
   store: Store,
   events: PreparedEvent[],
   outcomes: IngestOutcome[],
-): Promise<void> {
-  await store.ingestWrite(async (tx) => {
+  plan: CounterPlan = { defer: false },
+): Promise<CommittedBatch> {
+  return store.ingestWrite(async (tx) => {
+    // First, so every transaction that takes deferred batches (recovery too) locks them before
+    // any issue row: the same order everywhere, so PostgreSQL never sees the two deadlock.
+    if (plan.due) await writeDeferred(tx, plan.due.ids, plan.due.counters);
     const issueOf = await resolveIssues(tx, events);
     const inserted = await tx.insertEvents(events.map((e) => toStoredEvent(e, issueOf.get(e)!.id)));
     const fresh = events.filter((e) => inserted.has(e.eventId));
     const rules = await loadStatusRules(store, fresh, issueOf);
-    await writeCounters(tx, fresh, issueOf, rules);
+    await recordSightings(tx, fresh, issueOf, rules);
     await tx.addOutcomes([...outcomes, ...processedOutcomes(fresh)]);
+    const counters = new CounterAggregate();
+    for (const e of fresh) counters.add({ ...e, issueId: issueOf.get(e)!.id });
+    if (!plan.defer || fresh.length === 0) {
+      await counters.write(tx);
+      return { deferred: null };
+    }
+    const refs = fresh.map((e) => ({ projectId: e.projectId, eventId: e.eventId }));
+    const createdAt = Math.max(...fresh.map((e) => e.receivedAt));
+    return { deferred: { id: await tx.deferCounters(refs, createdAt), counters } };
   });
 }
 
@@ -81,15 +109,14 @@ function loadStatusRules(store: Store, events: PreparedEvent[], issueOf: Map<Pre
   return StatusRules.load(store, (issue) => orgOf.get(issue.id)!, issues, releases, now);
 }
 
-async function writeCounters(
+/** Issue totals and display fields, users, releases, environments and status changes. */
+async function recordSightings(
   tx: IngestTx,
   events: PreparedEvent[],
   issueOf: Map<PreparedEvent, Issue>,
   rules: StatusRules,
 ) {
   const updates = new Map<number, IssueUpdate>();
-  const buckets = new Map<string, { issueId: number; projectId: number; start: number; count: number }>();
-  const tags = new Map<string, { issueId: number } & TagValueCount>();
   const users: { issueId: number; userKey: string; seenAt: number }[] = [];
   const releases = new Map<string, { orgId: number; projectId: number; version: string; seenAt: number }>();
   const environments = new Map<string, { orgId: number; projectId: number; name: string; seenAt: number }>();
@@ -98,29 +125,6 @@ async function writeCounters(
   for (const event of events) {
     const issue = issueOf.get(event)!;
     accumulateIssue(updates, issue, event, activities, rules);
-    const start = event.timestamp - (event.timestamp % MINUTE);
-    const bucket = buckets.get(`${issue.id}:${start}`);
-    if (bucket) bucket.count++;
-    else
-      buckets.set(`${issue.id}:${start}`, { issueId: issue.id, projectId: event.projectId, start, count: 1 });
-    for (const [key, value] of event.tags) {
-      const id = `${issue.id}\0${key}\0${value}`;
-      const row = tags.get(id);
-      if (row) {
-        row.count++;
-        row.firstSeen = Math.min(row.firstSeen, event.timestamp);
-        row.lastSeen = Math.max(row.lastSeen, event.timestamp);
-      } else {
-        tags.set(id, {
-          issueId: issue.id,
-          key,
-          value,
-          count: 1,
-          firstSeen: event.timestamp,
-          lastSeen: event.timestamp,
-        });
-      }
-    }
     if (event.userKey) users.push({ issueId: issue.id, userKey: event.userKey, seenAt: event.timestamp });
     if (event.release) {
       releases.set(`${event.projectId}\0${event.release}`, {
@@ -142,8 +146,6 @@ async function writeCounters(
   for (const update of updates.values()) update.addUserCount = newUsers.get(update.issueId) ?? 0;
   escalateOnUsers(updates, events, issueOf, activities, rules);
   if (updates.size > 0) await tx.updateIssues([...updates.values()]);
-  if (buckets.size > 0) await tx.addIssueBuckets([...buckets.values()]);
-  if (tags.size > 0) await tx.addTagValues([...tags.values()]);
   if (releases.size > 0) await tx.ensureReleases([...releases.values()]);
   if (environments.size > 0) await tx.ensureEnvironments([...environments.values()]);
   if (activities.length > 0) await tx.addActivities(activities);

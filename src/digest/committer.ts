@@ -2,8 +2,12 @@ import { AppError } from '../app-error.ts';
 import type { SessionBatch } from '../releases/health-parse.ts';
 import { ensureSessionReleases } from '../releases/health-record.ts';
 import type { IngestOutcome, Store } from '../store/types.ts';
-import { commitBatch } from './commit.ts';
+import { type CounterPlan, commitBatch } from './commit.ts';
+import { CounterAggregate } from './counters.ts';
 import type { PreparedEvent } from './prepare.ts';
+
+/** Bounds the memory of a deferral window: past this many rows it is written at once. */
+const MAX_DEFERRED_ROWS = 50_000;
 
 interface Waiter {
   events: PreparedEvent[];
@@ -15,6 +19,11 @@ export interface CommitterOptions {
   batchSize: number;
   batchDelayMs: number;
   maxPendingEvents: number;
+  /**
+   * Under load, tag-value and bucket counts are gathered for this long and written once
+   * (docs/decisions/0009-deferred-counters.md); 0 writes them with every batch.
+   */
+  counterWindowMs: number;
   onError: (error: unknown, events: number) => void;
 }
 
@@ -30,6 +39,10 @@ export class GroupCommitter {
   private outcomes = new Map<string, IngestOutcome>();
   private sessions: { batch: SessionBatch; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private readonly sessionReleases = new Set<string>();
+  /** Batches whose tag-value and bucket counts are committed as deferred, not yet written. */
+  private deferred: { ids: number[]; counters: CounterAggregate; since: number } | null = null;
+  /** Someone waits for the deferred counts (an API request, drain): write them now. */
+  private countersWanted = false;
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
@@ -89,12 +102,43 @@ export class GroupCommitter {
     await this.drain();
   }
 
-  /** Waits until everything queued so far, outcome counters included, is committed. */
+  /** Waits until everything queued so far, outcome and deferred counters included, is committed. */
   async drain(): Promise<void> {
-    while (this.flushing || this.queue.length > 0 || this.outcomes.size > 0 || this.sessions.length > 0) {
+    this.countersWanted = this.deferred !== null;
+    while (this.flushing || this.hasWork()) {
       if (this.flushing) await this.flushing;
       else await this.flush();
     }
+  }
+
+  /**
+   * Writes the deferred tag-value and bucket counts now, if any: the Web API calls this before
+   * answering, so what it reports includes every acknowledged event.
+   */
+  async writeDeferredCounters(): Promise<void> {
+    while (this.deferred !== null) {
+      this.countersWanted = true;
+      if (this.flushing) await this.flushing;
+      else await this.flush();
+    }
+  }
+
+  private hasWork(): boolean {
+    return (
+      this.queue.length > 0 ||
+      this.outcomes.size > 0 ||
+      this.sessions.length > 0 ||
+      (this.deferred !== null && this.countersDue(this.deferred))
+    );
+  }
+
+  private countersDue(open: NonNullable<GroupCommitter['deferred']>): boolean {
+    return (
+      this.countersWanted ||
+      this.closed ||
+      Date.now() - open.since >= this.options.counterWindowMs ||
+      open.counters.rows >= MAX_DEFERRED_ROWS
+    );
   }
 
   private schedule(): void {
@@ -115,7 +159,7 @@ export class GroupCommitter {
       .then(() => this.flushSessions())
       .finally(() => {
         this.flushing = null;
-        if (this.queue.length > 0 || this.outcomes.size > 0 || this.sessions.length > 0) this.schedule();
+        if (this.hasWork()) this.schedule();
       });
     return this.flushing;
   }
@@ -133,14 +177,27 @@ export class GroupCommitter {
     }
     const outcomes = [...this.outcomes.values()];
     this.outcomes.clear();
+    const plan = this.counterPlan();
     try {
-      await commitBatch(
+      const committed = await commitBatch(
         this.store,
         batch.flatMap((w) => w.events),
         outcomes,
+        plan,
       );
+      if (plan.due) {
+        this.deferred = null;
+        this.countersWanted = false;
+      }
+      if (committed.deferred) this.keepDeferred(committed.deferred);
       this.settle(batch, null);
     } catch (error) {
+      // The deferred batches stay recorded in the database: recovery counts them
+      // (recoverDeferredCounters), so dropping them here loses nothing and cannot loop.
+      if (plan.due) {
+        this.deferred = null;
+        this.countersWanted = false;
+      }
       // The counters were not written with the failed batch: write them on their own.
       if (outcomes.length > 0)
         await commitBatch(this.store, [], outcomes).catch((e) => this.options.onError(e, 0));
@@ -160,6 +217,28 @@ export class GroupCommitter {
         }
       }
     }
+  }
+
+  /**
+   * A batch defers its tag-value and bucket counts into the open window; the batch that finds
+   * the window due (its time is over, it holds too many rows, or someone waits for it) writes
+   * the window and its own counts. A timer writes a window that no batch comes to close.
+   */
+  private counterPlan(): CounterPlan {
+    const open = this.deferred;
+    if (open !== null && this.countersDue(open)) {
+      return { defer: false, due: { ids: open.ids, counters: open.counters } };
+    }
+    return { defer: this.options.counterWindowMs > 0 && !this.closed };
+  }
+
+  private keepDeferred(batch: { id: number; counters: CounterAggregate }): void {
+    if (this.deferred === null) {
+      this.deferred = { ids: [], counters: new CounterAggregate(), since: Date.now() };
+      setTimeout(() => this.schedule(), this.options.counterWindowMs).unref();
+    }
+    this.deferred.ids.push(batch.id);
+    this.deferred.counters.merge(batch.counters);
   }
 
   private async flushSessions(): Promise<void> {

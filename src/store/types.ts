@@ -243,6 +243,37 @@ export interface IngestTx {
   ): Promise<void>;
   addActivities(rows: Omit<IssueActivity, 'id'>[]): Promise<void>;
   addOutcomes(rows: IngestOutcome[]): Promise<void>;
+  /**
+   * Records that these committed events' tag-value and bucket counts are not written yet
+   * (docs/decisions/0009-deferred-counters.md); returns the batch's id.
+   */
+  deferCounters(events: EventRef[], createdAt: number): Promise<number>;
+  /**
+   * Deletes deferred batches, the given ones or every one created before a time, and returns
+   * those it deleted: whoever deletes a batch in a committed transaction is the one who counts it.
+   */
+  takeDeferredCounters(
+    which: { ids: number[] } | { createdBefore: number; limit: number },
+  ): Promise<DeferredCounterBatch[]>;
+  /** What counting needs of stored events (missing ones, e.g. pruned, are left out). */
+  countableEvents(refs: EventRef[]): Promise<CountableEvent[]>;
+}
+
+export interface EventRef {
+  projectId: number;
+  eventId: string;
+}
+
+export interface DeferredCounterBatch {
+  id: number;
+  events: EventRef[];
+}
+
+export interface CountableEvent {
+  issueId: number;
+  projectId: number;
+  timestamp: number;
+  tags: Record<string, string>;
 }
 
 export type IssueSort = 'date' | 'new' | 'freq' | 'user';

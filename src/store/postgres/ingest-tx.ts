@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { IngestTx, Issue, NewIssue } from '../types.ts';
 import { mergeIssueUpdates } from './aggregate.ts';
+import { countableEvents, deferCounters, takeDeferredCounters } from './ingest-deferred.ts';
 import {
   addActivities,
   addIssueBuckets,
@@ -16,6 +17,9 @@ import { toIssue } from './rows.ts';
 /** IngestTx on one client inside an open transaction; every method is one round trip or two. */
 export function createIngestTx(client: PoolClient): IngestTx {
   return {
+    deferCounters: (events, createdAt) => deferCounters(client, events, createdAt),
+    takeDeferredCounters: (which) => takeDeferredCounters(client, which),
+    countableEvents: (refs) => countableEvents(client, refs),
     async findIssuesByHashes(projectId, hashes) {
       // Locked in id order so two nodes ingesting into the same issues queue instead of deadlocking.
       const found = await rows(

@@ -8,6 +8,7 @@ import { MIGRATION_0008_POSTMORTEMS } from './migrations/0008-postmortems.ts';
 import { MIGRATION_0009_ALERTS } from './migrations/0009-alerts.ts';
 import { MIGRATION_0010_RUNBOOKS } from './migrations/0010-runbooks.ts';
 import { MIGRATION_0011_NOTIFICATIONS } from './migrations/0011-notifications.ts';
+import { MIGRATION_0012_DEFERRED_COUNTERS } from './migrations/0012-deferred-counters.ts';
 
 /**
  * Numbered PostgreSQL migrations: index + 1 is the version recorded in schema_migrations. Append
@@ -199,4 +200,5 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   MIGRATION_0009_ALERTS,
   MIGRATION_0010_RUNBOOKS,
   MIGRATION_0011_NOTIFICATIONS,
+  MIGRATION_0012_DEFERRED_COUNTERS,
 ];

@@ -1,6 +1,7 @@
 import type { IngestTx, Issue, NewIssue } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
 import { addIssueBuckets, addIssueUsers, addOutcomes, addTagValues } from './ingest-counters.ts';
+import { countableEvents, deferCounters, takeDeferredCounters } from './ingest-deferred.ts';
 import {
   addActivities,
   ensureEnvironments,
@@ -61,6 +62,15 @@ export function createIngestTx(db: SqliteConnection): IngestTx {
     },
     async addOutcomes(rows) {
       addOutcomes(db, rows);
+    },
+    async deferCounters(events, createdAt) {
+      return deferCounters(db, events, createdAt);
+    },
+    async takeDeferredCounters(which) {
+      return takeDeferredCounters(db, which);
+    },
+    async countableEvents(refs) {
+      return countableEvents(db, refs);
     },
   };
 }

@@ -1,0 +1,85 @@
+import type { CountableEvent, IngestTx, TagValueCount } from '../store/types.ts';
+
+const MINUTE = 60_000;
+
+type BucketRow = Parameters<IngestTx['addIssueBuckets']>[0][number];
+type TagRow = { issueId: number } & TagValueCount;
+
+/**
+ * Per-issue minute buckets and tag-value counts, aggregated over any number of events so each
+ * row is written once however many events touched it. Used per batch, across the batches of a
+ * deferral window (docs/decisions/0009-deferred-counters.md), and to recount a batch from its
+ * stored events.
+ */
+export class CounterAggregate {
+  private readonly buckets = new Map<string, BucketRow>();
+  private readonly tags = new Map<string, TagRow>();
+
+  /** Rows it would write: what bounds a deferral window's memory. */
+  get rows(): number {
+    return this.buckets.size + this.tags.size;
+  }
+
+  add(event: Omit<CountableEvent, 'tags'> & { tags: Iterable<[string, string]> }): void {
+    const { issueId, timestamp } = event;
+    const start = timestamp - (timestamp % MINUTE);
+    const bucketKey = `${issueId}:${start}`;
+    const bucket = this.buckets.get(bucketKey);
+    if (bucket) bucket.count++;
+    else this.buckets.set(bucketKey, { issueId, projectId: event.projectId, start, count: 1 });
+    for (const [key, value] of event.tags) {
+      const id = `${issueId}\0${key}\0${value}`;
+      const row = this.tags.get(id);
+      if (row) {
+        row.count++;
+        row.firstSeen = Math.min(row.firstSeen, timestamp);
+        row.lastSeen = Math.max(row.lastSeen, timestamp);
+      } else {
+        this.tags.set(id, { issueId, key, value, count: 1, firstSeen: timestamp, lastSeen: timestamp });
+      }
+    }
+  }
+
+  addStored(events: CountableEvent[]): void {
+    for (const event of events) this.add({ ...event, tags: Object.entries(event.tags) });
+  }
+
+  /** Folds another aggregate into this one. */
+  merge(other: CounterAggregate): void {
+    for (const [key, row] of other.buckets) {
+      const mine = this.buckets.get(key);
+      if (mine) mine.count += row.count;
+      else this.buckets.set(key, { ...row });
+    }
+    for (const [key, row] of other.tags) {
+      const mine = this.tags.get(key);
+      if (mine) {
+        mine.count += row.count;
+        mine.firstSeen = Math.min(mine.firstSeen, row.firstSeen);
+        mine.lastSeen = Math.max(mine.lastSeen, row.lastSeen);
+      } else this.tags.set(key, { ...row });
+    }
+  }
+
+  async write(tx: IngestTx): Promise<void> {
+    if (this.buckets.size > 0) await tx.addIssueBuckets([...this.buckets.values()]);
+    if (this.tags.size > 0) await tx.addTagValues([...this.tags.values()]);
+  }
+}
+
+/**
+ * Writes deferred batches' counts inside `tx`, deleting the batches as it counts them. `known`
+ * is what the caller aggregated in memory for exactly these batches; when some batch is gone
+ * (another node recovered it), the rest are recounted from their stored events instead, so no
+ * batch is counted twice or lost.
+ */
+export async function writeDeferred(tx: IngestTx, ids: number[], known: CounterAggregate): Promise<void> {
+  const taken = await tx.takeDeferredCounters({ ids });
+  if (taken.length === ids.length) {
+    await known.write(tx);
+    return;
+  }
+  const recount = new CounterAggregate();
+  recount.addStored(await tx.countableEvents(taken.flatMap((batch) => batch.events)));
+  await recount.write(tx);
+}

@@ -1,0 +1,65 @@
+import type { PoolClient } from 'pg';
+import { decodeRefs, encodeRefs } from '../event-refs.ts';
+import type { CountableEvent, DeferredCounterBatch, EventRef, IngestTx } from '../types.ts';
+import { one, rows } from './pool.ts';
+
+/** Deferred tag-value and bucket counts (docs/decisions/0009-deferred-counters.md). */
+
+export async function deferCounters(
+  client: PoolClient,
+  events: EventRef[],
+  createdAt: number,
+): Promise<number> {
+  const row = await one<{ id: string }>(
+    client,
+    'INSERT INTO deferred_counter_batches (created_at, events) VALUES ($1, $2) RETURNING id',
+    [createdAt, encodeRefs(events)],
+  );
+  return Number(row!.id);
+}
+
+/** DELETE … RETURNING: of two nodes taking the same batch, the second finds it gone. */
+export async function takeDeferredCounters(
+  client: PoolClient,
+  which: Parameters<IngestTx['takeDeferredCounters']>[0],
+): Promise<DeferredCounterBatch[]> {
+  if ('ids' in which && which.ids.length === 0) return [];
+  const taken =
+    'ids' in which
+      ? await rows<{ id: string; events: string }>(
+          client,
+          'DELETE FROM deferred_counter_batches WHERE id = ANY($1::bigint[]) RETURNING id, events',
+          [which.ids],
+        )
+      : await rows<{ id: string; events: string }>(
+          client,
+          `DELETE FROM deferred_counter_batches WHERE id IN (
+             SELECT id FROM deferred_counter_batches WHERE created_at < $1 ORDER BY id LIMIT $2
+             FOR UPDATE SKIP LOCKED)
+           RETURNING id, events`,
+          [which.createdBefore, which.limit],
+        );
+  return taken.map((row) => ({ id: Number(row.id), events: decodeRefs(row.events) }));
+}
+
+export async function countableEvents(client: PoolClient, refs: EventRef[]): Promise<CountableEvent[]> {
+  if (refs.length === 0) return [];
+  const found = await rows<{
+    issue_id: string;
+    project_id: string;
+    timestamp: string;
+    tags: Record<string, string>;
+  }>(
+    client,
+    `SELECT e.issue_id, e.project_id, e.timestamp, e.tags
+     FROM unnest($1::bigint[], $2::text[]) AS r(project_id, event_id)
+     JOIN events e ON e.project_id = r.project_id AND e.event_id = r.event_id`,
+    [refs.map((r) => r.projectId), refs.map((r) => r.eventId)],
+  );
+  return found.map((row) => ({
+    issueId: Number(row.issue_id),
+    projectId: Number(row.project_id),
+    timestamp: Number(row.timestamp),
+    tags: row.tags,
+  }));
+}

@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { commitBatch } from '../src/digest/commit.ts';
+import { GroupCommitter } from '../src/digest/committer.ts';
+import { recoverDeferredCounters } from '../src/digest/counter-recovery.ts';
+import { CounterAggregate } from '../src/digest/counters.ts';
+import { type PreparedEvent, prepareEvent } from '../src/digest/prepare.ts';
+import { type OpenedTestStore, testBackends } from '../src/store/test-databases.ts';
+import type { Project, Store } from '../src/store/types.ts';
+
+/**
+ * Tag-value and bucket counts deferred under load (docs/decisions/0009-deferred-counters.md):
+ * through the real GroupCommitter on both real databases, every event is counted exactly once,
+ * whether its window is written by the committer, recovered after a "crash", or both race.
+ */
+
+const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
+
+function eventFor(project: Project, environment: string, at: number): PreparedEvent {
+  return prepareEvent(
+    {
+      event_id: randomBytes(16).toString('hex'),
+      timestamp: at / 1000,
+      level: 'error',
+      environment,
+      exception: { values: [{ type: 'TypeError', value: 'deferred boom' }] },
+    },
+    { project, receivedAt: at },
+  );
+}
+
+async function environmentCounts(store: Store, issueId: number): Promise<Record<string, number>> {
+  const rows = await store.issues.tagValues(issueId, 'environment');
+  return Object.fromEntries(rows.map((row) => [row.value, row.count]));
+}
+
+async function bucketTotal(store: Store, issueId: number): Promise<number> {
+  const buckets = await store.issues.buckets([issueId], 'minute', T0 - 3_600_000, T0 + 3_600_000);
+  return (buckets.get(issueId) ?? []).reduce((sum, bucket) => sum + bucket.count, 0);
+}
+
+function committer(store: Store, counterWindowMs: number) {
+  return new GroupCommitter(store, {
+    // One request per transaction, so a batch is committed while the next ones still wait.
+    batchSize: 1,
+    batchDelayMs: 0,
+    maxPendingEvents: 1000,
+    counterWindowMs,
+    onError: (error) => {
+      throw error;
+    },
+  });
+}
+
+for (const backend of testBackends()) {
+  describe(`deferred counters (${backend.name})`, () => {
+    let db: OpenedTestStore;
+    let project: Project;
+    before(async () => {
+      db = await backend.open();
+      const org = await db.store.orgs.create({ slug: 'deferred', name: 'Deferred', now: T0 });
+      project = await db.store.projects.create({
+        orgId: org.id,
+        slug: 'api',
+        name: 'API',
+        platform: 'node',
+        now: T0,
+      });
+    });
+    after(() => db.cleanup());
+
+    const issueOf = async (event: PreparedEvent) =>
+      (await db.store.events.get(project.id, event.eventId))!.issueId;
+
+    test('the committer defers counts until the window is asked for, then writes them once', async () => {
+      const c = committer(db.store, 60_000);
+      const events = ['production', 'production', 'staging'].map((env, i) => eventFor(project, env, T0 + i));
+      await Promise.all(events.map((event) => c.submit([event])));
+      // Every request is acknowledged, every event committed; the counts wait in the window.
+      const issueId = await issueOf(events[0]);
+      assert.equal((await db.store.issues.getById(issueId))!.timesSeen, 3);
+      assert.deepEqual(await environmentCounts(db.store, issueId), {});
+      // What the Web API does before answering.
+      await c.writeDeferredCounters();
+      assert.deepEqual(await environmentCounts(db.store, issueId), { production: 2, staging: 1 });
+      assert.equal(await bucketTotal(db.store, issueId), 3);
+      // Nothing was left behind for recovery.
+      assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 0);
+      await c.close();
+    });
+
+    test('a window nobody asks for is written when its time is over', async () => {
+      const c = committer(db.store, 50);
+      const event = eventFor(project, 'timer', T0 + 5);
+      await c.submit([event]);
+      const issueId = await issueOf(event);
+      for (let waited = 0; (await environmentCounts(db.store, issueId)).timer === undefined; waited += 20) {
+        assert.ok(waited < 10_000, 'the window was never written');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal((await environmentCounts(db.store, issueId)).timer, 1);
+      assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 0);
+      await c.close();
+    });
+
+    test('closing writes the open window', async () => {
+      const c = committer(db.store, 60_000);
+      const event = eventFor(project, 'closing', T0 + 6);
+      await c.submit([event]);
+      await c.close();
+      assert.equal((await environmentCounts(db.store, await issueOf(event))).closing, 1);
+    });
+
+    test('a window 0 writes counts with every batch', async () => {
+      const c = committer(db.store, 0);
+      const event = eventFor(project, 'inline', T0 + 7);
+      await c.submit([event]);
+      assert.equal((await environmentCounts(db.store, await issueOf(event))).inline, 1);
+      await c.close();
+    });
+
+    test('a deferred batch commits its event but not its counts', async () => {
+      const event = eventFor(project, 'deferred', T0 + 10);
+      const committed = await commitBatch(db.store, [event], [], { defer: true });
+      assert.ok(committed.deferred);
+      const issueId = await issueOf(event);
+      assert.equal((await environmentCounts(db.store, issueId)).deferred, undefined);
+      // A later transaction writes the window it was given, and takes the batch with it.
+      await commitBatch(db.store, [], [], {
+        defer: false,
+        due: { ids: [committed.deferred.id], counters: committed.deferred.counters },
+      });
+      assert.equal((await environmentCounts(db.store, issueId)).deferred, 1);
+      assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 0);
+    });
+
+    test('a process that dies inside its window loses no count: recovery counts its batches', async () => {
+      // What a killed process leaves: acknowledged events, their counts only recorded as deferred.
+      const events = Array.from({ length: 3 }, (_, i) => eventFor(project, 'killed', T0 + 200 + i));
+      for (const event of events) await commitBatch(db.store, [event], [], { defer: true });
+      const issueId = await issueOf(events[0]);
+      assert.equal((await environmentCounts(db.store, issueId)).killed, undefined);
+      assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 3);
+      assert.equal((await environmentCounts(db.store, issueId)).killed, 3);
+      assert.equal((await bucketTotal(db.store, issueId)) >= 3, true);
+      assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 0);
+    });
+
+    test('when recovery took part of a window, the live writer recounts the rest: each event once', async () => {
+      const [first, second, third] = [0, 1, 2].map((i) => eventFor(project, 'race', T0 + 300 + i));
+      const a = (await commitBatch(db.store, [first], [], { defer: true })).deferred!;
+      const b = (await commitBatch(db.store, [second], [], { defer: true })).deferred!;
+      const window = new CounterAggregate();
+      window.merge(a.counters);
+      window.merge(b.counters);
+      // Another node (or a restart) counts the older batch first.
+      assert.equal(await recoverDeferredCounters(db.store, first.receivedAt + 1), 1);
+      await commitBatch(db.store, [third], [], {
+        defer: false,
+        due: { ids: [a.id, b.id], counters: window },
+      });
+      const issueId = await issueOf(first);
+      assert.equal((await environmentCounts(db.store, issueId)).race, 3);
+    });
+  });
+}
