@@ -1,7 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { IngestTx, Issue, NewIssue } from '../types.ts';
 import { mergeIssueUpdates } from './aggregate.ts';
-import { countableEvents, deferCounters, takeDeferredCounters } from './ingest-deferred.ts';
 import {
   addActivities,
   addIssueBuckets,
@@ -11,6 +10,7 @@ import {
   ensureEnvironments,
   ensureReleases,
 } from './ingest-counters.ts';
+import { countableEvents, deferCounters, takeDeferredCounters } from './ingest-deferred.ts';
 import { one, type Row, rows } from './pool.ts';
 import { toIssue } from './rows.ts';
 
