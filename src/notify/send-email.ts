@@ -1,4 +1,3 @@
-import { createTransport } from 'nodemailer';
 import type { Delivery, NotificationTarget } from '../store/types-notifications.ts';
 import { emailMessage, extraRecipients } from './payloads.ts';
 import type { SendResult } from './send-result.ts';
@@ -30,6 +29,9 @@ export async function sendEmail(
 ): Promise<SendResult> {
   const config = target.config as unknown as EmailConfig;
   const password = target.secrets.password;
+  // Imported on first send, not at startup: most servers never send an email, and loading
+  // nodemailer measured ~5 MB of an idle server's resident memory.
+  const { createTransport } = await import('nodemailer');
   const transport = createTransport({
     host: config.host,
     port: config.port,
