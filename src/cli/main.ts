@@ -1,32 +1,25 @@
-import { actionCommand } from './action.ts';
-import { alertCommand } from './alert.ts';
-import { checkCommand } from './check.ts';
-import { diagnosticsCommand } from './diagnostics.ts';
-import { incidentCommand } from './incident.ts';
-import { notifyCommand } from './notify.ts';
 import { type CliIo, processIo, reportError } from './output.ts';
-import { postmortemCommand } from './postmortem.ts';
-import { reportCommand } from './report.ts';
-import { runbookCommand } from './runbook.ts';
-import { serveCommand } from './serve.ts';
-import { setupCommand } from './setup.ts';
-import { tokenCommand } from './token.ts';
-import { userCommand } from './user.ts';
 
-const COMMANDS: Record<string, (args: string[], io: CliIo) => Promise<number>> = {
-  serve: serveCommand,
-  setup: setupCommand,
-  user: userCommand,
-  token: tokenCommand,
-  incident: incidentCommand,
-  check: checkCommand,
-  postmortem: postmortemCommand,
-  action: actionCommand,
-  report: reportCommand,
-  diagnostics: diagnosticsCommand,
-  runbook: runbookCommand,
-  alert: alertCommand,
-  notify: notifyCommand,
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/**
+ * Each command is imported when it runs: `serve` then loads neither the REST client commands
+ * nor their renderers, and a client command does not load the server.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./serve.ts')).serveCommand,
+  setup: async () => (await import('./setup.ts')).setupCommand,
+  user: async () => (await import('./user.ts')).userCommand,
+  token: async () => (await import('./token.ts')).tokenCommand,
+  incident: async () => (await import('./incident.ts')).incidentCommand,
+  check: async () => (await import('./check.ts')).checkCommand,
+  postmortem: async () => (await import('./postmortem.ts')).postmortemCommand,
+  action: async () => (await import('./action.ts')).actionCommand,
+  report: async () => (await import('./report.ts')).reportCommand,
+  diagnostics: async () => (await import('./diagnostics.ts')).diagnosticsCommand,
+  runbook: async () => (await import('./runbook.ts')).runbookCommand,
+  alert: async () => (await import('./alert.ts')).alertCommand,
+  notify: async () => (await import('./notify.ts')).notifyCommand,
 };
 
 const LOCAL_COMMANDS = new Set(['serve', 'setup', 'user', 'token']);
@@ -56,17 +49,18 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     io.out(USAGE);
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  const loadCommand = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   // The local commands describe their options in the usage above; the others have their own help.
   if (LOCAL_COMMANDS.has(name) && rest.some((arg) => arg === '--help' || arg === '-h')) {
     io.out(USAGE);
     return 0;
   }
-  if (!command) {
+  if (!loadCommand) {
     io.err(`firebreak: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
   try {
+    const command = await loadCommand();
     return await command(rest, io);
   } catch (error) {
     return reportError(io, error);
