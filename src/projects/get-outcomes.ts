@@ -8,7 +8,8 @@ const DAY = 86_400_000;
 /**
  * What ingest did with a project's envelope items, per item type: `processed` (grouped and
  * stored), `accepted` (taken so the SDK does not retry, not processed: sessions, transactions,
- * client reports, attachments, unknown types…), `rate_limited`. Counted per UTC day.
+ * client reports, attachments, unknown types…), `invalid` (session items with nothing usable:
+ * no release, no sid, a bad or too old start), `rate_limited`. Counted per UTC day.
  */
 export async function getIngestOutcomes(
   ctx: AppContext,

@@ -27,7 +27,7 @@ export async function projectRoutes(app: FastifyInstance, opts: { ctx: AppContex
     return serializeProjectDetail(ctx.publicUrl(), org, view);
   });
 
-  /** Firebreak's own: ingest outcomes per item type (what was processed, accepted only, limited). */
+  /** Firebreak's own: ingest outcomes per item type (what was processed, accepted only, invalid, limited). */
   app.get('/api/0/projects/:org/:project/outcomes/', async (request) => {
     const principal = await principalOf(ctx, request);
     const { days } = request.query as { days?: string };
