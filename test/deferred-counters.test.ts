@@ -112,6 +112,44 @@ for (const backend of testBackends()) {
       assert.equal((await environmentCounts(db.store, await issueOf(event))).closing, 1);
     });
 
+    test('a window that cannot be written (its issue deleted) fails no request; recovery counts the rest', async () => {
+      const errors: unknown[] = [];
+      const c = new GroupCommitter(db.store, {
+        batchSize: 1,
+        batchDelayMs: 0,
+        maxPendingEvents: 1000,
+        counterWindowMs: 60_000,
+        onError: (error) => errors.push(error),
+      });
+      const doomed = eventFor(project, 'doomed', T0 + 8);
+      await c.submit([doomed]);
+      const doomedIssue = await issueOf(doomed);
+      // A message event groups apart from the exception events of the other tests.
+      const survivor = prepareEvent(
+        {
+          event_id: randomBytes(16).toString('hex'),
+          timestamp: (T0 + 9) / 1000,
+          environment: 'kept',
+          message: 'kept apart',
+        },
+        { project, receivedAt: T0 + 9 },
+      );
+      await c.submit([survivor]);
+      assert.equal(await db.store.issues.delete([doomedIssue]), 1);
+      const third = eventFor(project, 'after', T0 + 10);
+      const answered = c.submit([third]);
+      // The window is due now, so the batch carrying `third` tries to write it, and fails on the
+      // deleted issue; `third` is retried on its own and still acknowledged.
+      await c.writeDeferredCounters();
+      await answered;
+      assert.ok(errors.length > 0, 'the failed window is logged');
+      assert.equal((await environmentCounts(db.store, await issueOf(third))).after, 1);
+      // The window's batches stayed recorded: recovery counts the survivor (the doomed event is gone).
+      assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 1);
+      assert.equal((await environmentCounts(db.store, await issueOf(survivor))).kept, 1);
+      await c.close();
+    });
+
     test('a window 0 writes counts with every batch', async () => {
       const c = committer(db.store, 0);
       const event = eventFor(project, 'inline', T0 + 7);

@@ -197,16 +197,22 @@ export class GroupCommitter {
       if (plan.due) {
         this.deferred = null;
         this.countersWanted = false;
+        this.options.onError(error, 0);
       }
       // The counters were not written with the failed batch: write them on their own.
       if (outcomes.length > 0)
         await commitBatch(this.store, [], outcomes).catch((e) => this.options.onError(e, 0));
-      if (batch.length <= 1) {
+      if (batch.length === 0) {
+        if (!plan.due) this.options.onError(error, 0);
+        return;
+      }
+      if (batch.length === 1 && !plan.due) {
         this.options.onError(error, size);
         this.settle(batch, error);
         return;
       }
-      // One bad request must not fail the others: retry each on its own.
+      // One bad request must not fail the others, nor a window that could not be written (an
+      // issue deleted meanwhile): retry each request on its own, with its counts.
       for (const waiter of batch) {
         try {
           await commitBatch(this.store, waiter.events, []);
