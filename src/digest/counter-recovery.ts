@@ -1,7 +1,7 @@
 import { startTicker } from '../background/ticker.ts';
 import type { AppContext } from '../context.ts';
 import type { Store } from '../store/types.ts';
-import { CounterAggregate } from './counters.ts';
+import { recountBatches } from './counters.ts';
 
 /** A deferred batch this old belongs to no live window: windows are written within seconds. */
 const ORPHANED_AFTER_MS = 5 * 60_000;
@@ -19,11 +19,7 @@ export async function recoverDeferredCounters(store: Store, createdBefore: numbe
   for (;;) {
     const { batches, events } = await store.ingestWrite(async (tx) => {
       const taken = await tx.takeDeferredCounters({ createdBefore, limit: BATCHES_PER_TRANSACTION });
-      const stored = await tx.countableEvents(taken.flatMap((batch) => batch.events));
-      const counters = new CounterAggregate();
-      counters.addStored(stored);
-      await counters.write(tx);
-      return { batches: taken.length, events: stored.length };
+      return { batches: taken.length, events: await recountBatches(tx, taken) };
     });
     counted += events;
     if (batches < BATCHES_PER_TRANSACTION) return counted;

@@ -1,4 +1,4 @@
-import type { CountableEvent, IngestTx, TagValueCount } from '../store/types.ts';
+import type { CountableEvent, DeferredCounterBatch, IngestTx, TagValueCount } from '../store/types.ts';
 
 const MINUTE = 60_000;
 
@@ -79,7 +79,14 @@ export async function writeDeferred(tx: IngestTx, ids: number[], known: CounterA
     await known.write(tx);
     return;
   }
-  const recount = new CounterAggregate();
-  recount.addStored(await tx.countableEvents(taken.flatMap((batch) => batch.events)));
-  await recount.write(tx);
+  await recountBatches(tx, taken);
+}
+
+/** Counts deferred batches from their stored events, inside `tx`; returns the events counted. */
+export async function recountBatches(tx: IngestTx, batches: DeferredCounterBatch[]): Promise<number> {
+  const stored = await tx.countableEvents(batches.flatMap((batch) => batch.events));
+  const counters = new CounterAggregate();
+  counters.addStored(stored);
+  await counters.write(tx);
+  return stored.length;
 }
