@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { commitBatch } from '../src/digest/commit.ts';
 import { GroupCommitter } from '../src/digest/committer.ts';
 import { recoverDeferredCounters } from '../src/digest/counter-recovery.ts';
-import { CounterAggregate } from '../src/digest/counters.ts';
+import { COUNTER_PARTITIONS, CounterAggregate, counterPartition } from '../src/digest/counters.ts';
 import { type PreparedEvent, prepareEvent } from '../src/digest/prepare.ts';
 import { type OpenedTestStore, testBackends } from '../src/store/test-databases.ts';
 import type { Project, Store } from '../src/store/types.ts';
@@ -90,6 +90,44 @@ for (const backend of testBackends()) {
       await c.close();
     });
 
+    test('issues in different partitions defer into their own windows; a background pass writes every open one', async () => {
+      const c = committer(db.store, 60_000);
+      // Different messages group apart: four issues with consecutive ids, one per partition.
+      const events = ['alpha', 'bravo', 'charlie', 'delta'].map((word, i) =>
+        prepareEvent(
+          {
+            event_id: randomBytes(16).toString('hex'),
+            timestamp: (T0 + 400 + i) / 1000,
+            environment: 'spread',
+            message: `partitioned ${word}`,
+          },
+          { project, receivedAt: T0 + 400 + i },
+        ),
+      );
+      const committed = await commitBatch(db.store, events, [], { defer: true });
+      const issueIds = await Promise.all(events.map(issueOf));
+      assert.deepEqual(
+        committed.deferred.map((part) => part.partition).sort(),
+        issueIds.map(counterPartition).sort(),
+      );
+      assert.equal(new Set(committed.deferred.map((part) => part.partition)).size, COUNTER_PARTITIONS);
+      // Through the committer: one request per issue, so each window holds one batch.
+      const more = events.map((e, i) => ({
+        ...e,
+        eventId: randomBytes(16).toString('hex'),
+        timestamp: T0 + 410 + i,
+      }));
+      await Promise.all(more.map((event) => c.submit([event])));
+      await c.writeOpenWindowsGently();
+      for (const issueId of issueIds) {
+        // The first four were deferred outside the committer: recovery counts those below.
+        assert.equal((await environmentCounts(db.store, issueId)).spread, 1);
+      }
+      assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 4);
+      for (const issueId of issueIds) assert.equal((await environmentCounts(db.store, issueId)).spread, 2);
+      await c.close();
+    });
+
     test('a window nobody asks for is written when its time is over', async () => {
       const c = committer(db.store, 50);
       const event = eventFor(project, 'timer', T0 + 5);
@@ -161,13 +199,14 @@ for (const backend of testBackends()) {
     test('a deferred batch commits its event but not its counts', async () => {
       const event = eventFor(project, 'deferred', T0 + 10);
       const committed = await commitBatch(db.store, [event], [], { defer: true });
-      assert.ok(committed.deferred);
+      assert.equal(committed.deferred.length, 1);
+      const [part] = committed.deferred;
       const issueId = await issueOf(event);
       assert.equal((await environmentCounts(db.store, issueId)).deferred, undefined);
       // A later transaction writes the window it was given, and takes the batch with it.
       await commitBatch(db.store, [], [], {
         defer: false,
-        due: { ids: [committed.deferred.id], counters: committed.deferred.counters },
+        due: [{ ids: [part.id], counters: part.counters }],
       });
       assert.equal((await environmentCounts(db.store, issueId)).deferred, 1);
       assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 0);
@@ -187,8 +226,8 @@ for (const backend of testBackends()) {
 
     test('when recovery took part of a window, the live writer recounts the rest: each event once', async () => {
       const [first, second, third] = [0, 1, 2].map((i) => eventFor(project, 'race', T0 + 300 + i));
-      const a = (await commitBatch(db.store, [first], [], { defer: true })).deferred!;
-      const b = (await commitBatch(db.store, [second], [], { defer: true })).deferred!;
+      const [a] = (await commitBatch(db.store, [first], [], { defer: true })).deferred;
+      const [b] = (await commitBatch(db.store, [second], [], { defer: true })).deferred;
       const window = new CounterAggregate();
       window.merge(a.counters);
       window.merge(b.counters);
@@ -196,7 +235,7 @@ for (const backend of testBackends()) {
       assert.equal(await recoverDeferredCounters(db.store, first.receivedAt + 1), 1);
       await commitBatch(db.store, [third], [], {
         defer: false,
-        due: { ids: [a.id, b.id], counters: window },
+        due: [{ ids: [a.id, b.id], counters: window }],
       });
       const issueId = await issueOf(first);
       assert.equal((await environmentCounts(db.store, issueId)).race, 3);

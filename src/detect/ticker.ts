@@ -1,4 +1,5 @@
 import { startTicker } from '../background/ticker.ts';
+import { yieldToEventLoop } from '../background/yield.ts';
 import type { AppContext } from '../context.ts';
 import type { Org } from '../store/types.ts';
 import type { AlertFiring, AlertRule, DetectorKind } from '../store/types-alerts.ts';
@@ -45,7 +46,7 @@ export interface DetectorTickResult {
  */
 export async function tickDetectors(ctx: AppContext): Promise<DetectorTickResult> {
   // Rates and tag counts of every acknowledged event (docs/decisions/0009-deferred-counters.md).
-  await ctx.committer.writeDeferredCounters();
+  await ctx.committer.writeOpenWindowsGently();
   const now = ctx.clock.now();
   await ensureDefaultRules(ctx, now);
   const position = await ctx.store.detectorPositions.get(POSITION);
@@ -62,9 +63,11 @@ export async function tickDetectors(ctx: AppContext): Promise<DetectorTickResult
     const scan = createProjectScan(ctx, org, project, from, now);
     for (const [detector, detectorRules] of groupBy(projectRules, (rule) => rule.detector)) {
       try {
+        await yieldToEventLoop();
         const candidates = await DETECTORS[detector](scan, detectorRules);
         result.candidates += candidates.length;
         for (const candidate of candidates) {
+          await yieldToEventLoop();
           const fired = await fireCandidate(scan, candidate);
           if (fired) result.fired.push(fired);
         }

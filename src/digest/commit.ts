@@ -8,7 +8,7 @@ import type {
   Store,
   StoredEvent,
 } from '../store/types.ts';
-import { CounterAggregate, writeDeferred } from './counters.ts';
+import { CounterAggregate, counterPartition, writeDeferred } from './counters.ts';
 import type { PreparedEvent } from './prepare.ts';
 
 const DAY = 86_400_000;
@@ -19,12 +19,20 @@ const DAY = 86_400_000;
  */
 export interface CounterPlan {
   defer: boolean;
-  due?: { ids: number[]; counters: CounterAggregate };
+  /** Windows to write in this transaction: deferred batch ids and their counts aggregated. */
+  due?: { ids: number[]; counters: CounterAggregate }[];
+}
+
+/** One deferred batch: a batch's events of one counter partition, recorded under `id`. */
+export interface DeferredPart {
+  partition: number;
+  id: number;
+  counters: CounterAggregate;
 }
 
 export interface CommittedBatch {
-  /** This batch's counts, when deferred: the batch id to hand to a later `due`. */
-  deferred: { id: number; counters: CounterAggregate } | null;
+  /** This batch's counts, when deferred, one part per counter partition it touched. */
+  deferred: DeferredPart[];
 }
 
 /**
@@ -43,23 +51,38 @@ export async function commitBatch(
   return store.ingestWrite(async (tx) => {
     // First, so every transaction that takes deferred batches (recovery too) locks them before
     // any issue row: the same order everywhere, so PostgreSQL never sees the two deadlock.
-    if (plan.due) await writeDeferred(tx, plan.due.ids, plan.due.counters);
+    for (const window of plan.due ?? []) await writeDeferred(tx, window.ids, window.counters);
     const issueOf = await resolveIssues(tx, events);
     const inserted = await tx.insertEvents(events.map((e) => toStoredEvent(e, issueOf.get(e)!.id)));
     const fresh = events.filter((e) => inserted.has(e.eventId));
     const rules = await loadStatusRules(store, fresh, issueOf);
     await recordSightings(tx, fresh, issueOf, rules);
     await tx.addOutcomes([...outcomes, ...processedOutcomes(fresh)]);
-    const counters = new CounterAggregate();
-    for (const e of fresh) counters.add({ ...e, issueId: issueOf.get(e)!.id });
-    if (!plan.defer || fresh.length === 0) {
+    if (!plan.defer) {
+      const counters = new CounterAggregate();
+      for (const e of fresh) counters.add({ ...e, issueId: issueOf.get(e)!.id });
       await counters.write(tx);
-      return { deferred: null };
+      return { deferred: [] };
     }
-    const refs = fresh.map((e) => ({ projectId: e.projectId, eventId: e.eventId }));
-    const createdAt = Math.max(...fresh.map((e) => e.receivedAt));
-    return { deferred: { id: await tx.deferCounters(refs, createdAt), counters } };
+    return { deferred: await deferCounts(tx, fresh, issueOf) };
   });
+}
+
+/** Records the batch's events per counter partition, each part to be counted by its own window. */
+async function deferCounts(
+  tx: IngestTx,
+  events: PreparedEvent[],
+  issueOf: Map<PreparedEvent, Issue>,
+): Promise<DeferredPart[]> {
+  const parts: DeferredPart[] = [];
+  for (const [partition, group] of groupBy(events, (e) => counterPartition(issueOf.get(e)!.id))) {
+    const counters = new CounterAggregate();
+    for (const e of group) counters.add({ ...e, issueId: issueOf.get(e)!.id });
+    const refs = group.map((e) => ({ projectId: e.projectId, eventId: e.eventId }));
+    const createdAt = Math.max(...group.map((e) => e.receivedAt));
+    parts.push({ partition, id: await tx.deferCounters(refs, createdAt), counters });
+  }
+  return parts;
 }
 
 /** Maps each event to its issue; creates issues for unknown hashes and links new hashes. */

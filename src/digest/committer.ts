@@ -1,13 +1,21 @@
 import { AppError } from '../app-error.ts';
+import { yieldToEventLoop } from '../background/yield.ts';
 import type { SessionBatch } from '../releases/health-parse.ts';
 import { ensureSessionReleases } from '../releases/health-record.ts';
 import type { IngestOutcome, Store } from '../store/types.ts';
-import { type CounterPlan, commitBatch } from './commit.ts';
-import { CounterAggregate } from './counters.ts';
+import { type CounterPlan, commitBatch, type DeferredPart } from './commit.ts';
+import { COUNTER_PARTITIONS, CounterAggregate } from './counters.ts';
 import type { PreparedEvent } from './prepare.ts';
 
 /** Bounds the memory of a deferral window: past this many rows it is written at once. */
-const MAX_DEFERRED_ROWS = 50_000;
+const MAX_WINDOW_ROWS = 50_000 / COUNTER_PARTITIONS;
+
+/** Deferred batches of one counter partition, not yet written, and when they fall due. */
+interface CounterWindow {
+  ids: number[];
+  counters: CounterAggregate;
+  dueAt: number;
+}
 
 interface Waiter {
   events: PreparedEvent[];
@@ -39,10 +47,12 @@ export class GroupCommitter {
   private outcomes = new Map<string, IngestOutcome>();
   private sessions: { batch: SessionBatch; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private readonly sessionReleases = new Set<string>();
-  /** Batches whose tag-value and bucket counts are committed as deferred, not yet written. */
-  private deferred: { ids: number[]; counters: CounterAggregate; since: number } | null = null;
+  /** Open windows by counter partition: batches committed with their counts deferred. */
+  private readonly windows = new Map<number, CounterWindow>();
   /** Someone waits for the deferred counts (an API request, drain): write them now. */
   private countersWanted = false;
+  /** A background pass waits for this window: the next transaction writes it, due or not. */
+  private forcedWindow: CounterWindow | null = null;
   private flushing: Promise<void> | null = null;
   private scheduled = false;
   private closed = false;
@@ -104,7 +114,7 @@ export class GroupCommitter {
 
   /** Waits until everything queued so far, outcome and deferred counters included, is committed. */
   async drain(): Promise<void> {
-    this.countersWanted = this.deferred !== null;
+    this.countersWanted = this.windows.size > 0;
     while (this.flushing || this.hasWork()) {
       if (this.flushing) await this.flushing;
       else await this.flush();
@@ -116,10 +126,30 @@ export class GroupCommitter {
    * answering, so what it reports includes every acknowledged event.
    */
   async writeDeferredCounters(): Promise<void> {
-    while (this.deferred !== null) {
+    while (this.windows.size > 0) {
       this.countersWanted = true;
       if (this.flushing) await this.flushing;
       else await this.flush();
+    }
+  }
+
+  /**
+   * Writes the windows open now, one per transaction, letting requests in between: for
+   * background passes (detectors, incidents), which need the counts of every event acknowledged
+   * before they started but should not stall ingest with one large write.
+   */
+  async writeOpenWindowsGently(): Promise<void> {
+    const open = new Set(this.windows.values());
+    for (;;) {
+      if (this.flushing) {
+        await this.flushing;
+        continue;
+      }
+      const next = [...this.windows.values()].find((window) => open.has(window));
+      if (!next) return;
+      this.forcedWindow = next;
+      await this.flush();
+      await yieldToEventLoop();
     }
   }
 
@@ -128,16 +158,16 @@ export class GroupCommitter {
       this.queue.length > 0 ||
       this.outcomes.size > 0 ||
       this.sessions.length > 0 ||
-      (this.deferred !== null && this.countersDue(this.deferred))
+      [...this.windows.values()].some((window) => this.countersDue(window))
     );
   }
 
-  private countersDue(open: NonNullable<GroupCommitter['deferred']>): boolean {
+  private countersDue(window: CounterWindow): boolean {
     return (
       this.countersWanted ||
       this.closed ||
-      Date.now() - open.since >= this.options.counterWindowMs ||
-      open.counters.rows >= MAX_DEFERRED_ROWS
+      Date.now() >= window.dueAt ||
+      window.counters.rows >= MAX_WINDOW_ROWS
     );
   }
 
@@ -185,20 +215,12 @@ export class GroupCommitter {
         outcomes,
         plan,
       );
-      if (plan.due) {
-        this.deferred = null;
-        this.countersWanted = false;
-      }
-      if (committed.deferred) this.keepDeferred(committed.deferred);
+      this.keepDeferred(committed.deferred);
       this.settle(batch, null);
     } catch (error) {
       // The deferred batches stay recorded in the database: recovery counts them
       // (recoverDeferredCounters), so dropping them here loses nothing and cannot loop.
-      if (plan.due) {
-        this.deferred = null;
-        this.countersWanted = false;
-        this.options.onError(error, 0);
-      }
+      if (plan.due) this.options.onError(error, 0);
       // The counters were not written with the failed batch: write them on their own.
       if (outcomes.length > 0)
         await commitBatch(this.store, [], outcomes).catch((e) => this.options.onError(e, 0));
@@ -226,25 +248,59 @@ export class GroupCommitter {
   }
 
   /**
-   * A batch defers its tag-value and bucket counts into the open window; the batch that finds
-   * the window due (its time is over, it holds too many rows, or someone waits for it) writes
-   * the window and its own counts. A timer writes a window that no batch comes to close.
+   * A batch defers its tag-value and bucket counts into the open window of each counter
+   * partition it touched; the batch that finds a window due (its time is over, it holds too many
+   * rows, or someone waits for the counts) writes it. When someone waits, the batch writes its
+   * own counts too. Timers write windows that no batch comes to close. Due windows leave the
+   * map here: if their transaction fails, recovery counts their batches later.
    */
   private counterPlan(): CounterPlan {
-    const open = this.deferred;
-    if (open !== null && this.countersDue(open)) {
-      return { defer: false, due: { ids: open.ids, counters: open.counters } };
+    const wanted = this.countersWanted || this.closed;
+    this.countersWanted = false;
+    this.forcedWindow = null;
+    const due: CounterWindow[] = [];
+    for (const [partition, window] of this.windows) {
+      if (!wanted && window !== this.forcedWindow && !this.countersDue(window)) continue;
+      due.push(window);
+      this.windows.delete(partition);
     }
-    return { defer: this.options.counterWindowMs > 0 && !this.closed };
+    const defer = this.options.counterWindowMs > 0 && !wanted;
+    return due.length > 0 ? { defer, due } : { defer };
   }
 
-  private keepDeferred(batch: { id: number; counters: CounterAggregate }): void {
-    if (this.deferred === null) {
-      this.deferred = { ids: [], counters: new CounterAggregate(), since: Date.now() };
-      setTimeout(() => this.schedule(), this.options.counterWindowMs).unref();
+  private keepDeferred(parts: DeferredPart[]): void {
+    for (const part of parts) {
+      let window = this.windows.get(part.partition);
+      if (!window) {
+        window = { ids: [], counters: new CounterAggregate(), dueAt: this.dueAt(part.partition) };
+        this.windows.set(part.partition, window);
+        this.armTimer(window);
+      }
+      window.ids.push(part.id);
+      window.counters.merge(part.counters);
     }
-    this.deferred.ids.push(batch.id);
-    this.deferred.counters.merge(batch.counters);
+  }
+
+  /** Timers may fire a little early by the wall clock: then the window waits for another. */
+  private armTimer(window: CounterWindow): void {
+    const wait = Math.max(1, window.dueAt - Date.now());
+    setTimeout(() => {
+      if (![...this.windows.values()].includes(window)) return;
+      if (Date.now() < window.dueAt) this.armTimer(window);
+      else this.schedule();
+    }, wait).unref();
+  }
+
+  /**
+   * Partition p's windows end when the clock passes p/COUNTER_PARTITIONS of the way through a
+   * window period, so under steady load the partitions are written one after another, evenly
+   * spread, rather than all in one transaction.
+   */
+  private dueAt(partition: number): number {
+    const period = this.options.counterWindowMs;
+    const now = Date.now();
+    const phase = (partition * period) / COUNTER_PARTITIONS;
+    return now + period - ((((now - phase) % period) + period) % period);
   }
 
   private async flushSessions(): Promise<void> {

@@ -23,7 +23,7 @@ export interface TickResult {
 export async function tickIncidents(ctx: AppContext): Promise<TickResult> {
   const result: TickResult = { incidents: 0, synced: 0, verified: 0, recorded: 0, failed: 0 };
   // Verification reads minute buckets (docs/decisions/0009-deferred-counters.md).
-  await ctx.committer.writeDeferredCounters();
+  await ctx.committer.writeOpenWindowsGently();
   for (const incident of await ctx.store.incidents.listUnresolved()) {
     result.incidents++;
     try {
