@@ -37,7 +37,9 @@ export class PreparePool {
       slot.inflight.set(id, { resolve, reject });
       // One postMessage per loop turn instead of per event: each message costs a clone and a
       // wake-up of the worker (≈ 8 % of the main thread in the bench:ingest profile).
-      if (slot.outbox.push({ ...job, id }) === 1) setImmediate(() => this.send(slot));
+      if (slot.outbox.push({ ...job, payload: ownBytes(job.payload), id }) === 1) {
+        setImmediate(() => this.send(slot));
+      }
     });
   }
 
@@ -86,4 +88,12 @@ export class PreparePool {
     this.onCrash(error);
     if (!this.closed) this.slots[index] = this.spawn();
   }
+}
+
+/**
+ * Structured clone copies a view's whole buffer. A small body decoded or joined by Node lives in
+ * a shared 64 KiB pool slab (Buffer.poolSize in Node 24): copy out just its bytes.
+ */
+function ownBytes(payload: Uint8Array): Uint8Array {
+  return payload.buffer.byteLength > 2 * payload.byteLength ? new Uint8Array(payload) : payload;
 }

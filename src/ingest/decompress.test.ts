@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -57,6 +58,16 @@ describe('readBody', () => {
   for (const [encoding, encode] of encoders) {
     it(`decodes ${encoding} (${encode.toString().slice(8, 40)}) from small chunks`, async () => {
       assert.deepEqual(await readBody(chunked(encode(ENVELOPE), 5), encoding, LIMITS), ENVELOPE);
+    });
+  }
+
+  // Bodies up to 64 KiB on the wire are decoded in one call, larger ones as a stream.
+  for (const [encoding, encode] of encoders) {
+    it(`decodes ${encoding} (${encode.toString().slice(8, 40)}) the same at once and streamed`, async () => {
+      const large = Buffer.concat([ENVELOPE, Buffer.from(`\n${randomBytes(90_000).toString('base64')}`)]);
+      const wire = encode(large);
+      assert.ok(wire.length > 64 * 1024, `${wire.length} bytes on the wire`);
+      assert.deepEqual(await readBody(chunked(wire, 16 * 1024), encoding, LIMITS), large);
     });
   }
 
