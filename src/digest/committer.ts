@@ -256,11 +256,12 @@ export class GroupCommitter {
    */
   private counterPlan(): CounterPlan {
     const wanted = this.countersWanted || this.closed;
+    const forced = this.forcedWindow;
     this.countersWanted = false;
     this.forcedWindow = null;
     const due: CounterWindow[] = [];
     for (const [partition, window] of this.windows) {
-      if (!wanted && window !== this.forcedWindow && !this.countersDue(window)) continue;
+      if (!wanted && window !== forced && !this.countersDue(window)) continue;
       due.push(window);
       this.windows.delete(partition);
     }
