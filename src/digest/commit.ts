@@ -74,15 +74,18 @@ async function deferCounts(
   events: PreparedEvent[],
   issueOf: Map<PreparedEvent, Issue>,
 ): Promise<DeferredPart[]> {
-  const parts: DeferredPart[] = [];
-  for (const [partition, group] of groupBy(events, (e) => counterPartition(issueOf.get(e)!.id))) {
+  const groups = [...groupBy(events, (e) => counterPartition(issueOf.get(e)!.id))];
+  const ids = await tx.deferCounters(
+    groups.map(([, group]) => ({
+      events: group.map((e) => ({ projectId: e.projectId, eventId: e.eventId })),
+      createdAt: Math.max(...group.map((e) => e.receivedAt)),
+    })),
+  );
+  return groups.map(([partition, group], i) => {
     const counters = new CounterAggregate();
     for (const e of group) counters.add({ ...e, issueId: issueOf.get(e)!.id });
-    const refs = group.map((e) => ({ projectId: e.projectId, eventId: e.eventId }));
-    const createdAt = Math.max(...group.map((e) => e.receivedAt));
-    parts.push({ partition, id: await tx.deferCounters(refs, createdAt), counters });
-  }
-  return parts;
+    return { partition, id: ids[i], counters };
+  });
 }
 
 /** Maps each event to its issue; creates issues for unknown hashes and links new hashes. */

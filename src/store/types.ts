@@ -245,9 +245,10 @@ export interface IngestTx {
   addOutcomes(rows: IngestOutcome[]): Promise<void>;
   /**
    * Records that these committed events' tag-value and bucket counts are not written yet
-   * (docs/decisions/0009-deferred-counters.md); returns the batch's id.
+   * (docs/decisions/0009-deferred-counters.md), one deferred batch per entry, in one statement
+   * where the backend allows; returns the batches' ids in the order given.
    */
-  deferCounters(events: EventRef[], createdAt: number): Promise<number>;
+  deferCounters(batches: { events: EventRef[]; createdAt: number }[]): Promise<number[]>;
   /**
    * Deletes deferred batches, the given ones or every one created before a time, and returns
    * those it deleted: whoever deletes a batch in a committed transaction is the one who counts it.

@@ -1,21 +1,28 @@
 import type { PoolClient } from 'pg';
 import { decodeRefs, encodeRefs } from '../event-refs.ts';
 import type { CountableEvent, DeferredCounterBatch, EventRef, IngestTx } from '../types.ts';
-import { one, rows } from './pool.ts';
+import { rows } from './pool.ts';
 
 /** Deferred tag-value and bucket counts (docs/decisions/0009-deferred-counters.md). */
 
+/**
+ * One round trip for all of a batch's parts. Ids come from the sequence in the order the rows are
+ * inserted, which follows the ordinality, so the ids sorted ascending match the batches given.
+ */
 export async function deferCounters(
   client: PoolClient,
-  events: EventRef[],
-  createdAt: number,
-): Promise<number> {
-  const row = await one<{ id: string }>(
+  batches: Parameters<IngestTx['deferCounters']>[0],
+): Promise<number[]> {
+  if (batches.length === 0) return [];
+  const inserted = await rows<{ id: string }>(
     client,
-    'INSERT INTO deferred_counter_batches (created_at, events) VALUES ($1, $2) RETURNING id',
-    [createdAt, encodeRefs(events)],
+    `INSERT INTO deferred_counter_batches (created_at, events)
+     SELECT created_at, events FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS b(created_at, events, n)
+     ORDER BY n
+     RETURNING id`,
+    [batches.map((batch) => batch.createdAt), batches.map((batch) => encodeRefs(batch.events))],
   );
-  return Number(row!.id);
+  return inserted.map((row) => Number(row.id)).sort((a, b) => a - b);
 }
 
 /** DELETE … RETURNING: of two nodes taking the same batch, the second finds it gone. */

@@ -17,7 +17,7 @@ import { toIssue } from './rows.ts';
 /** IngestTx on one client inside an open transaction; every method is one round trip or two. */
 export function createIngestTx(client: PoolClient): IngestTx {
   return {
-    deferCounters: (events, createdAt) => deferCounters(client, events, createdAt),
+    deferCounters: (batches) => deferCounters(client, batches),
     takeDeferredCounters: (which) => takeDeferredCounters(client, which),
     countableEvents: (refs) => countableEvents(client, refs),
     async findIssuesByHashes(projectId, hashes) {

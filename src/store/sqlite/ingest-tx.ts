@@ -63,8 +63,8 @@ export function createIngestTx(db: SqliteConnection): IngestTx {
     async addOutcomes(rows) {
       addOutcomes(db, rows);
     },
-    async deferCounters(events, createdAt) {
-      return deferCounters(db, events, createdAt);
+    async deferCounters(batches) {
+      return batches.map((batch) => deferCounters(db, batch.events, batch.createdAt));
     },
     async takeDeferredCounters(which) {
       return takeDeferredCounters(db, which);
