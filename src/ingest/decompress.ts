@@ -42,7 +42,10 @@ const DECODER_OPTIONS = { chunkSize: 64 * 1024 };
 const SYNC_MAX_WIRE = 64 * 1024;
 const SYNC_MAX_OUTPUT = 4 * 1024 * 1024;
 
-/** RFC 9659 caps the HTTP zstd window at 8 MiB (zstd's own default would allow 128 MiB). */
+/**
+ * RFC 9659 caps the HTTP zstd window at 8 MiB; zstd's own default (128 MiB) would let one tiny
+ * frame header reserve that much memory before any output is produced.
+ */
 const ZSTD_WINDOW_PARAMS = { [zlib.constants.ZSTD_d_windowLogMax]: 23 };
 
 /** The codings to undo, in the order to undo them (the header lists them in the order applied). */
@@ -86,48 +89,91 @@ export async function decodeBody(
     return raw;
   }
   let body = raw;
-  for (const coding of codings) {
-    const decoded = body.length <= SYNC_MAX_WIRE ? decodeSync(body, coding, maxDecompressedBytes) : null;
-    if (decoded) charge(decoded.length);
-    body = decoded ?? (await decodeOne(body, coding, maxDecompressedBytes, charge));
-  }
+  for (const coding of codings) body = await decodeOne(body, coding, maxDecompressedBytes, charge);
   return body;
 }
 
-/** Decodes in one call if the result fits SYNC_MAX_OUTPUT; null when it needs the stream. */
-function decodeSync(input: Buffer, coding: ContentCoding, maxBytes: number): Buffer | null {
-  const maxOutputLength = Math.min(maxBytes, SYNC_MAX_OUTPUT) + 1;
-  const options = { ...DECODER_OPTIONS, maxOutputLength };
-  const attempt = (decode: () => Buffer): Buffer | null => {
+/** One compressed format, decoded either in one call or as a stream. */
+interface Format {
+  stream(): Transform;
+  once(input: Buffer, options: { chunkSize: number; maxOutputLength: number }): Buffer;
+}
+
+const GZIP: Format = {
+  stream: () => zlib.createGunzip(DECODER_OPTIONS),
+  once: (input, options) => zlib.gunzipSync(input, options),
+};
+const BROTLI: Format = {
+  stream: () => zlib.createBrotliDecompress(DECODER_OPTIONS),
+  once: (input, options) => zlib.brotliDecompressSync(input, options),
+};
+const ZSTD: Format = {
+  stream: () => zlib.createZstdDecompress({ ...DECODER_OPTIONS, params: ZSTD_WINDOW_PARAMS }),
+  once: (input, options) => zlib.zstdDecompressSync(input, { ...options, params: ZSTD_WINDOW_PARAMS }),
+};
+const ZLIB_DEFLATE: Format = {
+  stream: () => zlib.createInflate(DECODER_OPTIONS),
+  once: (input, options) => zlib.inflateSync(input, options),
+};
+const RAW_DEFLATE: Format = {
+  stream: () => zlib.createInflateRaw(DECODER_OPTIONS),
+  once: (input, options) => zlib.inflateRawSync(input, options),
+};
+
+/**
+ * The formats to try per coding, in order. "deflate" is zlib-wrapped (RFC 1950) per Relay, but
+ * some clients send raw deflate; Bugsink decodes with wbits=-15. Be liberal and retry raw on a
+ * format error only.
+ */
+const FORMATS: Readonly<Record<ContentCoding, Format[]>> = {
+  gzip: [GZIP],
+  br: [BROTLI],
+  zstd: [ZSTD],
+  deflate: [ZLIB_DEFLATE, RAW_DEFLATE],
+};
+
+async function decodeOne(
+  input: Buffer,
+  coding: ContentCoding,
+  maxBytes: number,
+  charge: (bytes: number) => void,
+): Promise<Buffer> {
+  const formats = FORMATS[coding];
+  for (let i = 0; ; i++) {
     try {
-      const out = decode();
-      if (out.length < maxOutputLength) return out;
-    } catch (cause) {
-      if ((cause as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE') {
-        throw new AppError('VALIDATION', 'malformed compressed body', { cause });
-      }
+      return await decodeAs(formats[i], input, maxBytes, charge);
+    } catch (error) {
+      const formatError = error instanceof AppError && error.code === 'VALIDATION';
+      if (!formatError || i + 1 === formats.length) throw error;
     }
-    if (maxBytes <= SYNC_MAX_OUTPUT) throw tooLarge();
-    return null;
-  };
-  switch (coding) {
-    case 'gzip':
-      return attempt(() => zlib.gunzipSync(input, options));
-    case 'br':
-      return attempt(() => zlib.brotliDecompressSync(input, options));
-    case 'zstd':
-      return attempt(() => zlib.zstdDecompressSync(input, { ...options, params: ZSTD_WINDOW_PARAMS }));
-    case 'deflate':
-      try {
-        return attempt(() => zlib.inflateSync(input, options));
-      } catch (error) {
-        // As decodeOne: zlib-wrapped per Relay, raw deflate (wbits=-15) as a fallback.
-        if (error instanceof AppError && error.code === 'VALIDATION') {
-          return attempt(() => zlib.inflateRawSync(input, options));
-        }
-        throw error;
-      }
   }
+}
+
+async function decodeAs(
+  format: Format,
+  input: Buffer,
+  maxBytes: number,
+  charge: (bytes: number) => void,
+): Promise<Buffer> {
+  const decoded = input.length <= SYNC_MAX_WIRE ? decodeAtOnce(format, input, maxBytes) : null;
+  if (!decoded) return inflateCapped(input, format.stream(), maxBytes, charge);
+  charge(decoded.length);
+  return decoded;
+}
+
+/** Decodes in one call if the result fits SYNC_MAX_OUTPUT; null when it needs the stream. */
+function decodeAtOnce(format: Format, input: Buffer, maxBytes: number): Buffer | null {
+  const maxOutputLength = Math.min(maxBytes, SYNC_MAX_OUTPUT) + 1;
+  try {
+    const out = format.once(input, { ...DECODER_OPTIONS, maxOutputLength });
+    if (out.length < maxOutputLength) return out;
+  } catch (cause) {
+    if ((cause as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE') {
+      throw new AppError('VALIDATION', 'malformed compressed body', { cause });
+    }
+  }
+  if (maxBytes <= SYNC_MAX_OUTPUT) throw tooLarge();
+  return null;
 }
 
 async function readRaw(
@@ -152,38 +198,6 @@ async function readRaw(
     chunks.push(chunk);
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
-}
-
-async function decodeOne(
-  input: Buffer,
-  coding: ContentCoding,
-  maxBytes: number,
-  charge: (bytes: number) => void,
-): Promise<Buffer> {
-  if (coding !== 'deflate') return inflateCapped(input, decoderFor(coding), maxBytes, charge);
-  try {
-    return await inflateCapped(input, zlib.createInflate(DECODER_OPTIONS), maxBytes, charge);
-  } catch (error) {
-    // "deflate" is zlib-wrapped (RFC 1950) per Relay, but some clients send raw deflate; Bugsink
-    // decodes with wbits=-15. Be liberal and retry raw on a format error only.
-    if (error instanceof AppError && error.code === 'VALIDATION') {
-      return inflateCapped(input, zlib.createInflateRaw(DECODER_OPTIONS), maxBytes, charge);
-    }
-    throw error;
-  }
-}
-
-function decoderFor(coding: Exclude<ContentCoding, 'deflate'>): Transform {
-  switch (coding) {
-    case 'gzip':
-      return zlib.createGunzip(DECODER_OPTIONS);
-    case 'br':
-      return zlib.createBrotliDecompress(DECODER_OPTIONS);
-    case 'zstd':
-      // RFC 9659 caps the HTTP zstd window at 8 MiB; zstd's own default (128 MiB) would let one
-      // tiny frame header reserve that much memory before any output is produced.
-      return zlib.createZstdDecompress({ ...DECODER_OPTIONS, params: ZSTD_WINDOW_PARAMS });
-  }
 }
 
 function inflateCapped(
