@@ -12,6 +12,7 @@ const MAX_WINDOW_ROWS = 50_000 / COUNTER_PARTITIONS;
 
 /** Deferred batches of one counter partition, not yet written, and when they fall due. */
 interface CounterWindow {
+  partition: number;
   ids: number[];
   counters: CounterAggregate;
   dueAt: number;
@@ -273,7 +274,8 @@ export class GroupCommitter {
     for (const part of parts) {
       let window = this.windows.get(part.partition);
       if (!window) {
-        window = { ids: [], counters: new CounterAggregate(), dueAt: this.dueAt(part.partition) };
+        const { partition } = part;
+        window = { partition, ids: [], counters: new CounterAggregate(), dueAt: this.dueAt(partition) };
         this.windows.set(part.partition, window);
         this.armTimer(window);
       }
@@ -286,7 +288,7 @@ export class GroupCommitter {
   private armTimer(window: CounterWindow): void {
     const wait = Math.max(1, window.dueAt - Date.now());
     setTimeout(() => {
-      if (![...this.windows.values()].includes(window)) return;
+      if (this.windows.get(window.partition) !== window) return;
       if (Date.now() < window.dueAt) this.armTimer(window);
       else this.schedule();
     }, wait).unref();
