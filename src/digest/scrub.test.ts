@@ -173,4 +173,114 @@ describe('scrubEvent', () => {
     assert.deepEqual(Object.getOwnPropertyDescriptor(extra, '__proto__')?.value, { password: '[Filtered]' });
     assert.equal(Object.getPrototypeOf(extra), Object.prototype);
   });
+
+  test('the key verdict cache never changes a result, however keys repeat or overflow it', () => {
+    const scrubKeys = (keys: string[]) => {
+      const extra = Object.fromEntries(keys.map((key) => [key, 'v']));
+      return Object.entries(scrub(build({ extra })).extra as Record<string, unknown>);
+    };
+    const keys = ['author', 'password', 'note', 'Session', 'authorization', '__proto__'];
+    const expected = [
+      ['author', 'v'],
+      ['password', '[Filtered]'],
+      ['note', 'v'],
+      ['Session', '[Filtered]'],
+      ['authorization', '[Filtered]'],
+      ['__proto__', 'v'],
+    ];
+    assert.deepEqual(scrubKeys(keys), expected);
+    assert.deepEqual(scrubKeys(keys), expected);
+    // More distinct keys than the cache holds, then the same keys again.
+    const many = Array.from({ length: 10_000 }, (_, i) => (i % 2 ? `key${i}` : `token${i}`));
+    assert.deepEqual(scrubKeys(many).filter(([, value]) => value === '[Filtered]').length, 5_000);
+    assert.deepEqual(scrubKeys(keys), expected);
+  });
+
+  test('filters values under sensitive keys whatever their type, and leaves other primitives alone', () => {
+    const extra = scrub(
+      build({ extra: { token: 42, secret: null, cvv: false, list: [1, null, true, 'a', ['x']], n: 3 } }),
+    ).extra;
+    assert.deepEqual(extra, {
+      token: '[Filtered]',
+      secret: null,
+      cvv: false,
+      list: [1, null, true, 'a', ['x']],
+      n: 3,
+    });
+  });
+
+  /** Scrubs each input as a string of an event (in `extra`, or as a breadcrumb message). */
+  function assertScrubbed(
+    pairs: [input: string, expected: string][],
+    where: 'extra' | 'breadcrumbs' = 'extra',
+  ) {
+    const inputs = pairs.map(([input]) => input);
+    const scrubbed =
+      where === 'extra'
+        ? (scrub(build({ extra: { values: inputs } })).extra as { values: string[] }).values
+        : scrub(build({ breadcrumbs: inputs.map((message) => ({ message })) })).breadcrumbs?.values.map(
+            (crumb) => crumb.message,
+          );
+    assert.deepEqual(
+      scrubbed,
+      pairs.map(([, expected]) => expected),
+    );
+  }
+
+  test('finds bearer and basic in any ASCII case, only as whole scheme words', () => {
+    assertScrubbed(
+      [
+        ['BEARER abc123def456', 'BEARER [Filtered]'],
+        ['bAsIc dXNlcjpwYXNz', 'bAsIc [Filtered]'],
+        ['token: Bearer', 'token: Bearer'],
+        ['ends with b', 'ends with b'],
+        ['ends with B', 'ends with B'],
+        ['Bea', 'Bea'],
+        ['Xbearer abc123def456', 'Xbearer abc123def456'],
+        ['baſic dXNlcjpwYXNz', 'baſic dXNlcjpwYXNz'],
+        ['bearer\tabc123def456', 'bearer\t[Filtered]'],
+      ],
+      'breadcrumbs',
+    );
+  });
+
+  test("finds URL credentials and '=' pairs wherever they sit in the string", () => {
+    assertScrubbed([
+      ['me@example.com then https://u:p@host/', 'me@example.com then https://[Filtered]@host/'],
+      ['https://u:p@host', 'https://[Filtered]@host'],
+      ['https://host/ only, no at sign', 'https://host/ only, no at sign'],
+      ['mailto me@example.com, no scheme', 'mailto me@example.com, no scheme'],
+      ['ends with a colon:', 'ends with a colon:'],
+      ['ends with :/', 'ends with :/'],
+      ['=leading', '=leading'],
+      ['trailing=', 'trailing='],
+      ['password=', 'password=[Filtered]'],
+      ['x=1&password=hunter2', 'x=1&password=[Filtered]'],
+    ]);
+  });
+
+  test('card numbers with separators, at the digit-count boundary, and beside other secrets', () => {
+    assertScrubbed([
+      ['4111-1111-1111-1111', '[Filtered]'],
+      ['4111 1111 1111 1111', '[Filtered]'],
+      ['4222222222222', '[Filtered]'],
+      ['422222222222', '422222222222'],
+      ['card 4111111111111111 then ?token=abc', 'card [Filtered] then ?token=[Filtered]'],
+      ['card 4111111111111111 at https://u:p@host', 'card [Filtered] at https://[Filtered]@host'],
+      ['Bearer 4111111111111111', 'Bearer [Filtered]'],
+      [
+        '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY----- &password=x',
+        '[Filtered] &password=[Filtered]',
+      ],
+    ]);
+  });
+
+  test('only the kept first 16 KiB of a long string are scrubbed', () => {
+    const event = build({
+      extra: { tail: `${'a'.repeat(16 * 1024)} password=x`, head: `token=abc ${'a'.repeat(20_000)}` },
+    });
+    const extra = scrub(event).extra as Record<string, string>;
+    assert.equal(extra.tail, 'a'.repeat(16 * 1024));
+    assert.equal(extra.head, `token=[Filtered] ${'a'.repeat(16 * 1024 - 'token=abc '.length)}`);
+  });
 });
