@@ -1,4 +1,4 @@
-import { zstdCompressSync } from 'node:zlib';
+import { constants, zstdCompressSync } from 'node:zlib';
 import { GROUPING_VERSION, type GroupingResult, groupEventV1 } from '../grouping/v1.ts';
 import type { Project } from '../store/types.ts';
 import { normalizeEvent } from './normalize.ts';
@@ -65,13 +65,14 @@ export function prepareEvent(raw: Record<string, unknown>, ctx: PrepareContext):
   };
 }
 
-/** See docs/decisions/0003-event-payload-compression.md for why zstd at level 3. */
+/** See docs/decisions/0003-event-payload-compression.md for why zstd at level 1. */
 export const PAYLOAD_CODEC = 'zstd';
+const ZSTD_OPTIONS = { params: { [constants.ZSTD_c_compressionLevel]: 1 } };
 
 export function compressPayload(json: Buffer): Uint8Array {
   // zlib's sync API returns a view into a 64 KiB output buffer. Copying out exactly the frame
   // matters: a prepared event crosses threads by structured clone, which copies a view's whole
   // buffer, and the event is held until committed (bench:ingest: 64 KiB per event on the main
   // thread, most of its peak RSS).
-  return new Uint8Array(zstdCompressSync(json));
+  return new Uint8Array(zstdCompressSync(json, ZSTD_OPTIONS));
 }
