@@ -280,7 +280,7 @@ export class GroupCommitter {
         this.armTimer(window);
       }
       window.ids.push(part.id);
-      window.counters.merge(part.counters);
+      window.counters.absorb(part.counters);
     }
   }
 

@@ -55,12 +55,16 @@ export class CounterAggregate {
     for (const event of events) this.add({ ...event, tags: Object.entries(event.tags) });
   }
 
-  /** Folds another aggregate into this one. */
-  merge(other: CounterAggregate): void {
+  /**
+   * Folds another aggregate into this one, taking over its rows where this one has none (no
+   * copy: a batch's aggregate is folded into its window once and then dropped). `other` must
+   * not be used afterwards.
+   */
+  absorb(other: CounterAggregate): void {
     for (const [key, row] of other.buckets) {
       const mine = this.buckets.get(key);
       if (mine) mine.count += row.count;
-      else this.buckets.set(key, { ...row });
+      else this.buckets.set(key, row);
     }
     for (const [key, row] of other.tags) {
       const mine = this.tags.get(key);
@@ -68,8 +72,10 @@ export class CounterAggregate {
         mine.count += row.count;
         mine.firstSeen = Math.min(mine.firstSeen, row.firstSeen);
         mine.lastSeen = Math.max(mine.lastSeen, row.lastSeen);
-      } else this.tags.set(key, { ...row });
+      } else this.tags.set(key, row);
     }
+    other.buckets.clear();
+    other.tags.clear();
   }
 
   async write(tx: IngestTx): Promise<void> {

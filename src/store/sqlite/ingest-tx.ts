@@ -18,15 +18,24 @@ import { toIssue } from './rows.ts';
 export function createIngestTx(db: SqliteConnection): IngestTx {
   return {
     async findIssuesByHashes(projectId, hashes) {
+      // One statement for the batch; an issue's row is decoded once however many of its
+      // hashes the batch carries (an event usually has two: app and system).
+      const rows = db.all<Record<string, unknown>>(
+        `SELECT h.hash, i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
+         WHERE h.project_id = ? AND h.hash IN (SELECT value FROM json_each(?))`,
+        projectId,
+        JSON.stringify([...new Set(hashes)]),
+      );
+      const issues = new Map<number, Issue>();
       const found = new Map<string, Issue>();
-      for (const hash of new Set(hashes)) {
-        const row = db.get<Record<string, unknown>>(
-          `SELECT h.hash, i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
-           WHERE h.project_id = ? AND h.hash = ?`,
-          projectId,
-          hash,
-        );
-        if (row) found.set(hash, toIssue(row));
+      for (const row of rows) {
+        const id = Number(row.id);
+        let issue = issues.get(id);
+        if (!issue) {
+          issue = toIssue(row);
+          issues.set(id, issue);
+        }
+        found.set(String(row.hash), issue);
       }
       return found;
     },
