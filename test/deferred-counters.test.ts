@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
 import { commitBatch } from '../src/digest/commit.ts';
 import { GroupCommitter } from '../src/digest/committer.ts';
 import { recoverDeferredCounters } from '../src/digest/counter-recovery.ts';
@@ -38,6 +40,26 @@ async function environmentCounts(store: Store, issueId: number): Promise<Record<
 async function bucketTotal(store: Store, issueId: number): Promise<number> {
   const buckets = await store.issues.buckets([issueId], 'minute', T0 - 3_600_000, T0 + 3_600_000);
   return (buckets.get(issueId) ?? []).reduce((sum, bucket) => sum + bucket.count, 0);
+}
+
+/** Runs SQL on a test database behind the store's back, to damage rows as a disk or a hand might. */
+async function rawSql(url: string, sql: string, params: (string | number)[]): Promise<void> {
+  if (url.startsWith('sqlite:')) {
+    const db = new DatabaseSync(url.slice('sqlite:'.length));
+    try {
+      db.prepare(sql.replace(/\$\d+/g, '?')).run(...params);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
 }
 
 function committer(store: Store, counterWindowMs: number) {
@@ -232,6 +254,29 @@ for (const backend of testBackends()) {
       assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 0);
     });
 
+    test('a damaged deferred row is taken and reported, and does not block the batches after it', async () => {
+      await rawSql(db.url, 'INSERT INTO deferred_counter_batches (created_at, events) VALUES ($1, $2)', [
+        T0 + 400,
+        'not json',
+      ]);
+      const events = [0, 1].map((i) => eventFor(project, 'after-damage', T0 + 401 + i));
+      for (const event of events) await commitBatch(db.store, [event], [], { defer: true });
+      // A stored event whose tags were damaged is still counted, without tags.
+      if (backend.name === 'sqlite') {
+        await rawSql(db.url, "UPDATE events SET tags = 'not json' WHERE event_id = $1", [events[1].eventId]);
+      }
+      const reported: number[][] = [];
+      const counted = await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER, (ids) =>
+        reported.push(ids),
+      );
+      assert.equal(counted, 2);
+      assert.equal(reported.flat().length, 1);
+      const issueId = await issueOf(events[0]);
+      const expected = backend.name === 'sqlite' ? 1 : 2;
+      assert.equal((await environmentCounts(db.store, issueId))['after-damage'], expected);
+      assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 0);
+    });
+
     test('a process that dies inside its window loses no count: recovery counts its batches', async () => {
       // What a killed process leaves: acknowledged events, their counts only recorded as deferred.
       const events = Array.from({ length: 3 }, (_, i) => eventFor(project, 'killed', T0 + 200 + i));
@@ -249,8 +294,8 @@ for (const backend of testBackends()) {
       const [a] = (await commitBatch(db.store, [first], [], { defer: true })).deferred;
       const [b] = (await commitBatch(db.store, [second], [], { defer: true })).deferred;
       const window = new CounterAggregate();
-      window.merge(a.counters);
-      window.merge(b.counters);
+      window.absorb(a.counters);
+      window.absorb(b.counters);
       // Another node (or a restart) counts the older batch first.
       assert.equal(await recoverDeferredCounters(db.store, first.receivedAt + 1), 1);
       await commitBatch(db.store, [third], [], {

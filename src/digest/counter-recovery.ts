@@ -14,13 +14,21 @@ const RECOVERY_INTERVAL_SECONDS = 60;
  * it in the same transaction that adds its counts, so every batch is counted exactly once,
  * even when a live node or another node reaches for it too. Returns the events counted.
  */
-export async function recoverDeferredCounters(store: Store, createdBefore: number): Promise<number> {
+export async function recoverDeferredCounters(
+  store: Store,
+  createdBefore: number,
+  onUnreadable: (batchIds: number[]) => void = () => {},
+): Promise<number> {
   let counted = 0;
   for (;;) {
-    const { batches, events } = await store.ingestWrite(async (tx) => {
+    const { batches, events, unreadable } = await store.ingestWrite(async (tx) => {
       const taken = await tx.takeDeferredCounters({ createdBefore, limit: BATCHES_PER_TRANSACTION });
-      return { batches: taken.length, events: await recountBatches(tx, taken) };
+      const unreadable = taken.filter((batch) => batch.unreadable).map((batch) => batch.id);
+      return { batches: taken.length, events: await recountBatches(tx, taken), unreadable };
     });
+    // A damaged row is taken like any other (it would otherwise block every later pass); what
+    // it referenced cannot be recounted, so it is reported.
+    if (unreadable.length > 0) onUnreadable(unreadable);
     counted += events;
     if (batches < BATCHES_PER_TRANSACTION) return counted;
   }
@@ -32,7 +40,12 @@ export async function recoverDeferredCounters(store: Store, createdBefore: numbe
  */
 export async function startCounterRecovery(ctx: AppContext): Promise<() => Promise<void>> {
   const recover = async (createdBefore: number) => {
-    const counted = await recoverDeferredCounters(ctx.store, createdBefore);
+    const counted = await recoverDeferredCounters(ctx.store, createdBefore, (batchIds) =>
+      ctx.logger.warn(
+        { batchIds },
+        'deferred counter batches could not be read; their tag and bucket counts are lost (events and issue totals are intact)',
+      ),
+    );
     if (counted > 0) ctx.logger.info({ events: counted }, 'counted deferred tag and bucket counts');
   };
   // A batch that cannot be counted must not keep the server from starting: the ticker retries.

@@ -268,6 +268,8 @@ export interface EventRef {
 export interface DeferredCounterBatch {
   id: number;
   events: EventRef[];
+  /** Its stored references could not be read (a damaged row): taken with nothing to count. */
+  unreadable?: true;
 }
 
 export interface CountableEvent {

@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { decodeRefs, encodeRefs } from '../event-refs.ts';
+import { encodeRefs, takenBatch } from '../event-refs.ts';
 import type { CountableEvent, DeferredCounterBatch, EventRef, IngestTx } from '../types.ts';
 import { rows } from './pool.ts';
 
@@ -46,7 +46,7 @@ export async function takeDeferredCounters(
            RETURNING id, events`,
           [which.createdBefore, which.limit],
         );
-  return taken.map((row) => ({ id: Number(row.id), events: decodeRefs(row.events) }));
+  return taken.map((row) => takenBatch(Number(row.id), row.events));
 }
 
 export async function countableEvents(client: PoolClient, refs: EventRef[]): Promise<CountableEvent[]> {

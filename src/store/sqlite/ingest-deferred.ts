@@ -1,4 +1,4 @@
-import { decodeRefs, encodeRefs } from '../event-refs.ts';
+import { encodeRefs, takenBatch } from '../event-refs.ts';
 import type { CountableEvent, DeferredCounterBatch, EventRef, IngestTx } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
 
@@ -33,7 +33,7 @@ export function takeDeferredCounters(
           which.createdBefore,
           which.limit,
         );
-  return rows.map((row) => ({ id: Number(row.id), events: decodeRefs(row.events) }));
+  return rows.map((row) => takenBatch(Number(row.id), row.events));
 }
 
 export function countableEvents(db: SqliteConnection, refs: EventRef[]): CountableEvent[] {
@@ -49,9 +49,21 @@ export function countableEvents(db: SqliteConnection, refs: EventRef[]): Countab
         issueId: Number(row.issue_id),
         projectId: ref.projectId,
         timestamp: Number(row.timestamp),
-        tags: JSON.parse(row.tags) as Record<string, string>,
+        tags: readTags(row.tags),
       });
     }
   }
   return found;
+}
+
+/** An event's stored tags; a damaged value counts the event without tags instead of failing. */
+function readTags(text: string): Record<string, string> {
+  try {
+    const tags = JSON.parse(text) as unknown;
+    return tags !== null && typeof tags === 'object' && !Array.isArray(tags)
+      ? (tags as Record<string, string>)
+      : {};
+  } catch {
+    return {};
+  }
 }
