@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { AppError } from '../app-error.ts';
 import { parseContentEncoding, readBody } from './decompress.ts';
+import { isPrivate } from './private-bytes.ts';
 
 const LIMITS = { maxRequestBytes: 20 * 1024 * 1024, maxDecompressedBytes: 200 * 1024 * 1024 };
 const ENVELOPE = Buffer.from(
@@ -70,6 +71,33 @@ describe('readBody', () => {
       assert.deepEqual(await readBody(chunked(wire, 16 * 1024), encoding, LIMITS), large);
     });
   }
+
+  // Private bodies may be handed over to the prepare worker (src/ingest/private-bytes.ts).
+  it("marks as private only bodies it allocated, of at least half the pool's size: never small ones or the socket's chunk", async () => {
+    const large = Buffer.concat([ENVELOPE, Buffer.from(`\n${'z'.repeat(60_000)}`)]);
+    const decoded = await readBody(chunked(zlib.gzipSync(large), 4096), 'gzip', LIMITS);
+    assert.ok(isPrivate(decoded), 'a large decoder output');
+    const streamed = await readBody(
+      chunked(zlib.gzipSync(Buffer.concat([large, randomBytes(70_000)])), 8192),
+      'gzip',
+      LIMITS,
+    );
+    assert.ok(isPrivate(streamed), 'a streamed decoder output');
+    assert.ok(
+      isPrivate(await readBody(chunked(large, 16 * 1024), undefined, LIMITS)),
+      'a join of large chunks',
+    );
+    assert.ok(
+      !isPrivate(await readBody(chunked(zlib.gzipSync(ENVELOPE), 5), 'gzip', LIMITS)),
+      'a small, pooled output',
+    );
+    assert.ok(!isPrivate(await readBody(chunked(ENVELOPE, 7), undefined, LIMITS)), 'a small, pooled join');
+    const chunk = Buffer.from(large);
+    assert.ok(
+      !isPrivate(await readBody(chunked(chunk, chunk.length), undefined, LIMITS)),
+      "the socket's own chunk",
+    );
+  });
 
   it('reads a Node Readable and string chunks', async () => {
     assert.deepEqual(await readBody(Readable.from([zlib.gzipSync(ENVELOPE)]), 'gzip', LIMITS), ENVELOPE);

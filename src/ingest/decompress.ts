@@ -1,6 +1,7 @@
 import type { Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { AppError } from '../app-error.ts';
+import { markPrivate } from './private-bytes.ts';
 
 export interface BodyLimits {
   /** Bytes on the wire, before decoding. */
@@ -156,9 +157,9 @@ async function decodeAs(
   charge: (bytes: number) => void,
 ): Promise<Buffer> {
   const decoded = input.length <= SYNC_MAX_WIRE ? decodeAtOnce(format, input, maxBytes) : null;
-  if (!decoded) return inflateCapped(input, format.stream(), maxBytes, charge);
+  if (!decoded) return markPrivate(await inflateCapped(input, format.stream(), maxBytes, charge));
   charge(decoded.length);
-  return decoded;
+  return markPrivate(decoded);
 }
 
 /** Decodes in one call if the result fits SYNC_MAX_OUTPUT; null when it needs the stream. */
@@ -197,7 +198,8 @@ async function readRaw(
     charge(chunk.length);
     chunks.push(chunk);
   }
-  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+  // A single chunk is the socket's; a join is a fresh buffer (private when not pooled).
+  return chunks.length === 1 ? chunks[0] : markPrivate(Buffer.concat(chunks, total));
 }
 
 function inflateCapped(

@@ -6,6 +6,7 @@ import type { Project, ProjectKey } from '../store/types.ts';
 import { authFromDsn, extractIngestAuth, type IngestAuth, isValidPublicKey, stripKeyFlags } from './auth.ts';
 import { type Envelope, normalizeEventId, parseEnvelope } from './envelope.ts';
 import { outcomeItemType } from './limits.ts';
+import { isPrivate } from './private-bytes.ts';
 import { keyRateLimitHeader } from './rate-limit.ts';
 import { decodeStoreBody } from './store-body.ts';
 
@@ -130,8 +131,11 @@ async function ingestEnvelope(
   const envelopeEventId = normalizeEventId(envelope.headers.event_id) ?? undefined;
   const sentAt = parseSentAt(envelope.headers.sent_at);
   const prepared: PreparedEvent[] = [];
+  // The body's memory moves to the prepare worker when this request allocated it and it holds
+  // one event: nothing reads an item's payload after this point (sessions were parsed above).
+  const handOver = eventItems.length === 1 && isPrivate(eventItems[0].payload);
   for (const item of eventItems) {
-    const outcome = await ctx.preparer.prepare({
+    const job = {
       payload: item.payload,
       project,
       receivedAt,
@@ -139,7 +143,8 @@ async function ingestEnvelope(
       sentAt,
       clientIp: req.clientIp,
       maxJsonDepth: ctx.limits.maxJsonDepth,
-    });
+    };
+    const outcome = await ctx.preparer.prepare(job, { handOver });
     // Transactions sent to /store/ carry type "transaction"; they are not errors to group.
     if (outcome.kind === 'transaction') count('transaction', 'accepted');
     else prepared.push(outcome.event);
