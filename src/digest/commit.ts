@@ -60,7 +60,7 @@ export async function commitBatch(
     await tx.addOutcomes([...outcomes, ...processedOutcomes(fresh)]);
     if (!plan.defer) {
       const counters = new CounterAggregate();
-      for (const e of fresh) counters.add({ ...e, issueId: issueOf.get(e)!.id });
+      for (const e of fresh) counters.add(issueOf.get(e)!.id, e);
       await counters.write(tx);
       return { deferred: [] };
     }
@@ -83,7 +83,7 @@ async function deferCounts(
   );
   return groups.map(([partition, group], i) => {
     const counters = new CounterAggregate();
-    for (const e of group) counters.add({ ...e, issueId: issueOf.get(e)!.id });
+    for (const e of group) counters.add(issueOf.get(e)!.id, e);
     return { partition, id: ids[i], counters };
   });
 }

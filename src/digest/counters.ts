@@ -31,8 +31,12 @@ export class CounterAggregate {
     return this.buckets.size + this.tags.size;
   }
 
-  add(event: Omit<CountableEvent, 'tags'> & { tags: Iterable<[string, string]> }): void {
-    const { issueId, timestamp } = event;
+  /** Counts one event of an issue (the id apart: a prepared event learns its issue at commit). */
+  add(
+    issueId: number,
+    event: { projectId: number; timestamp: number; tags: Iterable<[string, string]> },
+  ): void {
+    const { timestamp } = event;
     const start = timestamp - (timestamp % MINUTE);
     const bucketKey = `${issueId}:${start}`;
     const bucket = this.buckets.get(bucketKey);
@@ -52,7 +56,12 @@ export class CounterAggregate {
   }
 
   addStored(events: CountableEvent[]): void {
-    for (const event of events) this.add({ ...event, tags: Object.entries(event.tags) });
+    for (const event of events)
+      this.add(event.issueId, {
+        projectId: event.projectId,
+        timestamp: event.timestamp,
+        tags: Object.entries(event.tags),
+      });
   }
 
   /**
