@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
-import { commitBatch } from '../src/digest/commit.ts';
+import { commitBatch, countDeferredPart, type DeferredPart } from '../src/digest/commit.ts';
 import { GroupCommitter } from '../src/digest/committer.ts';
 import { recoverDeferredCounters } from '../src/digest/counter-recovery.ts';
 import { COUNTER_PARTITIONS, CounterAggregate, counterPartition } from '../src/digest/counters.ts';
@@ -16,6 +16,13 @@ import type { Project, Store } from '../src/store/types.ts';
  * through the real GroupCommitter on both real databases, every event is counted exactly once,
  * whether its window is written by the committer, recovered after a "crash", or both race.
  */
+
+/** A counter window holding these deferred parts' counts, as the committer keeps it. */
+function windowOf(...parts: DeferredPart[]): CounterAggregate {
+  const window = new CounterAggregate();
+  for (const part of parts) countDeferredPart(part, window);
+  return window;
+}
 
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
 
@@ -150,7 +157,7 @@ for (const backend of testBackends()) {
       const [first] = committed.deferred;
       await commitBatch(db.store, [], [], {
         defer: false,
-        due: [{ ids: [first.id], counters: first.counters }],
+        due: [{ ids: [first.id], counters: windowOf(first) }],
       });
       assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), COUNTER_PARTITIONS - 1);
       for (const issueId of issueIds) assert.equal((await environmentCounts(db.store, issueId)).spread, 1);
@@ -248,7 +255,7 @@ for (const backend of testBackends()) {
       // A later transaction writes the window it was given, and takes the batch with it.
       await commitBatch(db.store, [], [], {
         defer: false,
-        due: [{ ids: [part.id], counters: part.counters }],
+        due: [{ ids: [part.id], counters: windowOf(part) }],
       });
       assert.equal((await environmentCounts(db.store, issueId)).deferred, 1);
       assert.equal(await recoverDeferredCounters(db.store, Number.MAX_SAFE_INTEGER), 0);
@@ -293,9 +300,7 @@ for (const backend of testBackends()) {
       const [first, second, third] = [0, 1, 2].map((i) => eventFor(project, 'race', T0 + 300 + i));
       const [a] = (await commitBatch(db.store, [first], [], { defer: true })).deferred;
       const [b] = (await commitBatch(db.store, [second], [], { defer: true })).deferred;
-      const window = new CounterAggregate();
-      window.absorb(a.counters);
-      window.absorb(b.counters);
+      const window = windowOf(a, b);
       // Another node (or a restart) counts the older batch first.
       assert.equal(await recoverDeferredCounters(db.store, first.receivedAt + 1), 1);
       await commitBatch(db.store, [third], [], {

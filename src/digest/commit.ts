@@ -1,8 +1,8 @@
 import { StatusRules } from '../issues/ingest-rules.ts';
 import type {
+  IngestIssue,
   IngestOutcome,
   IngestTx,
-  Issue,
   IssueActivity,
   IssueUpdate,
   Store,
@@ -23,11 +23,21 @@ export interface CounterPlan {
   due?: { ids: number[]; counters: CounterAggregate }[];
 }
 
-/** One deferred batch: a batch's events of one counter partition, recorded under `id`. */
+/**
+ * One deferred batch: a batch's events of one counter partition, recorded under `id`, with their
+ * issues' ids at the same indexes. The committer counts them straight into its open window
+ * (countDeferredPart), so a batch builds no aggregate of its own only to fold it into another.
+ */
 export interface DeferredPart {
   partition: number;
   id: number;
-  counters: CounterAggregate;
+  events: PreparedEvent[];
+  issueIds: number[];
+}
+
+/** Adds a committed deferred part's events to a window's counts. */
+export function countDeferredPart(part: DeferredPart, into: CounterAggregate): void {
+  for (let i = 0; i < part.events.length; i++) into.add(part.issueIds[i], part.events[i]);
 }
 
 export interface CommittedBatch {
@@ -72,7 +82,7 @@ export async function commitBatch(
 async function deferCounts(
   tx: IngestTx,
   events: PreparedEvent[],
-  issueOf: Map<PreparedEvent, Issue>,
+  issueOf: Map<PreparedEvent, IngestIssue>,
 ): Promise<DeferredPart[]> {
   const groups = [...groupBy(events, (e) => counterPartition(issueOf.get(e)!.id))];
   const ids = await tx.deferCounters(
@@ -81,16 +91,20 @@ async function deferCounts(
       createdAt: Math.max(...group.map((e) => e.receivedAt)),
     })),
   );
-  return groups.map(([partition, group], i) => {
-    const counters = new CounterAggregate();
-    for (const e of group) counters.add(issueOf.get(e)!.id, e);
-    return { partition, id: ids[i], counters };
-  });
+  return groups.map(([partition, group], i) => ({
+    partition,
+    id: ids[i],
+    events: group,
+    issueIds: group.map((e) => issueOf.get(e)!.id),
+  }));
 }
 
 /** Maps each event to its issue; creates issues for unknown hashes and links new hashes. */
-async function resolveIssues(tx: IngestTx, events: PreparedEvent[]): Promise<Map<PreparedEvent, Issue>> {
-  const issueOf = new Map<PreparedEvent, Issue>();
+async function resolveIssues(
+  tx: IngestTx,
+  events: PreparedEvent[],
+): Promise<Map<PreparedEvent, IngestIssue>> {
+  const issueOf = new Map<PreparedEvent, IngestIssue>();
   for (const [projectId, projectEvents] of groupBy(events, (e) => e.projectId)) {
     const allHashes = [...new Set(projectEvents.flatMap((e) => e.grouping.hashes))];
     const known = await tx.findIssuesByHashes(projectId, allHashes);
@@ -127,7 +141,7 @@ function newIssueFrom(event: PreparedEvent) {
  * Read outside the transaction: status details change only through conditional updates of the
  * issue rows this transaction has locked (PostgreSQL) or under the same write lock (SQLite).
  */
-function loadStatusRules(store: Store, events: PreparedEvent[], issueOf: Map<PreparedEvent, Issue>) {
+function loadStatusRules(store: Store, events: PreparedEvent[], issueOf: Map<PreparedEvent, IngestIssue>) {
   const orgOf = new Map(events.map((e) => [issueOf.get(e)!.id, e.orgId]));
   const issues = [...new Map(events.map((e) => [issueOf.get(e)!.id, issueOf.get(e)!])).values()];
   const releases = [...new Set(events.flatMap((e) => (e.release ? [e.release] : [])))];
@@ -135,11 +149,11 @@ function loadStatusRules(store: Store, events: PreparedEvent[], issueOf: Map<Pre
   return StatusRules.load(store, (issue) => orgOf.get(issue.id)!, issues, releases, now);
 }
 
-/** Issue totals and display fields, users, releases, environments and status changes. */
+/** IngestIssue totals and display fields, users, releases, environments and status changes. */
 async function recordSightings(
   tx: IngestTx,
   events: PreparedEvent[],
-  issueOf: Map<PreparedEvent, Issue>,
+  issueOf: Map<PreparedEvent, IngestIssue>,
   rules: StatusRules,
 ) {
   const updates = new Map<number, IssueUpdate>();
@@ -179,7 +193,7 @@ async function recordSightings(
 
 function accumulateIssue(
   updates: Map<number, IssueUpdate>,
-  issue: Issue,
+  issue: IngestIssue,
   event: PreparedEvent,
   activities: Omit<IssueActivity, 'id'>[],
   rules: StatusRules,
@@ -237,7 +251,7 @@ function accumulateIssue(
 /** An ignored issue whose ignore condition is met comes back as escalating (Sentry's set_escalating). */
 function escalate(
   update: IssueUpdate,
-  issue: Issue,
+  issue: IngestIssue,
   event: PreparedEvent,
   reason: Record<string, unknown>,
   activities: Omit<IssueActivity, 'id'>[],
@@ -256,7 +270,7 @@ function escalate(
 function escalateOnUsers(
   updates: Map<number, IssueUpdate>,
   events: PreparedEvent[],
-  issueOf: Map<PreparedEvent, Issue>,
+  issueOf: Map<PreparedEvent, IngestIssue>,
   activities: Omit<IssueActivity, 'id'>[],
   rules: StatusRules,
 ) {

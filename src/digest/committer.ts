@@ -3,7 +3,7 @@ import { yieldToEventLoop } from '../background/yield.ts';
 import type { SessionBatch } from '../releases/health-parse.ts';
 import { ensureSessionReleases } from '../releases/health-record.ts';
 import type { IngestOutcome, Store } from '../store/types.ts';
-import { type CounterPlan, commitBatch, type DeferredPart } from './commit.ts';
+import { type CounterPlan, commitBatch, countDeferredPart, type DeferredPart } from './commit.ts';
 import { COUNTER_PARTITIONS, CounterAggregate } from './counters.ts';
 import type { PreparedEvent } from './prepare.ts';
 
@@ -280,7 +280,7 @@ export class GroupCommitter {
         this.armTimer(window);
       }
       window.ids.push(part.id);
-      window.counters.absorb(part.counters);
+      countDeferredPart(part, window.counters);
     }
   }
 

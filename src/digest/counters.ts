@@ -18,17 +18,22 @@ type TagRow = { issueId: number } & TagValueCount;
 
 /**
  * Per-issue minute buckets and tag-value counts, aggregated over any number of events so each
- * row is written once however many events touched it. Used per batch, across the batches of a
- * deferral window (docs/decisions/0009-deferred-counters.md), and to recount a batch from its
- * stored events.
+ * row is written once however many events touched it. Used per batch when counts are not
+ * deferred, for a deferral window, which committed batches count their events into directly
+ * (docs/decisions/0009-deferred-counters.md), and to recount batches from their stored events.
+ *
+ * Rows are found through nested maps (issue → minute, issue → key → value) rather than one map
+ * under a joined string key: counting an event into a window allocates nothing for the rows it
+ * already has, where a joined key cost a new string per tag per event.
  */
 export class CounterAggregate {
-  private readonly buckets = new Map<string, BucketRow>();
-  private readonly tags = new Map<string, TagRow>();
+  private readonly buckets = new Map<number, Map<number, BucketRow>>();
+  private readonly tags = new Map<number, Map<string, Map<string, TagRow>>>();
+  #rows = 0;
 
   /** Rows it would write: what bounds a deferral window's memory. */
   get rows(): number {
-    return this.buckets.size + this.tags.size;
+    return this.#rows;
   }
 
   /** Counts one event of an issue (the id apart: a prepared event learns its issue at commit). */
@@ -38,19 +43,24 @@ export class CounterAggregate {
   ): void {
     const { timestamp } = event;
     const start = timestamp - (timestamp % MINUTE);
-    const bucketKey = `${issueId}:${start}`;
-    const bucket = this.buckets.get(bucketKey);
+    const minutes = getOrCreate(this.buckets, issueId);
+    const bucket = minutes.get(start);
     if (bucket) bucket.count++;
-    else this.buckets.set(bucketKey, { issueId, projectId: event.projectId, start, count: 1 });
+    else {
+      minutes.set(start, { issueId, projectId: event.projectId, start, count: 1 });
+      this.#rows++;
+    }
+    const keys = getOrCreate(this.tags, issueId);
     for (const [key, value] of event.tags) {
-      const id = `${issueId}\0${key}\0${value}`;
-      const row = this.tags.get(id);
+      const values = getOrCreate(keys, key);
+      const row = values.get(value);
       if (row) {
         row.count++;
         row.firstSeen = Math.min(row.firstSeen, timestamp);
         row.lastSeen = Math.max(row.lastSeen, timestamp);
       } else {
-        this.tags.set(id, { issueId, key, value, count: 1, firstSeen: timestamp, lastSeen: timestamp });
+        values.set(value, { issueId, key, value, count: 1, firstSeen: timestamp, lastSeen: timestamp });
+        this.#rows++;
       }
     }
   }
@@ -64,35 +74,25 @@ export class CounterAggregate {
       });
   }
 
-  /**
-   * Folds another aggregate into this one, taking over its rows where this one has none (no
-   * copy: a batch's aggregate is folded into its window once and then dropped). `other` must
-   * not be used afterwards.
-   */
-  absorb(other: CounterAggregate): void {
-    for (const [key, row] of other.buckets) {
-      const mine = this.buckets.get(key);
-      if (mine) mine.count += row.count;
-      else this.buckets.set(key, row);
-    }
-    for (const [key, row] of other.tags) {
-      const mine = this.tags.get(key);
-      if (mine) {
-        mine.count += row.count;
-        mine.firstSeen = Math.min(mine.firstSeen, row.firstSeen);
-        mine.lastSeen = Math.max(mine.lastSeen, row.lastSeen);
-      } else this.tags.set(key, row);
-    }
-    other.buckets.clear();
-    other.tags.clear();
-  }
-
   async write(tx: IngestTx): Promise<void> {
-    if (this.buckets.size > 0) await tx.addIssueBuckets([...this.buckets.values()]);
-    if (this.tags.size > 0) await tx.addTagValues([...this.tags.values()]);
+    const buckets = [...this.buckets.values()].flatMap((minutes) => [...minutes.values()]);
+    const tags = [...this.tags.values()].flatMap((keys) =>
+      [...keys.values()].flatMap((values) => [...values.values()]),
+    );
+    if (buckets.length > 0) await tx.addIssueBuckets(buckets);
+    if (tags.length > 0) await tx.addTagValues(tags);
   }
 }
 
+/** The map under `key` in `outer`, added empty when missing. */
+function getOrCreate<K, IK, V>(outer: Map<K, Map<IK, V>>, key: K): Map<IK, V> {
+  let map = outer.get(key);
+  if (!map) {
+    map = new Map();
+    outer.set(key, map);
+  }
+  return map;
+}
 /**
  * Writes deferred batches' counts inside `tx`, deleting the batches as it counts them. `known`
  * is what the caller aggregated in memory for exactly these batches; when some batch is gone

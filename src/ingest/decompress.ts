@@ -1,4 +1,4 @@
-import type { Transform } from 'node:stream';
+import { Readable, type Transform } from 'node:stream';
 import zlib from 'node:zlib';
 import { AppError } from '../app-error.ts';
 import { markPrivate } from './private-bytes.ts';
@@ -177,29 +177,88 @@ function decodeAtOnce(format: Format, input: Buffer, maxBytes: number): Buffer |
   return null;
 }
 
-async function readRaw(
+function readRaw(
   stream: AsyncIterable<Buffer | string>,
   maxBytes: number,
   charge: (bytes: number) => void = () => {},
 ): Promise<Buffer> {
-  // Iterate by hand: leaving the loop via throw would call return(), which destroys an HTTP
-  // request's socket before the 413 can be written (Fastify's own body limit also just stops reading).
+  const body = new RawBody(maxBytes, charge);
+  return stream instanceof Readable ? readReadable(stream, body) : readIterable(stream, body);
+}
+
+/** A body's chunks as they arrive, checked against the wire cap and charged one by one. */
+class RawBody {
+  readonly #chunks: Buffer[] = [];
+  #total = 0;
+  readonly #maxBytes: number;
+  readonly #charge: (bytes: number) => void;
+
+  constructor(maxBytes: number, charge: (bytes: number) => void) {
+    this.#maxBytes = maxBytes;
+    this.#charge = charge;
+  }
+
+  /** Takes a chunk; throws once the body passes its cap. */
+  push(value: Buffer | string): void {
+    const chunk = typeof value === 'string' ? Buffer.from(value) : value;
+    this.#total += chunk.length;
+    if (this.#total > this.#maxBytes) throw tooLarge();
+    this.#charge(chunk.length);
+    this.#chunks.push(chunk);
+  }
+
+  joined(): Buffer {
+    // A single chunk is the socket's; a join is a fresh buffer (private when not pooled).
+    const chunks = this.#chunks;
+    return chunks.length === 1 ? chunks[0] : markPrivate(Buffer.concat(chunks, this.#total));
+  }
+}
+
+const unreadable = (cause?: unknown) =>
+  new AppError('VALIDATION', 'could not read the request body', { cause });
+
+/**
+ * A stream (an HTTP request) read through its events: an async iterator costs a promise and
+ * listeners per chunk, a sizeable part of what ingest allocates per event. Past the cap it stops
+ * reading without destroying the stream, so the 413 can still be written on its socket.
+ */
+function readReadable(stream: Readable, body: RawBody): Promise<Buffer> {
+  if (stream.readableEnded) return Promise.resolve(body.joined());
+  if (stream.destroyed) return Promise.reject(unreadable(stream.errored));
+  return new Promise((resolve, reject) => {
+    const settle = (error: unknown, result?: Buffer) => {
+      // 'error' stays heard: a generic stream would throw an error nobody listens to.
+      stream.off('data', onData).off('end', onEnd).off('close', onClose);
+      if (error) {
+        stream.pause();
+        reject(error);
+      } else resolve(result!);
+    };
+    const onData = (chunk: Buffer | string) => {
+      try {
+        body.push(chunk);
+      } catch (error) {
+        settle(error);
+      }
+    };
+    const onEnd = () => settle(null, body.joined());
+    const onError = (cause: unknown) => settle(unreadable(cause));
+    // Closed before its end: the client went away mid-body.
+    const onClose = () => settle(unreadable());
+    stream.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}
+
+async function readIterable(stream: AsyncIterable<Buffer | string>, body: RawBody): Promise<Buffer> {
+  // Iterate by hand: leaving the loop via throw would call return(), which ends the source.
   const iterator = stream[Symbol.asyncIterator]();
-  const chunks: Buffer[] = [];
-  let total = 0;
   for (;;) {
     const { value, done } = await iterator.next().catch((cause: unknown) => {
-      throw new AppError('VALIDATION', 'could not read the request body', { cause });
+      throw unreadable(cause);
     });
-    if (done) break;
-    const chunk = typeof value === 'string' ? Buffer.from(value) : value;
-    total += chunk.length;
-    if (total > maxBytes) throw tooLarge();
-    charge(chunk.length);
-    chunks.push(chunk);
+    if (done) return body.joined();
+    body.push(value);
   }
-  // A single chunk is the socket's; a join is a fresh buffer (private when not pooled).
-  return chunks.length === 1 ? chunks[0] : markPrivate(Buffer.concat(chunks, total));
 }
 
 function inflateCapped(

@@ -1,4 +1,4 @@
-import type { Issue, Store } from '../store/types.ts';
+import type { IngestIssue, Store } from '../store/types.ts';
 import type { IgnoreDetails, ResolveDetails } from '../store/types-issues.ts';
 
 const MINUTE = 60_000;
@@ -22,8 +22,8 @@ export class StatusRules {
 
   static async load(
     store: Store,
-    orgIdOf: (issue: Issue) => number,
-    issues: Issue[],
+    orgIdOf: (issue: IngestIssue) => number,
+    issues: IngestIssue[],
     releases: string[],
     now: number,
   ) {
@@ -55,7 +55,7 @@ export class StatusRules {
    * at resolution (inNextRelease) or before the named one (inRelease); anything else, an event
    * without a release included, regresses the issue (Sentry's GroupResolution.has_resolution).
    */
-  keepsResolved(issue: Issue, orgId: number, release: string | null): boolean {
+  keepsResolved(issue: IngestIssue, orgId: number, release: string | null): boolean {
     const details = this.#resolutions.get(issue.id);
     if (!details?.release || details.releaseDate === undefined || release === null) return false;
     if (!details.inRelease && release === details.release) return true;
@@ -67,7 +67,7 @@ export class StatusRules {
 
   /** After `batchEvents` events of this batch (and `batchUsers` new users), is the ignore over? */
   escalation(
-    issue: Issue,
+    issue: IngestIssue,
     at: { receivedAt: number; batchEvents: number; batchUsers: number },
   ): EscalationReason | null {
     const state = this.#ignores.get(issue.id);
@@ -102,7 +102,7 @@ export class StatusRules {
  * Events (and new users) already counted in the condition's window since the ignore began. Minute
  * buckets may hold events from just before the ignore, so the counts since it cap them.
  */
-async function ignoreState(store: Store, issue: Issue, details: IgnoreDetails, now: number) {
+async function ignoreState(store: Store, issue: IngestIssue, details: IgnoreDetails, now: number) {
   const eventWindow = details.ignoreWindow
     ? details.ignoreWindow * MINUTE
     : details.escalationThreshold

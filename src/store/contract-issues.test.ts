@@ -43,7 +43,7 @@ async function seedIssue(store: Store, project: Project, seed: Seed = {}): Promi
     firstRelease: '1.0.0',
     groupingVersion: 'v1',
   };
-  return store.ingestWrite(async (tx) => {
+  const id = await store.ingestWrite(async (tx) => {
     const issue = await tx.createIssue(input);
     await tx.updateIssues([
       {
@@ -69,8 +69,9 @@ async function seedIssue(store: Store, project: Project, seed: Seed = {}): Promi
       lastSeen,
     }));
     if (tags.length > 0) await tx.addTagValues(tags);
-    return (await tx.findIssuesByHashes(project.id, input.hashes)).get(input.hashes[0])!;
+    return issue.id;
   });
+  return (await store.issues.getById(id))!;
 }
 
 for (const backend of testBackends()) {

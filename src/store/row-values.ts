@@ -1,3 +1,5 @@
+import type { IngestIssue } from './types.ts';
+
 /**
  * Column values as both drivers return them, for the backend-neutral row mappers: SQLite gives
  * JSON as text and booleans as 0/1, PostgreSQL gives parsed jsonb and booleans; both give NULL
@@ -12,5 +14,19 @@ export const numOrNull = (value: unknown): number | null =>
 
 export const strOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : String(value);
+
+/** The columns `IngestIssue` reads, prefixed by the issues table's alias in the query. */
+export const ingestIssueColumns = (alias: string) =>
+  ['id', 'status', 'last_release', 'times_seen', 'user_count'].map((c) => `${alias}.${c}`).join(', ');
+
+export function toIngestIssue(row: Row): IngestIssue {
+  return {
+    id: Number(row.id),
+    status: row.status as IngestIssue['status'],
+    lastRelease: strOrNull(row.last_release),
+    timesSeen: Number(row.times_seen),
+    userCount: Number(row.user_count),
+  };
+}
 
 export const bool = (value: unknown): boolean => value === true || Number(value) === 1;

@@ -214,13 +214,19 @@ export interface IngestOutcome {
   count: number;
 }
 
+/** What ingest needs of an existing issue: its id and what decides regression and escalation. */
+export type IngestIssue = Pick<Issue, 'id' | 'status' | 'lastRelease' | 'timesSeen' | 'userCount'>;
+
 /**
  * The digest's set-oriented primitives inside one write transaction. All `add*` methods add
  * counts to existing rows (upsert). Callers aggregate per batch before calling.
  */
 export interface IngestTx {
-  /** For each hash that is known in the project, its issue (locked for update where the backend can). */
-  findIssuesByHashes(projectId: number, hashes: string[]): Promise<Map<string, Issue>>;
+  /**
+   * For each hash that is known in the project, its issue (locked for update where the backend
+   * can): only what ingest decides on, so a batch does not read every issue's title and metadata.
+   */
+  findIssuesByHashes(projectId: number, hashes: string[]): Promise<Map<string, IngestIssue>>;
   /** Creates the issue with the next short-id number of its project and links all its hashes. */
   createIssue(input: NewIssue): Promise<Issue>;
   /** Links extra hashes to an existing issue (ignoring ones already linked). */

@@ -1,4 +1,5 @@
-import type { IngestTx, Issue, NewIssue } from '../types.ts';
+import { ingestIssueColumns, toIngestIssue } from '../row-values.ts';
+import type { IngestIssue, IngestTx, Issue, NewIssue } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
 import { addIssueBuckets, addIssueUsers, addOutcomes, addTagValues } from './ingest-counters.ts';
 import { countableEvents, deferCounters, takeDeferredCounters } from './ingest-deferred.ts';
@@ -21,18 +22,18 @@ export function createIngestTx(db: SqliteConnection): IngestTx {
       // One statement for the batch; an issue's row is decoded once however many of its
       // hashes the batch carries (an event usually has two: app and system).
       const rows = db.all<Record<string, unknown>>(
-        `SELECT h.hash, i.* FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
+        `SELECT h.hash, ${ingestIssueColumns('i')} FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
          WHERE h.project_id = ? AND h.hash IN (SELECT value FROM json_each(?))`,
         projectId,
         JSON.stringify([...new Set(hashes)]),
       );
-      const issues = new Map<number, Issue>();
-      const found = new Map<string, Issue>();
+      const issues = new Map<number, IngestIssue>();
+      const found = new Map<string, IngestIssue>();
       for (const row of rows) {
         const id = Number(row.id);
         let issue = issues.get(id);
         if (!issue) {
-          issue = toIssue(row);
+          issue = toIngestIssue(row);
           issues.set(id, issue);
         }
         found.set(String(row.hash), issue);
