@@ -67,7 +67,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const fired = first.fired.map((f) => `${f.detector}:${f.summary.split(':')[0]}`);
       // The default rule fires for both issues; the declaring rule only for the production one.
       assert.equal(first.fired.length, 3, JSON.stringify(fired));
-      assert.equal((await tick(t)).fired.length, 0, 'each firing happens once');
+      const again = await tick(t);
+      assert.equal(again.fired.length, 0, 'each firing happens once');
+      assert.equal(again.alreadyFired, 3, 'found claimed by one read, not refused claim by claim');
 
       const receivedBefore = receiver.requests.length;
       await tickDeliveries(t.server.ctx);

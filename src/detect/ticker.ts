@@ -9,7 +9,7 @@ import { detectAfterDeploy } from './detect-deploy.ts';
 import { detectNewIssues, detectRegressions, detectUsers } from './detect-issues.ts';
 import { detectReleaseHealth } from './detect-release.ts';
 import { detectSpikes } from './detect-spike.ts';
-import { fireCandidate } from './fire.ts';
+import { fireCandidate, firingKey } from './fire.ts';
 import { type Candidate, createProjectScan, type ProjectScan } from './scan.ts';
 
 /** The shared scan position: where the last pass (of any node) got to. */
@@ -35,6 +35,8 @@ export interface DetectorTickResult {
   now: number;
   rules: number;
   candidates: number;
+  /** Candidates whose firing some pass claimed before (the lookback sees a condition again). */
+  alreadyFired: number;
   fired: AlertFiring[];
   failed: number;
 }
@@ -52,7 +54,15 @@ export async function tickDetectors(ctx: AppContext): Promise<DetectorTickResult
   const position = await ctx.store.detectorPositions.get(POSITION);
   const from = Math.min(now, Math.max(position ?? now - FIRST_LOOKBACK_MS, now - MAX_CATCH_UP_MS));
   const rules = await ctx.store.alertRules.listEnabled();
-  const result: DetectorTickResult = { from, now, rules: rules.length, candidates: 0, fired: [], failed: 0 };
+  const result: DetectorTickResult = {
+    from,
+    now,
+    rules: rules.length,
+    candidates: 0,
+    alreadyFired: 0,
+    fired: [],
+    failed: 0,
+  };
   const orgs = new Map<number, Org | null>();
   for (const [projectId, projectRules] of groupBy(rules, (rule) => rule.projectId)) {
     const project = await ctx.store.projects.getById(projectId);
@@ -66,7 +76,12 @@ export async function tickDetectors(ctx: AppContext): Promise<DetectorTickResult
         await yieldToEventLoop();
         const candidates = await DETECTORS[detector](scan, detectorRules);
         result.candidates += candidates.length;
-        for (const candidate of candidates) {
+        // Every pass looks an hour back, so most candidates fired on an earlier pass: one read
+        // finds those, instead of a claim (a write transaction) each that would be refused.
+        const claimed = await ctx.store.alertFirings.claimedKeys(candidates.map(firingKey));
+        const fresh = candidates.filter((candidate) => !claimed.has(firingKey(candidate)));
+        result.alreadyFired += candidates.length - fresh.length;
+        for (const candidate of fresh) {
           await yieldToEventLoop();
           const fired = await fireCandidate(scan, candidate);
           if (fired) result.fired.push(fired);

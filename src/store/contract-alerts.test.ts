@@ -152,6 +152,9 @@ for (const backend of testBackends()) {
       const claimed = await store.alertFirings.claim(firing(r.id, project, { key }));
       assert.equal(claimed?.status, 'claimed');
       assert.equal(await store.alertFirings.claim(firing(r.id, project, { key, firedAt: T0 + HOUR })), null);
+      const unclaimed = uniq('spike');
+      assert.deepEqual(await store.alertFirings.claimedKeys([unclaimed, key, key]), new Set([key]));
+      assert.deepEqual(await store.alertFirings.claimedKeys([]), new Set());
       // Another key for the same subject inside the cooldown: not claimed; after it: claimed.
       assert.equal(
         await store.alertFirings.claim(firing(r.id, project, { firedAt: T0 + 10 * MINUTE })),

@@ -199,6 +199,11 @@ export interface AlertsStore {
      * cooldown. Returns it only to the caller that inserted it: that caller runs the actions.
      */
     claim(input: NewAlertFiring): Promise<AlertFiring | null>;
+    /**
+     * Which of these firing keys were claimed already: a read, so a detector pass that sees the
+     * same conditions again does not queue a write per condition to learn it.
+     */
+    claimedKeys(keys: string[]): Promise<Set<string>>;
     finish(id: number, results: Record<string, unknown>[]): Promise<AlertFiring | null>;
     get(id: number): Promise<AlertFiring | null>;
     /** Newest first. */

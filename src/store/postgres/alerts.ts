@@ -140,6 +140,12 @@ export function createAlerts(pool: pg.Pool): AlertsStore {
         );
         return row ? toAlertFiring(row) : null;
       },
+      claimedKeys: async (keys) =>
+        new Set(
+          (await rows(pool, 'SELECT key FROM alert_firings WHERE key = ANY($1::text[])', [keys])).map((row) =>
+            String(row.key),
+          ),
+        ),
       get: async (id) => {
         const row = await one(pool, 'SELECT * FROM alert_firings WHERE id = $1', [id]);
         return row ? toAlertFiring(row) : null;

@@ -130,6 +130,15 @@ export function createAlerts(h: SqliteHandles): AlertsStore {
           );
           return row ? toAlertFiring(row) : null;
         }),
+      claimedKeys: async (keys) =>
+        new Set(
+          read
+            .all<Row>(
+              'SELECT key FROM alert_firings WHERE key IN (SELECT value FROM json_each(?))',
+              JSON.stringify(keys),
+            )
+            .map((row) => String(row.key)),
+        ),
       get: async (id) => {
         const row = read.get<Row>('SELECT * FROM alert_firings WHERE id = ?', id);
         return row ? toAlertFiring(row) : null;
