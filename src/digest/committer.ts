@@ -4,7 +4,7 @@ import type { SessionBatch } from '../releases/health-parse.ts';
 import { ensureSessionReleases } from '../releases/health-record.ts';
 import type { IngestOutcome, Store } from '../store/types.ts';
 import { type CounterPlan, commitBatch, countDeferredPart, type DeferredPart } from './commit.ts';
-import { COUNTER_PARTITIONS, CounterAggregate } from './counters.ts';
+import { COUNTER_PARTITIONS, CounterAggregate, recountDeferred } from './counters.ts';
 import type { PreparedEvent } from './prepare.ts';
 
 /** Bounds the memory of a deferral window: past this many rows it is written at once. */
@@ -219,9 +219,14 @@ export class GroupCommitter {
       this.keepDeferred(committed.deferred);
       this.settle(batch, null);
     } catch (error) {
-      // The deferred batches stay recorded in the database: recovery counts them
-      // (recoverDeferredCounters), so dropping them here loses nothing and cannot loop.
-      if (plan.due) this.options.onError(error, 0);
+      // The due windows' batches stay recorded in the database. Their aggregated counts could
+      // not be written (an issue deleted meanwhile, say): count them from their stored events now,
+      // on their own. Should that fail too, recovery counts them later (recoverDeferredCounters).
+      if (plan.due) {
+        this.options.onError(error, 0);
+        for (const window of plan.due)
+          await recountDeferred(this.store, window.ids).catch((e) => this.options.onError(e, 0));
+      }
       // The counters were not written with the failed batch: write them on their own.
       if (outcomes.length > 0)
         await commitBatch(this.store, [], outcomes).catch((e) => this.options.onError(e, 0));

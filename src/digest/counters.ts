@@ -1,4 +1,4 @@
-import type { CountableEvent, DeferredCounterBatch, IngestTx, TagValueCount } from '../store/types.ts';
+import type { CountableEvent, DeferredCounterBatch, IngestTx, Store, TagValueCount } from '../store/types.ts';
 
 const MINUTE = 60_000;
 
@@ -106,6 +106,14 @@ export async function writeDeferred(tx: IngestTx, ids: number[], known: CounterA
     return;
   }
   await recountBatches(tx, taken);
+}
+
+/**
+ * Counts these deferred batches (those still recorded) from their stored events, in a
+ * transaction of their own; returns the events counted.
+ */
+export function recountDeferred(store: Store, ids: number[]): Promise<number> {
+  return store.ingestWrite(async (tx) => recountBatches(tx, await tx.takeDeferredCounters({ ids })));
 }
 
 /** Counts deferred batches from their stored events, inside `tx`; returns the events counted. */
