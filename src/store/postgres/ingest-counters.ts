@@ -1,25 +1,32 @@
 import type { PoolClient } from 'pg';
 import type { IngestTx } from '../types.ts';
 import { mergeBuckets, mergeOutcomes, mergeSightings, mergeTagValues } from './aggregate.ts';
-import { rows as select } from './pool.ts';
+import { runStatement, type Statement } from './write-behind.ts';
 
-/** The set-oriented upserts of IngestTx: each is one multi-row statement over unnest()ed arrays. */
+/**
+ * The set-oriented upserts of IngestTx, each one multi-row statement over unnest()ed arrays,
+ * built rather than run: the ingest transaction sends them together (write-behind.ts). Each
+ * statement writes its own tables and reads none that another one writes.
+ */
 type Rows<K extends keyof IngestTx> = Parameters<IngestTx[K]>[0];
 
-export async function addIssueBuckets(client: PoolClient, rows: Rows<'addIssueBuckets'>): Promise<void> {
-  if (rows.length === 0) return;
+export function issueBucketsStatement(rows: Rows<'addIssueBuckets'>): Statement | null {
+  if (rows.length === 0) return null;
   const minute = mergeBuckets(rows, 'minute');
   const hour = mergeBuckets(rows, 'hour');
-  await client.query(
-    `WITH minute AS (
-       INSERT INTO issue_buckets_minute (issue_id, start, project_id, count)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
-       ON CONFLICT (issue_id, start) DO UPDATE SET count = issue_buckets_minute.count + excluded.count
-     )
-     INSERT INTO issue_buckets_hour (issue_id, start, project_id, count)
+  return {
+    kind: 'issue_buckets',
+    ctes: [
+      `minute_buckets AS (
+         INSERT INTO issue_buckets_minute (issue_id, start, project_id, count)
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[])
+         ON CONFLICT (issue_id, start) DO UPDATE SET count = issue_buckets_minute.count + excluded.count
+       )`,
+    ],
+    sql: `INSERT INTO issue_buckets_hour (issue_id, start, project_id, count)
      SELECT * FROM unnest($5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
      ON CONFLICT (issue_id, start) DO UPDATE SET count = issue_buckets_hour.count + excluded.count`,
-    [
+    values: [
       minute.map((r) => r.issueId),
       minute.map((r) => r.start),
       minute.map((r) => r.projectId),
@@ -29,20 +36,21 @@ export async function addIssueBuckets(client: PoolClient, rows: Rows<'addIssueBu
       hour.map((r) => r.projectId),
       hour.map((r) => r.count),
     ],
-  );
+  };
 }
 
-export async function addTagValues(client: PoolClient, rows: Rows<'addTagValues'>): Promise<void> {
-  if (rows.length === 0) return;
+export function tagValuesStatement(rows: Rows<'addTagValues'>): Statement | null {
+  if (rows.length === 0) return null;
   const merged = mergeTagValues(rows);
-  await client.query(
-    `INSERT INTO issue_tag_values (issue_id, key, value, count, first_seen, last_seen)
+  return {
+    kind: 'issue_tag_values',
+    sql: `INSERT INTO issue_tag_values (issue_id, key, value, count, first_seen, last_seen)
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
      ON CONFLICT (issue_id, key, value) DO UPDATE SET
        count = issue_tag_values.count + excluded.count,
        first_seen = LEAST(issue_tag_values.first_seen, excluded.first_seen),
        last_seen = GREATEST(issue_tag_values.last_seen, excluded.last_seen)`,
-    [
+    values: [
       merged.map((r) => r.issueId),
       merged.map((r) => r.key),
       merged.map((r) => r.value),
@@ -50,107 +58,133 @@ export async function addTagValues(client: PoolClient, rows: Rows<'addTagValues'
       merged.map((r) => r.firstSeen),
       merged.map((r) => r.lastSeen),
     ],
-  );
+  };
 }
 
-export async function addIssueUsers(
-  client: PoolClient,
-  rows: Rows<'addIssueUsers'>,
-): Promise<Map<number, number>> {
-  const added = new Map<number, number>(rows.map((row) => [row.issueId, 0]));
-  if (rows.length === 0) return added;
-  const inserted = await select<{ issue_id: number }>(
-    client,
-    `INSERT INTO issue_users (issue_id, user_key, first_seen)
+/** Returns each inserted (new) user's issue id: `addIssueUsers` counts them per issue. */
+export function issueUsersStatement(rows: Rows<'addIssueUsers'>): Statement {
+  return {
+    kind: 'issue_users',
+    sql: `INSERT INTO issue_users (issue_id, user_key, first_seen)
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])
      ON CONFLICT (issue_id, user_key) DO NOTHING RETURNING issue_id`,
-    [rows.map((r) => r.issueId), rows.map((r) => r.userKey), rows.map((r) => r.seenAt)],
-  );
-  for (const row of inserted) added.set(row.issue_id, (added.get(row.issue_id) ?? 0) + 1);
-  return added;
+    values: [rows.map((r) => r.issueId), rows.map((r) => r.userKey), rows.map((r) => r.seenAt)],
+  };
 }
 
-/** The links are a second statement: rows a statement upserts are invisible to its own joins. */
-export async function ensureReleases(client: PoolClient, rows: Rows<'ensureReleases'>): Promise<void> {
-  if (rows.length === 0) return;
+/**
+ * Upserts the releases and links them to their projects in one statement. The links read the
+ * upsert's RETURNING for rows it inserted or moved, and the table for the rest: a statement does
+ * not see its own CTEs' writes in the table.
+ */
+export function releasesStatement(rows: Rows<'ensureReleases'>): Statement | null {
+  if (rows.length === 0) return null;
   const merged = mergeSightings(rows, (row) => row.version);
-  await client.query(
-    `INSERT INTO releases (org_id, version, first_seen, last_seen)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])
-     ON CONFLICT (org_id, version) DO UPDATE SET
-       first_seen = LEAST(releases.first_seen, excluded.first_seen),
-       last_seen = GREATEST(releases.last_seen, excluded.last_seen)
-     WHERE excluded.first_seen < releases.first_seen OR excluded.last_seen > releases.last_seen`,
-    [
+  const links = merged.flatMap((r) => [...r.projectIds].map((projectId) => ({ ...r, projectId })));
+  return {
+    kind: 'releases',
+    ctes: [
+      `release_upserts AS (
+         INSERT INTO releases (org_id, version, first_seen, last_seen)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])
+         ON CONFLICT (org_id, version) DO UPDATE SET
+           first_seen = LEAST(releases.first_seen, excluded.first_seen),
+           last_seen = GREATEST(releases.last_seen, excluded.last_seen)
+         WHERE excluded.first_seen < releases.first_seen OR excluded.last_seen > releases.last_seen
+         RETURNING id, org_id, version
+       )`,
+    ],
+    sql: `INSERT INTO release_projects (release_id, project_id)
+     SELECT COALESCE(u.id, r.id), l.project_id
+     FROM unnest($5::bigint[], $6::text[], $7::bigint[]) AS l(org_id, version, project_id)
+     LEFT JOIN release_upserts u ON u.org_id = l.org_id AND u.version = l.version
+     LEFT JOIN releases r ON r.org_id = l.org_id AND r.version = l.version
+     WHERE COALESCE(u.id, r.id) IS NOT NULL
+     ON CONFLICT DO NOTHING`,
+    values: [
       merged.map((r) => r.orgId),
       merged.map((r) => r.name),
       merged.map((r) => r.firstSeen),
       merged.map((r) => r.lastSeen),
+      links.map((l) => l.orgId),
+      links.map((l) => l.name),
+      links.map((l) => l.projectId),
     ],
-  );
-  const links = merged.flatMap((r) => [...r.projectIds].map((projectId) => ({ ...r, projectId })));
-  await client.query(
-    `INSERT INTO release_projects (release_id, project_id)
-     SELECT r.id, l.project_id FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS l(org_id, version, project_id)
-     JOIN releases r ON r.org_id = l.org_id AND r.version = l.version
-     ON CONFLICT DO NOTHING`,
-    [links.map((l) => l.orgId), links.map((l) => l.name), links.map((l) => l.projectId)],
-  );
+  };
 }
 
-export async function ensureEnvironments(
-  client: PoolClient,
-  rows: Rows<'ensureEnvironments'>,
-): Promise<void> {
-  if (rows.length === 0) return;
+/** Like releasesStatement: environments upserted and linked to their projects in one statement. */
+export function environmentsStatement(rows: Rows<'ensureEnvironments'>): Statement | null {
+  if (rows.length === 0) return null;
   const merged = mergeSightings(rows, (row) => row.name);
-  await client.query(
-    `INSERT INTO environments (org_id, name, first_seen)
-     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])
-     ON CONFLICT (org_id, name) DO UPDATE SET first_seen = excluded.first_seen
-     WHERE excluded.first_seen < environments.first_seen`,
-    [merged.map((r) => r.orgId), merged.map((r) => r.name), merged.map((r) => r.firstSeen)],
-  );
   const links = merged.flatMap((r) => [...r.projectIds].map((projectId) => ({ ...r, projectId })));
-  await client.query(
-    `INSERT INTO environment_projects (environment_id, project_id)
-     SELECT e.id, l.project_id FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS l(org_id, name, project_id)
-     JOIN environments e ON e.org_id = l.org_id AND e.name = l.name
+  return {
+    kind: 'environments',
+    ctes: [
+      `environment_upserts AS (
+         INSERT INTO environments (org_id, name, first_seen)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[])
+         ON CONFLICT (org_id, name) DO UPDATE SET first_seen = excluded.first_seen
+         WHERE excluded.first_seen < environments.first_seen
+         RETURNING id, org_id, name
+       )`,
+    ],
+    sql: `INSERT INTO environment_projects (environment_id, project_id)
+     SELECT COALESCE(u.id, e.id), l.project_id
+     FROM unnest($4::bigint[], $5::text[], $6::bigint[]) AS l(org_id, name, project_id)
+     LEFT JOIN environment_upserts u ON u.org_id = l.org_id AND u.name = l.name
+     LEFT JOIN environments e ON e.org_id = l.org_id AND e.name = l.name
+     WHERE COALESCE(u.id, e.id) IS NOT NULL
      ON CONFLICT DO NOTHING`,
-    [links.map((l) => l.orgId), links.map((l) => l.name), links.map((l) => l.projectId)],
-  );
+    values: [
+      merged.map((r) => r.orgId),
+      merged.map((r) => r.name),
+      merged.map((r) => r.firstSeen),
+      links.map((l) => l.orgId),
+      links.map((l) => l.name),
+      links.map((l) => l.projectId),
+    ],
+  };
 }
 
-export async function addActivities(client: PoolClient, rows: Rows<'addActivities'>): Promise<void> {
-  if (rows.length === 0) return;
-  await client.query(
-    `INSERT INTO issue_activities (issue_id, type, data, actor, created_at)
+export function activitiesStatement(rows: Rows<'addActivities'>): Statement | null {
+  if (rows.length === 0) return null;
+  return {
+    kind: 'issue_activities',
+    sql: `INSERT INTO issue_activities (issue_id, type, data, actor, created_at)
      SELECT issue_id, type, data::jsonb, actor, created_at
      FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::bigint[])
        AS a(issue_id, type, data, actor, created_at)`,
-    [
+    values: [
       rows.map((r) => r.issueId),
       rows.map((r) => r.type),
       rows.map((r) => JSON.stringify(r.data)),
       rows.map((r) => r.actor),
       rows.map((r) => r.createdAt),
     ],
-  );
+  };
 }
 
-export async function addOutcomes(client: PoolClient, rows: Rows<'addOutcomes'>): Promise<void> {
-  if (rows.length === 0) return;
+/** For writes outside ingest (issue status changes). */
+export async function addActivities(client: PoolClient, rows: Rows<'addActivities'>): Promise<void> {
+  const statement = activitiesStatement(rows);
+  if (statement) await runStatement(client, statement);
+}
+
+export function outcomesStatement(rows: Rows<'addOutcomes'>): Statement | null {
+  if (rows.length === 0) return null;
   const merged = mergeOutcomes(rows);
-  await client.query(
-    `INSERT INTO ingest_outcomes (project_id, item_type, outcome, day, count)
+  return {
+    kind: 'ingest_outcomes',
+    sql: `INSERT INTO ingest_outcomes (project_id, item_type, outcome, day, count)
      SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
      ON CONFLICT (project_id, item_type, outcome, day) DO UPDATE SET count = ingest_outcomes.count + excluded.count`,
-    [
+    values: [
       merged.map((r) => r.projectId),
       merged.map((r) => r.itemType),
       merged.map((r) => r.outcome),
       merged.map((r) => r.day),
       merged.map((r) => r.count),
     ],
-  );
+  };
 }

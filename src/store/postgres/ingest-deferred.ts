@@ -2,27 +2,24 @@ import type { PoolClient } from 'pg';
 import { encodeRefs, takenBatch } from '../event-refs.ts';
 import type { CountableEvent, DeferredCounterBatch, EventRef, IngestTx } from '../types.ts';
 import { rows } from './pool.ts';
+import type { Statement } from './write-behind.ts';
 
 /** Deferred tag-value and bucket counts (docs/decisions/0009-deferred-counters.md). */
 
 /**
- * One round trip for all of a batch's parts. Ids come from the sequence in the order the rows are
- * inserted, which follows the ordinality, so the ids sorted ascending match the batches given.
+ * All of a batch's parts in one statement (returning their ids). Ids come from the sequence in
+ * the order the rows are inserted, which follows the ordinality, so the ids sorted ascending
+ * match the batches given.
  */
-export async function deferCounters(
-  client: PoolClient,
-  batches: Parameters<IngestTx['deferCounters']>[0],
-): Promise<number[]> {
-  if (batches.length === 0) return [];
-  const inserted = await rows<{ id: string }>(
-    client,
-    `INSERT INTO deferred_counter_batches (created_at, events)
+export function deferCountersStatement(batches: Parameters<IngestTx['deferCounters']>[0]): Statement {
+  return {
+    kind: 'deferred_counter_batches',
+    sql: `INSERT INTO deferred_counter_batches (created_at, events)
      SELECT created_at, events FROM unnest($1::bigint[], $2::text[]) WITH ORDINALITY AS b(created_at, events, n)
      ORDER BY n
      RETURNING id`,
-    [batches.map((batch) => batch.createdAt), batches.map((batch) => encodeRefs(batch.events))],
-  );
-  return inserted.map((row) => Number(row.id)).sort((a, b) => a - b);
+    values: [batches.map((batch) => batch.createdAt), batches.map((batch) => encodeRefs(batch.events))],
+  };
 }
 
 /** DELETE … RETURNING: of two nodes taking the same batch, the second finds it gone. */

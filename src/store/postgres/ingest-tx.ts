@@ -3,25 +3,47 @@ import { ingestIssueColumns, toIngestIssue } from '../row-values.ts';
 import type { IngestTx, Issue, NewIssue } from '../types.ts';
 import { mergeIssueUpdates } from './aggregate.ts';
 import {
-  addActivities,
-  addIssueBuckets,
-  addIssueUsers,
-  addOutcomes,
-  addTagValues,
-  ensureEnvironments,
-  ensureReleases,
+  activitiesStatement,
+  environmentsStatement,
+  issueBucketsStatement,
+  issueUsersStatement,
+  outcomesStatement,
+  releasesStatement,
+  tagValuesStatement,
 } from './ingest-counters.ts';
-import { countableEvents, deferCounters, takeDeferredCounters } from './ingest-deferred.ts';
+import { countableEvents, deferCountersStatement, takeDeferredCounters } from './ingest-deferred.ts';
 import { one, type Row, rows } from './pool.ts';
 import { toIssue } from './rows.ts';
+import { type Statement, WriteBehind } from './write-behind.ts';
 
-/** IngestTx on one client inside an open transaction; every method is one round trip or two. */
-export function createIngestTx(client: PoolClient): IngestTx {
+/**
+ * IngestTx on one client inside an open transaction. Writes nobody reads back are queued and
+ * go with the next insert that returns rows (events, users, deferred batches), or before COMMIT
+ * through `flushWrites` (write-behind.ts): a steady-state batch is six round trips, not twelve.
+ * Lookups that must see earlier writes, and those that lock issue rows, send the queue first.
+ */
+export function createIngestTx(client: PoolClient): IngestTx & { flushWrites(): Promise<void> } {
+  const writes = new WriteBehind(client);
+  const queue = async (statement: Statement | null) => {
+    if (statement) await writes.write(statement);
+  };
   return {
-    deferCounters: (batches) => deferCounters(client, batches),
-    takeDeferredCounters: (which) => takeDeferredCounters(client, which),
-    countableEvents: (refs) => countableEvents(client, refs),
+    flushWrites: () => writes.flush(),
+    async deferCounters(batches) {
+      if (batches.length === 0) return [];
+      const inserted = await writes.query<{ id: string }>(deferCountersStatement(batches));
+      return inserted.map((row) => Number(row.id)).sort((a, b) => a - b);
+    },
+    async takeDeferredCounters(which) {
+      await writes.flush();
+      return takeDeferredCounters(client, which);
+    },
+    async countableEvents(refs) {
+      await writes.flush();
+      return countableEvents(client, refs);
+    },
     async findIssuesByHashes(projectId, hashes) {
+      await writes.flush();
       // Locked in id order so two nodes ingesting into the same issues queue instead of deadlocking.
       const found = await rows(
         client,
@@ -32,26 +54,29 @@ export function createIngestTx(client: PoolClient): IngestTx {
       );
       return new Map(found.map((row) => [String(row.hash), toIngestIssue(row)]));
     },
-    createIssue: (input) => createIssue(client, input),
-    async addIssueHashes(projectId, issueId, hashes) {
-      await client.query(
-        `INSERT INTO issue_hashes (project_id, hash, issue_id) SELECT $1, unnest($2::text[]), $3
-         ON CONFLICT DO NOTHING`,
-        [projectId, hashes, issueId],
-      );
+    async createIssue(input) {
+      await writes.flush();
+      return createIssue(client, input);
     },
+    addIssueHashes: (projectId, issueId, hashes) =>
+      queue({
+        kind: 'issue_hashes',
+        sql: `INSERT INTO issue_hashes (project_id, hash, issue_id) SELECT $1, unnest($2::text[]), $3
+         ON CONFLICT DO NOTHING`,
+        values: [projectId, hashes, issueId],
+      }),
     async insertEvents(events) {
       if (events.length === 0) return new Set();
-      const inserted = await rows<{ event_id: string }>(
-        client,
-        `INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, level, release,
+      const inserted = await writes.query<{ event_id: string }>({
+        kind: 'events',
+        sql: `INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, level, release,
            environment, user_key, payload, payload_codec, size, title, culprit, event_type, error_type,
            error_value, tags)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[],
            $7::text[], $8::text[], $9::text[], $10::bytea[], $11::text[], $12::integer[], $13::text[],
            $14::text[], $15::text[], $16::text[], $17::text[], $18::jsonb[])
          ON CONFLICT (project_id, event_id) DO NOTHING RETURNING event_id`,
-        [
+        values: [
           events.map((e) => e.projectId),
           events.map((e) => e.eventId),
           events.map((e) => e.issueId),
@@ -71,15 +96,33 @@ export function createIngestTx(client: PoolClient): IngestTx {
           events.map((e) => (e.errorValue == null ? null : pgText(e.errorValue))),
           events.map((e) => pgJson(e.tags ?? {})),
         ],
-      );
+      });
       return new Set(inserted.map((row) => row.event_id));
     },
-    async updateIssues(updates) {
-      if (updates.length === 0) return;
-      const merged = mergeIssueUpdates(updates);
-      // SET expressions read the row as it was, so the CASEs compare against the stored last_seen.
-      await client.query(
-        `UPDATE issues AS i SET
+    updateIssues: (updates) => queue(issueUpdatesStatement(updates)),
+    addIssueBuckets: (rows) => queue(issueBucketsStatement(rows)),
+    addTagValues: (rows) => queue(tagValuesStatement(rows)),
+    async addIssueUsers(rows) {
+      const added = new Map<number, number>(rows.map((row) => [row.issueId, 0]));
+      if (rows.length === 0) return added;
+      const inserted = await writes.query<{ issue_id: number }>(issueUsersStatement(rows));
+      for (const row of inserted) added.set(row.issue_id, (added.get(row.issue_id) ?? 0) + 1);
+      return added;
+    },
+    ensureReleases: (rows) => queue(releasesStatement(rows)),
+    ensureEnvironments: (rows) => queue(environmentsStatement(rows)),
+    addActivities: (rows) => queue(activitiesStatement(rows)),
+    addOutcomes: (rows) => queue(outcomesStatement(rows)),
+  };
+}
+
+/** SET expressions read the row as it was, so the CASEs compare against the stored last_seen. */
+function issueUpdatesStatement(updates: Parameters<IngestTx['updateIssues']>[0]): Statement | null {
+  if (updates.length === 0) return null;
+  const merged = mergeIssueUpdates(updates);
+  return {
+    kind: 'issues',
+    sql: `UPDATE issues AS i SET
            times_seen = i.times_seen + u.add_times_seen,
            user_count = i.user_count + u.add_user_count,
            first_seen = LEAST(i.first_seen, u.first_seen),
@@ -97,29 +140,20 @@ export function createIngestTx(client: PoolClient): IngestTx {
            AS u(issue_id, add_times_seen, add_user_count, first_seen, last_seen, title, culprit, metadata,
                 level, last_release, reopen, reopen_as)
          WHERE i.id = u.issue_id`,
-        [
-          merged.map((u) => u.issueId),
-          merged.map((u) => u.addTimesSeen),
-          merged.map((u) => u.addUserCount),
-          merged.map((u) => u.firstSeen),
-          merged.map((u) => u.lastSeen),
-          merged.map((u) => u.title),
-          merged.map((u) => u.culprit),
-          merged.map((u) => JSON.stringify(u.metadata)),
-          merged.map((u) => u.level),
-          merged.map((u) => u.lastRelease),
-          merged.map((u) => u.reopenAs !== undefined),
-          merged.map((u) => u.reopenAs ?? null),
-        ],
-      );
-    },
-    addIssueBuckets: (rows) => addIssueBuckets(client, rows),
-    addTagValues: (rows) => addTagValues(client, rows),
-    addIssueUsers: (rows) => addIssueUsers(client, rows),
-    ensureReleases: (rows) => ensureReleases(client, rows),
-    ensureEnvironments: (rows) => ensureEnvironments(client, rows),
-    addActivities: (rows) => addActivities(client, rows),
-    addOutcomes: (rows) => addOutcomes(client, rows),
+    values: [
+      merged.map((u) => u.issueId),
+      merged.map((u) => u.addTimesSeen),
+      merged.map((u) => u.addUserCount),
+      merged.map((u) => u.firstSeen),
+      merged.map((u) => u.lastSeen),
+      merged.map((u) => u.title),
+      merged.map((u) => u.culprit),
+      merged.map((u) => JSON.stringify(u.metadata)),
+      merged.map((u) => u.level),
+      merged.map((u) => u.lastRelease),
+      merged.map((u) => u.reopenAs !== undefined),
+      merged.map((u) => u.reopenAs ?? null),
+    ],
   };
 }
 

@@ -34,7 +34,15 @@ export function openPostgresStore(connectionString: string): Store {
     ...createAlerts(pool),
     ...createRunbooks(pool),
     ...createNotifications(pool),
-    ingestWrite: (fn) => withDeadlockRetry(() => inTransaction(pool, (client) => fn(createIngestTx(client)))),
+    ingestWrite: (fn) =>
+      withDeadlockRetry(() =>
+        inTransaction(pool, async (client) => {
+          const tx = createIngestTx(client);
+          const result = await fn(tx);
+          await tx.flushWrites();
+          return result;
+        }),
+      ),
     issues: { ...createIssueQueries(pool), ...createIssueWorkflowReads(pool), ...createIssueWrites(pool) },
     ...createEventQueries(pool),
     ...createReleaseQueries(pool),
