@@ -149,7 +149,7 @@ function loadStatusRules(store: Store, events: PreparedEvent[], issueOf: Map<Pre
   return StatusRules.load(store, (issue) => orgOf.get(issue.id)!, issues, releases, now);
 }
 
-/** IngestIssue totals and display fields, users, releases, environments and status changes. */
+/** Issue totals and display fields, users, releases, environments and status changes. */
 async function recordSightings(
   tx: IngestTx,
   events: PreparedEvent[],
