@@ -2,6 +2,7 @@ import { shortIdOf } from '../issues/short-id.ts';
 import type { AlertRule } from '../store/types-alerts.ts';
 import { MINUTE } from './baseline.ts';
 import { cooldownWindow } from './detect-spike.ts';
+import { firingKeyOf } from './fire.ts';
 import { type Candidate, crossesMinute, type ProjectScan } from './scan.ts';
 import { conditionsOf, type UsersConditions } from './schemas.ts';
 
@@ -19,7 +20,12 @@ export async function detectNewIssues(scan: ProjectScan, rules: AlertRule[]): Pr
   const found = await scan.ctx.store.detectSignals.newIssues({ projectIds: [scan.project.id], since });
   const candidates: Candidate[] = [];
   for (const rule of rules) {
-    const fresh = found.filter((i) => i.firstSeen >= rule.createdAt - MINUTE).map((i) => i.issueId);
+    const recent = found.filter((i) => i.firstSeen >= rule.createdAt - MINUTE).map((i) => i.issueId);
+    // The lookback sees each new issue on every pass for an hour: those that fired already are
+    // dropped by one read, before their filters and rows are looked at again.
+    const keyOf = (issueId: number) => firingKeyOf(rule.id, 'new_issue', `issue:${issueId}`, 'first_seen');
+    const fired = await scan.ctx.store.alertFirings.claimedKeys(recent.map(keyOf));
+    const fresh = recent.filter((issueId) => !fired.has(keyOf(issueId)));
     for (const issueId of await scan.filter(rule, fresh)) {
       const issue = await scan.issue(issueId);
       if (!issue) continue;

@@ -9,7 +9,10 @@ import type { Candidate, ProjectScan } from './scan.ts';
 
 /** rule id + detector + subject + window: the same on every node that sees the same condition. */
 export const firingKey = (candidate: Candidate) =>
-  `${candidate.rule.id}:${candidate.detector}:${candidate.subject}:${candidate.window}`;
+  firingKeyOf(candidate.rule.id, candidate.detector, candidate.subject, candidate.window);
+
+export const firingKeyOf = (ruleId: number, detector: string, subject: string, window: string) =>
+  `${ruleId}:${detector}:${subject}:${window}`;
 
 /**
  * Claims the firing (INSERT … ON CONFLICT DO NOTHING behind a per-subject cooldown row) and, only
