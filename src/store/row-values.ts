@@ -15,9 +15,8 @@ export const numOrNull = (value: unknown): number | null =>
 export const strOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : String(value);
 
-/** The columns `IngestIssue` reads, prefixed by the issues table's alias in the query. */
-export const ingestIssueColumns = (alias: string) =>
-  ['id', 'status', 'last_release', 'times_seen', 'user_count'].map((c) => `${alias}.${c}`).join(', ');
+/** The columns `IngestIssue` reads, of the issues table aliased `i`. */
+export const INGEST_ISSUE_COLUMNS = 'i.id, i.status, i.last_release, i.times_seen, i.user_count';
 
 export function toIngestIssue(row: Row): IngestIssue {
   return {

@@ -141,11 +141,14 @@ export function createAlerts(pool: pg.Pool): AlertsStore {
         return row ? toAlertFiring(row) : null;
       },
       claimedKeys: async (keys) =>
-        new Set(
-          (await rows(pool, 'SELECT key FROM alert_firings WHERE key = ANY($1::text[])', [keys])).map((row) =>
-            String(row.key),
-          ),
-        ),
+        // Most detector passes have nothing to ask about: no round trip then.
+        keys.length === 0
+          ? new Set()
+          : new Set(
+              (await rows(pool, 'SELECT key FROM alert_firings WHERE key = ANY($1::text[])', [keys])).map(
+                (row) => String(row.key),
+              ),
+            ),
       get: async (id) => {
         const row = await one(pool, 'SELECT * FROM alert_firings WHERE id = $1', [id]);
         return row ? toAlertFiring(row) : null;

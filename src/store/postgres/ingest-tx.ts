@@ -1,5 +1,5 @@
 import type { PoolClient } from 'pg';
-import { ingestIssueColumns, toIngestIssue } from '../row-values.ts';
+import { INGEST_ISSUE_COLUMNS, toIngestIssue } from '../row-values.ts';
 import type { IngestTx, Issue, NewIssue } from '../types.ts';
 import { mergeIssueUpdates } from './aggregate.ts';
 import {
@@ -47,7 +47,7 @@ export function createIngestTx(client: PoolClient): IngestTx & { flushWrites(): 
       // Locked in id order so two nodes ingesting into the same issues queue instead of deadlocking.
       const found = await rows(
         client,
-        `SELECT h.hash, ${ingestIssueColumns('i')} FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
+        `SELECT h.hash, ${INGEST_ISSUE_COLUMNS} FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
          WHERE h.project_id = $1 AND h.hash = ANY($2::text[])
          ORDER BY i.id FOR UPDATE OF i`,
         [projectId, hashes],

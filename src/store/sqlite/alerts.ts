@@ -131,14 +131,17 @@ export function createAlerts(h: SqliteHandles): AlertsStore {
           return row ? toAlertFiring(row) : null;
         }),
       claimedKeys: async (keys) =>
-        new Set(
-          read
-            .all<Row>(
-              'SELECT key FROM alert_firings WHERE key IN (SELECT value FROM json_each(?))',
-              JSON.stringify(keys),
-            )
-            .map((row) => String(row.key)),
-        ),
+        // Most detector passes have nothing to ask about: no query then.
+        keys.length === 0
+          ? new Set()
+          : new Set(
+              read
+                .all<Row>(
+                  'SELECT key FROM alert_firings WHERE key IN (SELECT value FROM json_each(?))',
+                  JSON.stringify(keys),
+                )
+                .map((row) => String(row.key)),
+            ),
       get: async (id) => {
         const row = read.get<Row>('SELECT * FROM alert_firings WHERE id = ?', id);
         return row ? toAlertFiring(row) : null;

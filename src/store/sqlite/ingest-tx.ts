@@ -1,4 +1,4 @@
-import { ingestIssueColumns, toIngestIssue } from '../row-values.ts';
+import { INGEST_ISSUE_COLUMNS, toIngestIssue } from '../row-values.ts';
 import type { IngestIssue, IngestTx, Issue, NewIssue } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
 import { addIssueBuckets, addIssueUsers, addOutcomes, addTagValues } from './ingest-counters.ts';
@@ -22,7 +22,7 @@ export function createIngestTx(db: SqliteConnection): IngestTx {
       // One statement for the batch; an issue's row is decoded once however many of its
       // hashes the batch carries (an event usually has two: app and system).
       const rows = db.all<Record<string, unknown>>(
-        `SELECT h.hash, ${ingestIssueColumns('i')} FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
+        `SELECT h.hash, ${INGEST_ISSUE_COLUMNS} FROM issue_hashes h JOIN issues i ON i.id = h.issue_id
          WHERE h.project_id = ? AND h.hash IN (SELECT value FROM json_each(?))`,
         projectId,
         JSON.stringify([...new Set(hashes)]),
