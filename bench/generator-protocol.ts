@@ -33,6 +33,11 @@ export interface PhaseResult extends LatencySummary {
   /** Network errors, timeouts and any other status. */
   errors: number;
   firstError: string | null;
+  /**
+   * Answers slower than the 50 ms p99 target, by the second of the phase the request was due
+   * in: tells a tail spread over the run from one stall or one slow spell of the machine.
+   */
+  slowPerSecond: number[];
   /** From the first send until the last response. */
   elapsedMs: number;
   /** CPU time the generator itself used in this phase. */

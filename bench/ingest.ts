@@ -136,6 +136,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
       achievedRatePerSec: round(steady.ok / (steady.elapsedMs / 1000)),
       rateP50Ms: steady.p50Ms,
       rateP99Ms: steady.p99Ms,
+      rateSlowPerSecond: steady.slowPerSecond,
       errors: max.errors + steady.errors,
       status503: max.status503 + steady.status503,
       status429: max.status429 + steady.status429,

@@ -13,6 +13,8 @@ import { summarizeLatencies } from './stats.ts';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const ERROR_BACKOFF_MS = 100;
+/** The issue's p99 target: answers slower than this are counted per second of the phase. */
+const SLOW_MS = 50;
 
 interface Outcome {
   status: number;
@@ -22,6 +24,8 @@ interface Outcome {
 
 class Tally {
   readonly latencies: number[] = [];
+  /** Answers slower than SLOW_MS by the second (of the phase) their request was due in. */
+  readonly slowPerSecond: number[] = [];
   sent = 0;
   ok = 0;
   status503 = 0;
@@ -29,11 +33,16 @@ class Tally {
   errors = 0;
   firstError: string | null = null;
 
-  record(outcome: Outcome, latencyMs: number): void {
+  /** `second`: when the request was due, counted from the start of the phase. */
+  record(outcome: Outcome, latencyMs: number, second: number): void {
     this.sent++;
     if (outcome.status === 200) {
       this.ok++;
       this.latencies.push(latencyMs);
+      if (latencyMs > SLOW_MS) {
+        while (this.slowPerSecond.length <= second) this.slowPerSecond.push(0);
+        this.slowPerSecond[second]++;
+      }
     } else if (outcome.status === 503) this.status503++;
     else if (outcome.status === 429) this.status429++;
     else {
@@ -101,12 +110,13 @@ type Send = ReturnType<typeof createSender>;
 /** Closed loop: each connection sends its next event as soon as the previous one is answered. */
 async function runMaxThroughput(send: Send, durationMs: number, concurrency: number, tally: Tally) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const deadline = performance.now() + durationMs;
+  const phaseStart = performance.now();
+  const deadline = phaseStart + durationMs;
   const connection = async () => {
     while (performance.now() < deadline) {
       const start = performance.now();
       const outcome = await send(agent);
-      tally.record(outcome, performance.now() - start);
+      tally.record(outcome, performance.now() - start, secondOf(start - phaseStart));
       const remaining = deadline - performance.now();
       if (outcome.status === 503 || outcome.status === 429)
         await sleep(Math.min(outcome.retryAfterMs, remaining));
@@ -131,7 +141,7 @@ async function runFixedRate(send: Send, durationMs: number, rate: number, maxSoc
     for (; i < total && start + (i * 1000) / rate <= now; i++) {
       const scheduled = start + (i * 1000) / rate;
       const request = send(agent).then((outcome) => {
-        tally.record(outcome, performance.now() - scheduled);
+        tally.record(outcome, performance.now() - scheduled, secondOf(scheduled - start));
         inflight.delete(request);
       });
       inflight.add(request);
@@ -140,6 +150,10 @@ async function runFixedRate(send: Send, durationMs: number, rate: number, maxSoc
   }
   await Promise.all(inflight);
   agent.destroy();
+}
+
+function secondOf(ms: number): number {
+  return Math.floor(ms / 1000);
 }
 
 async function runPhase(send: Send, request: PhaseRequest): Promise<PhaseResult> {

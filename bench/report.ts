@@ -15,6 +15,8 @@ export interface RunReport {
   achievedRatePerSec: number;
   rateP50Ms: number;
   rateP99Ms: number;
+  /** Answers over 50 ms in the 80 % phase, per second of it. */
+  rateSlowPerSecond: number[];
   errors: number;
   status503: number;
   status429: number;
@@ -38,6 +40,7 @@ const ROWS: [label: string, value: (r: RunReport) => string][] = [
   ['max: latency p50 / p99 ms', (r) => `${r.maxP50Ms} / ${r.maxP99Ms}`],
   ['80%: rate target / achieved /s', (r) => `${r.targetRatePerSec} / ${r.achievedRatePerSec}`],
   ['80%: latency p50 / p99 ms', (r) => `${r.rateP50Ms} / ${r.rateP99Ms}`],
+  ['80%: answers > 50 ms, per second', (r) => slowSeconds(r.rateSlowPerSecond, r.durationSeconds)],
   ['errors / 503s / 429s', (r) => `${r.errors} / ${r.status503} / ${r.status429}`],
   ['stored events / issues', (r) => `${r.storedEvents} / ${r.issues}`],
   ['server peak RSS (MB)', (r) => `${r.serverPeakRssMb}`],
@@ -47,6 +50,11 @@ const ROWS: [label: string, value: (r: RunReport) => string][] = [
   ],
   ['disk bytes per event', (r) => `${r.diskBytesPerEvent}`],
 ];
+
+/** "0 0 41 3 …": one count per second of the phase, so a stall shows where it happened. */
+function slowSeconds(perSecond: number[], seconds: number): string {
+  return Array.from({ length: seconds }, (_, i) => perSecond[i] ?? 0).join(' ');
+}
 
 /** Metrics down, runs across: a readable table for a terminal. */
 export function formatTable(reports: RunReport[]): string {
