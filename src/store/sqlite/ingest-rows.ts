@@ -44,20 +44,18 @@ export function updateIssues(db: SqliteConnection, updates: IssueUpdate[]): void
       `UPDATE issues SET
          times_seen = times_seen + ?1,
          user_count = user_count + ?2,
-         first_seen = min(first_seen, ?3),
-         last_seen = max(last_seen, ?4),
-         title = CASE WHEN ?4 >= last_seen THEN ?5 ELSE title END,
-         culprit = CASE WHEN ?4 >= last_seen THEN ?6 ELSE culprit END,
-         metadata = CASE WHEN ?4 >= last_seen THEN ?7 ELSE metadata END,
-         level = CASE WHEN ?4 >= last_seen THEN ?8 ELSE level END,
-         last_release = CASE WHEN ?4 >= last_seen THEN ?9 ELSE last_release END,
-         status = CASE WHEN ?10 THEN 'unresolved' ELSE status END,
-         substatus = CASE WHEN ?10 THEN ?11 ELSE substatus END,
-         resolved_at = CASE WHEN ?10 THEN NULL ELSE resolved_at END
-       WHERE id = ?12`,
+         last_seen = max(last_seen, ?3),
+         title = CASE WHEN ?3 >= last_seen THEN ?4 ELSE title END,
+         culprit = CASE WHEN ?3 >= last_seen THEN ?5 ELSE culprit END,
+         metadata = CASE WHEN ?3 >= last_seen THEN ?6 ELSE metadata END,
+         level = CASE WHEN ?3 >= last_seen THEN ?7 ELSE level END,
+         last_release = CASE WHEN ?3 >= last_seen THEN ?8 ELSE last_release END,
+         status = CASE WHEN ?9 THEN 'unresolved' ELSE status END,
+         substatus = CASE WHEN ?9 THEN ?10 ELSE substatus END,
+         resolved_at = CASE WHEN ?9 THEN NULL ELSE resolved_at END
+       WHERE id = ?11`,
       update.addTimesSeen,
       update.addUserCount,
-      update.firstSeen,
       update.lastSeen,
       update.title,
       update.culprit,
@@ -68,6 +66,14 @@ export function updateIssues(db: SqliteConnection, updates: IssueUpdate[]): void
       update.reopenAs ?? null,
       update.issueId,
     );
+    // Apart, and only when an older event arrives: issues_project_first_seen indexes it, and
+    // SQLite rewrites an index entry whenever an UPDATE assigns its column, even to the same
+    // value (one more page in every commit's WAL).
+    db.run(
+      'UPDATE issues SET first_seen = ?1 WHERE id = ?2 AND first_seen > ?1',
+      update.firstSeen,
+      update.issueId,
+    );
   }
 }
 
@@ -75,9 +81,16 @@ export function ensureReleases(db: SqliteConnection, rows: Rows<'ensureReleases'
   for (const row of rows) {
     db.run(
       `INSERT INTO releases (org_id, version, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
-       ON CONFLICT (org_id, version) DO UPDATE SET
-         first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
-       WHERE excluded.first_seen < first_seen OR excluded.last_seen > last_seen`,
+       ON CONFLICT (org_id, version) DO UPDATE SET last_seen = excluded.last_seen
+       WHERE excluded.last_seen > last_seen`,
+      row.orgId,
+      row.version,
+      row.seenAt,
+    );
+    // Apart, and only when it moves: releases_org_created indexes first_seen, and SQLite
+    // rewrites an index entry whenever an UPDATE assigns its column, even to the same value.
+    db.run(
+      'UPDATE releases SET first_seen = ?3 WHERE org_id = ?1 AND version = ?2 AND first_seen > ?3',
       row.orgId,
       row.version,
       row.seenAt,

@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { commitBatch } from '../src/digest/commit.ts';
+import { type PreparedEvent, prepareEvent } from '../src/digest/prepare.ts';
+import { parseEnvelope } from '../src/ingest/envelope.ts';
+import { INGEST_LIMITS } from '../src/ingest/limits.ts';
+import { openStore } from '../src/store/open-store.ts';
+import { buildEnvelope, buildTemplatePool, PROFILES } from './payloads.ts';
+import { seededRandom } from './random.ts';
+
+/**
+ * Which tables and indexes one ingest commit writes on SQLite. A commit appends every page it
+ * changed to the WAL, one frame each, and that is most of a small batch's cost (bench
+ * commit-batches). After warming a fresh database with typical events, each sampled batch runs
+ * on an emptied WAL, whose frames are then named through the dbstat table.
+ *   node bench/commit-pages.ts [BATCH_SIZE] [SAMPLES]
+ */
+const size = Number(process.argv[2] ?? 2);
+const samples = Number(process.argv[3] ?? 20);
+const WARM_UP_EVENTS = 5000;
+const WAL_HEADER_BYTES = 32;
+const FRAME_HEADER_BYTES = 24;
+
+const pool = buildTemplatePool(PROFILES.typical, '0'.repeat(32));
+const random = seededRandom(7);
+const dir = mkdtempSync(join(tmpdir(), 'firebreak-pages-'));
+const file = join(dir, 'bench.db');
+const store = await openStore(`sqlite:${file}`);
+await store.migrate();
+const org = await store.orgs.create({ slug: 'bench', name: 'Bench', now: Date.now() });
+const project = await store.projects.create({
+  orgId: org.id,
+  slug: 'web',
+  name: 'Web',
+  platform: 'node',
+  now: Date.now(),
+});
+const events: PreparedEvent[] = [];
+for (let i = 0; i < WARM_UP_EVENTS + samples * size; i++) {
+  const item = parseEnvelope(Buffer.concat(buildEnvelope(pool, random).chunks), INGEST_LIMITS).items[0];
+  events.push(prepareEvent(JSON.parse(item.payload.toString()), { project, receivedAt: Date.now() }));
+}
+for (let i = 0; i < WARM_UP_EVENTS; i += size) {
+  await commitBatch(store, events.slice(i, i + size), [], { defer: true });
+}
+
+const side = new DatabaseSync(file);
+const framesByName = new Map<string, number>();
+let measured = 0;
+for (let i = 0; i < samples; i++) {
+  // The store's checkpointer thread may be mid-checkpoint: only an emptied WAL is measured.
+  if (!(await emptyWal())) continue;
+  const first = WARM_UP_EVENTS + i * size;
+  await commitBatch(store, events.slice(first, first + size), [], { defer: true });
+  const wal = readFileSync(`${file}-wal`);
+  const pageSize = wal.readUInt32BE(8);
+  const pages = new Set<number>();
+  for (
+    let at = WAL_HEADER_BYTES;
+    at + FRAME_HEADER_BYTES <= wal.length;
+    at += FRAME_HEADER_BYTES + pageSize
+  ) {
+    pages.add(wal.readUInt32BE(at));
+  }
+  const owners = side.prepare('SELECT pageno, name FROM dbstat').all() as { pageno: number; name: string }[];
+  const ownerOf = new Map(owners.map((row) => [row.pageno, row.name]));
+  for (const page of pages) {
+    const name = ownerOf.get(page) ?? '(free)';
+    framesByName.set(name, (framesByName.get(name) ?? 0) + 1);
+  }
+  measured++;
+}
+side.close();
+await store.close();
+
+async function emptyWal(): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    side.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (statSync(`${file}-wal`).size === 0) return true;
+    await sleep(50);
+  }
+  return false;
+}
+rmSync(dir, { recursive: true, force: true });
+
+const total = [...framesByName.values()].reduce((a, b) => a + b, 0);
+console.log(`batch of ${size}: ${(total / measured).toFixed(1)} WAL frames per commit (${measured} commits)`);
+for (const [name, frames] of [...framesByName].sort((a, b) => b[1] - a[1])) {
+  console.log(`  ${(frames / measured).toFixed(2).padStart(6)}  ${name}`);
+}
