@@ -77,7 +77,7 @@ side.close();
 await store.close();
 
 async function emptyWal(): Promise<boolean> {
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < 20; attempt++) {
     side.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     if (statSync(`${file}-wal`).size === 0) return true;
     await sleep(50);
@@ -86,6 +86,10 @@ async function emptyWal(): Promise<boolean> {
 }
 rmSync(dir, { recursive: true, force: true });
 
+if (measured === 0) {
+  console.error('no commit could be measured: the WAL never emptied (another process holding the database?)');
+  process.exit(1);
+}
 const total = [...framesByName.values()].reduce((a, b) => a + b, 0);
 console.log(`batch of ${size}: ${(total / measured).toFixed(1)} WAL frames per commit (${measured} commits)`);
 for (const [name, frames] of [...framesByName].sort((a, b) => b[1] - a[1])) {
