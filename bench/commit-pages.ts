@@ -1,15 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { commitBatch } from '../src/digest/commit.ts';
-import { type PreparedEvent, prepareEvent } from '../src/digest/prepare.ts';
-import { parseEnvelope } from '../src/ingest/envelope.ts';
-import { INGEST_LIMITS } from '../src/ingest/limits.ts';
-import { openStore } from '../src/store/open-store.ts';
-import { buildEnvelope, buildTemplatePool, PROFILES } from './payloads.ts';
-import { seededRandom } from './random.ts';
+import { openCommitFixture } from './commit-fixture.ts';
 
 /**
  * Which tables and indexes one ingest commit writes on SQLite. A commit appends every page it
@@ -24,25 +17,10 @@ const WARM_UP_EVENTS = 5000;
 const WAL_HEADER_BYTES = 32;
 const FRAME_HEADER_BYTES = 24;
 
-const pool = buildTemplatePool(PROFILES.typical, '0'.repeat(32));
-const random = seededRandom(7);
-const dir = mkdtempSync(join(tmpdir(), 'firebreak-pages-'));
-const file = join(dir, 'bench.db');
-const store = await openStore(`sqlite:${file}`);
-await store.migrate();
-const org = await store.orgs.create({ slug: 'bench', name: 'Bench', now: Date.now() });
-const project = await store.projects.create({
-  orgId: org.id,
-  slug: 'web',
-  name: 'Web',
-  platform: 'node',
-  now: Date.now(),
-});
-const events: PreparedEvent[] = [];
-for (let i = 0; i < WARM_UP_EVENTS + samples * size; i++) {
-  const item = parseEnvelope(Buffer.concat(buildEnvelope(pool, random).chunks), INGEST_LIMITS).items[0];
-  events.push(prepareEvent(JSON.parse(item.payload.toString()), { project, receivedAt: Date.now() }));
-}
+const { dir, file, store, events } = await openCommitFixture(
+  'firebreak-pages-',
+  WARM_UP_EVENTS + samples * size,
+);
 for (let i = 0; i < WARM_UP_EVENTS; i += size) {
   await commitBatch(store, events.slice(i, i + size), [], { defer: true });
 }
