@@ -14,6 +14,10 @@ import { round } from './stats.ts';
  *
  *   npm run bench:ingest -- [--profile typical|heavy|all] [--backend sqlite|postgres|all]
  *                           [--duration 15] [--concurrency 64] [--json] [--cpu-prof DIR]
+ *                           [--rate EVENTS_PER_SECOND]
+ *
+ * --rate runs the second phase at a fixed rate instead of 80 % of the first phase's maximum, so
+ * two builds compare at the same load (the measured maximum moves ±20 % with the machine).
  */
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -27,6 +31,8 @@ interface Options {
   concurrency: number;
   json: boolean;
   cpuProfileDir?: string;
+  /** Events/s for the second phase; by default 80 % of the first phase's maximum. */
+  steadyRate?: number;
   postgresAdminUrl: string;
 }
 
@@ -39,6 +45,7 @@ function parseOptions(): Options {
       concurrency: { type: 'string', default: '64' },
       json: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
+      rate: { type: 'string' },
     },
     strict: true,
   });
@@ -59,6 +66,7 @@ function parseOptions(): Options {
     concurrency: Math.ceil(positive('concurrency', values.concurrency)),
     json: values.json,
     cpuProfileDir: values['cpu-prof'],
+    steadyRate: values.rate === undefined ? undefined : positive('rate', values.rate),
     postgresAdminUrl: process.env.FIREBREAK_BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
   };
 }
@@ -95,7 +103,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
           (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
         const afterMax = await countStored(database.url, projectId);
         const maxRate = max.ok / (max.elapsedMs / 1000);
-        const rate = Math.max(1, Math.round(maxRate * STEADY_FRACTION));
+        const rate = Math.max(1, Math.round(options.steadyRate ?? maxRate * STEADY_FRACTION));
         const steady = await generator.run({
           phase: 'rate',
           durationMs,
@@ -157,7 +165,15 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
 }
 
 async function main(): Promise<void> {
-  const options = parseOptions();
+  let options: Options;
+  try {
+    options = parseOptions();
+  } catch (error) {
+    // A mistyped option is the user's, not a crash: say what is wrong, without a stack.
+    console.error(`bench:ingest: ${(error as Error).message}`);
+    process.exitCode = 2;
+    return;
+  }
   process.once('SIGINT', async () => {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
     process.exit(130);
