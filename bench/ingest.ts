@@ -104,12 +104,14 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
         const afterMax = await countStored(database.url, projectId);
         const maxRate = max.ok / (max.elapsedMs / 1000);
         const rate = Math.max(1, Math.round(options.steadyRate ?? maxRate * STEADY_FRACTION));
+        const steadyCpuBefore = server.cpuMs();
         const steady = await generator.run({
           phase: 'rate',
           durationMs,
           rate,
           maxSockets: STEADY_MAX_SOCKETS,
         });
+        const steadyServerCpuMs = server.cpuMs() - steadyCpuBefore;
         return {
           ready: generator.ready,
           max,
@@ -118,6 +120,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
           maxRate,
           afterMax,
           serverCpuMs,
+          steadyServerCpuMs,
           machineBusy,
           peakRssBytes: server.peakRssBytes(),
           errorLogLines: server.errorLogLines(),
@@ -145,6 +148,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
       rateP50Ms: steady.p50Ms,
       rateP99Ms: steady.p99Ms,
       rateSlowPerSecond: steady.slowPerSecond,
+      rateServerCpuUsPerEvent: steady.ok > 0 ? Math.round((1000 * run.steadyServerCpuMs) / steady.ok) : 0,
       errors: max.errors + steady.errors,
       status503: max.status503 + steady.status503,
       status429: max.status429 + steady.status429,
