@@ -14,10 +14,12 @@ import { round } from './stats.ts';
  *
  *   npm run bench:ingest -- [--profile typical|heavy|all] [--backend sqlite|postgres|all]
  *                           [--duration 15] [--concurrency 64] [--json] [--cpu-prof DIR]
- *                           [--rate EVENTS_PER_SECOND]
+ *                           [--rate EVENTS_PER_SECOND] [--gc-trace]
  *
  * --rate runs the second phase at a fixed rate instead of 80 % of the first phase's maximum, so
  * two builds compare at the same load (the measured maximum moves ±20 % with the machine).
+ * --gc-trace starts the server with V8's --trace-gc and prints the second phase's GC pauses for
+ * the two isolates that paused longest (the main thread first, in every run so far).
  */
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -31,6 +33,7 @@ interface Options {
   concurrency: number;
   json: boolean;
   cpuProfileDir?: string;
+  traceGc: boolean;
   /** Events/s for the second phase; by default 80 % of the first phase's maximum. */
   steadyRate?: number;
   postgresAdminUrl: string;
@@ -46,6 +49,7 @@ function parseOptions(): Options {
       json: { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       rate: { type: 'string' },
+      'gc-trace': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -66,6 +70,7 @@ function parseOptions(): Options {
     concurrency: Math.ceil(positive('concurrency', values.concurrency)),
     json: values.json,
     cpuProfileDir: values['cpu-prof'],
+    traceGc: values['gc-trace'],
     steadyRate: values.rate === undefined ? undefined : positive('rate', values.rate),
     postgresAdminUrl: process.env.FIREBREAK_BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
   };
@@ -90,7 +95,10 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
   return withCleanup(database.cleanup, async () => {
     const project = await setupProject(database.url);
     const projectId = Number(project.projectId);
-    const server = await startServer(database.url, options.cpuProfileDir);
+    const server = await startServer(database.url, {
+      cpuProfileDir: options.cpuProfileDir,
+      traceGc: options.traceGc,
+    });
     const run = await withCleanup(server.stop, async () => {
       const generator = await startGenerator({ origin: server.origin, profile, ...project });
       return withCleanup(generator.stop, async () => {
@@ -105,6 +113,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
         const maxRate = max.ok / (max.elapsedMs / 1000);
         const rate = Math.max(1, Math.round(options.steadyRate ?? maxRate * STEADY_FRACTION));
         const steadyCpuBefore = server.cpuMs();
+        const steadyGcMark = server.gcTrace?.mark() ?? 0;
         const steady = await generator.run({
           phase: 'rate',
           durationMs,
@@ -112,6 +121,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
           maxSockets: STEADY_MAX_SOCKETS,
         });
         const steadyServerCpuMs = server.cpuMs() - steadyCpuBefore;
+        const steadyGcPauses = server.gcTrace?.since(steadyGcMark);
         return {
           ready: generator.ready,
           max,
@@ -121,6 +131,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
           afterMax,
           serverCpuMs,
           steadyServerCpuMs,
+          steadyGcPauses,
           machineBusy,
           peakRssBytes: server.peakRssBytes(),
           errorLogLines: server.errorLogLines(),
@@ -149,6 +160,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
       rateP99Ms: steady.p99Ms,
       rateSlowPerSecond: steady.slowPerSecond,
       rateServerCpuUsPerEvent: steady.ok > 0 ? Math.round((1000 * run.steadyServerCpuMs) / steady.ok) : 0,
+      ...(run.steadyGcPauses ? { rateGcPauses: run.steadyGcPauses } : {}),
       errors: max.errors + steady.errors,
       status503: max.status503 + steady.status503,
       status429: max.status429 + steady.status429,

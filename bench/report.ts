@@ -1,3 +1,5 @@
+import type { IsolatePauses } from './gc-trace.ts';
+
 /** One line of results per backend × profile run. */
 export interface RunReport {
   backend: string;
@@ -22,6 +24,8 @@ export interface RunReport {
    * builds' cost far more steadily than their p99 does, which moves with the machine's speed.
    */
   rateServerCpuUsPerEvent: number;
+  /** With --gc-trace: the 80 % phase's garbage-collector pauses per isolate, longest first. */
+  rateGcPauses?: IsolatePauses[];
   errors: number;
   status503: number;
   status429: number;
@@ -47,6 +51,8 @@ const ROWS: [label: string, value: (r: RunReport) => string][] = [
   ['80%: latency p50 / p99 ms', (r) => `${r.rateP50Ms} / ${r.rateP99Ms}`],
   ['80%: answers > 50 ms, per second', (r) => slowSeconds(r.rateSlowPerSecond, r.durationSeconds)],
   ['80%: server CPU µs per event', (r) => `${r.rateServerCpuUsPerEvent}`],
+  ['80%: GC pauses, main thread', (r) => gcPauses(r.rateGcPauses?.[0])],
+  ['80%: GC pauses, next isolate', (r) => gcPauses(r.rateGcPauses?.[1])],
   ['errors / 503s / 429s', (r) => `${r.errors} / ${r.status503} / ${r.status429}`],
   ['stored events / issues', (r) => `${r.storedEvents} / ${r.issues}`],
   ['server peak RSS (MB)', (r) => `${r.serverPeakRssMb}`],
@@ -56,6 +62,13 @@ const ROWS: [label: string, value: (r: RunReport) => string][] = [
   ],
   ['disk bytes per event', (r) => `${r.diskBytesPerEvent}`],
 ];
+
+/** "690 / 1584 ms, 53 / 396 ms, 18 > 10 ms": scavenges, then major GCs (count / total pause). */
+function gcPauses(pauses: IsolatePauses | undefined): string {
+  if (!pauses) return '-';
+  const { scavenges, scavengeMs, majors, majorMs, over10Ms, heapMb } = pauses;
+  return `${scavenges} / ${scavengeMs} ms, ${majors} / ${majorMs} ms, ${over10Ms} > 10 ms (heap ${heapMb} MB)`;
+}
 
 /** "0 0 41 3 …": one count per second of the phase, so a stall shows where it happened. */
 function slowSeconds(perSecond: number[], seconds: number): string {

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { GcTrace } from './gc-trace.ts';
 
 /** The real CLI, run as child processes of the bench: `firebreak setup` and `firebreak serve`. */
 
@@ -37,14 +38,21 @@ export interface ServerProcess {
   peakRssBytes(): number;
   /** Error-level log lines the server printed so far (pino level 50+). */
   errorLogLines(): number;
+  /** The server's garbage-collector pauses, when it was started with `traceGc`. */
+  gcTrace: GcTrace | null;
   /** SIGTERM, then wait for the graceful exit (SIGKILL after a timeout). */
   stop(): Promise<void>;
 }
 
 /** Starts `node bin/firebreak.js serve` directly (no npm wrapper), so the pid is the server's. */
-export async function startServer(databaseUrl: string, cpuProfileDir?: string): Promise<ServerProcess> {
+export async function startServer(
+  databaseUrl: string,
+  options: { cpuProfileDir?: string; traceGc?: boolean } = {},
+): Promise<ServerProcess> {
+  const { cpuProfileDir, traceGc } = options;
   const nodeArgs = [
     ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+    ...(traceGc ? ['--trace-gc'] : []),
     // Extra V8/Node flags for the server under test, e.g. BENCH_SERVER_NODE_ARGS=--optimize-for-size.
     ...(process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
   ];
@@ -65,6 +73,9 @@ export async function startServer(databaseUrl: string, cpuProfileDir?: string): 
   );
   let errorLines = 0;
   let recentOutput = '';
+  const gcTrace = traceGc ? new GcTrace() : null;
+  // V8 writes its trace lines to stdout.
+  if (gcTrace) child.stdout.on('data', (chunk: Buffer) => gcTrace.feed(chunk.toString()));
   const collect = (chunk: Buffer) => {
     const text = chunk.toString();
     errorLines += text.match(/"level":(?:50|60)/g)?.length ?? 0;
@@ -80,6 +91,7 @@ export async function startServer(databaseUrl: string, cpuProfileDir?: string): 
     cpuMs: () => readCpuMs(pid),
     peakRssBytes: () => readPeakRssBytes(pid),
     errorLogLines: () => errorLines,
+    gcTrace,
     stop: () => stopChild(child),
   };
 }
