@@ -57,7 +57,7 @@ export class GcTrace {
     return this.#pauses.length;
   }
 
-  /** Pauses since `mark`, per isolate, the isolate that paused longest first. */
+  /** Pauses since `mark`, per isolate, the largest heap (the main thread's) first. */
   since(mark: number): IsolatePauses[] {
     const byIsolate = new Map<string, IsolatePauses>();
     for (const pause of this.#pauses.slice(mark)) {
@@ -90,6 +90,6 @@ export class GcTrace {
         scavengeMs: Math.round(entry.scavengeMs),
         majorMs: Math.round(entry.majorMs),
       }))
-      .sort((a, b) => b.scavengeMs + b.majorMs - (a.scavengeMs + a.majorMs));
+      .sort((a, b) => b.heapMb - a.heapMb);
   }
 }

@@ -19,7 +19,7 @@ import { round } from './stats.ts';
  * --rate runs the second phase at a fixed rate instead of 80 % of the first phase's maximum, so
  * two builds compare at the same load (the measured maximum moves ±20 % with the machine).
  * --gc-trace starts the server with V8's --trace-gc and prints the second phase's GC pauses for
- * the two isolates that paused longest (the main thread first, in every run so far).
+ * the two isolates with the largest heaps: the main thread's (~25 MB), then the prepare worker's.
  */
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';

@@ -24,7 +24,7 @@ export interface RunReport {
    * builds' cost far more steadily than their p99 does, which moves with the machine's speed.
    */
   rateServerCpuUsPerEvent: number;
-  /** With --gc-trace: the 80 % phase's garbage-collector pauses per isolate, longest first. */
+  /** With --gc-trace: the 80 % phase's garbage-collector pauses per isolate, largest heap first. */
   rateGcPauses?: IsolatePauses[];
   errors: number;
   status503: number;
@@ -52,7 +52,7 @@ const ROWS: [label: string, value: (r: RunReport) => string][] = [
   ['80%: answers > 50 ms, per second', (r) => slowSeconds(r.rateSlowPerSecond, r.durationSeconds)],
   ['80%: server CPU µs per event', (r) => `${r.rateServerCpuUsPerEvent}`],
   ['80%: GC pauses, main thread', (r) => gcPauses(r.rateGcPauses?.[0])],
-  ['80%: GC pauses, next isolate', (r) => gcPauses(r.rateGcPauses?.[1])],
+  ['80%: GC pauses, next largest heap', (r) => gcPauses(r.rateGcPauses?.[1])],
   ['errors / 503s / 429s', (r) => `${r.errors} / ${r.status503} / ${r.status429}`],
   ['stored events / issues', (r) => `${r.storedEvents} / ${r.issues}`],
   ['server peak RSS (MB)', (r) => `${r.serverPeakRssMb}`],
