@@ -73,8 +73,10 @@ const ARRAY_BUFFER_SOFT_LIMIT = 16 * 1024 * 1024;
  * This thread's heap is small and grows slowly, so V8 runs a major GC here only when external
  * memory has grown by ~64 MB: until then the byte buffers of events it prepared, promoted by a
  * busy batch, wait as garbage (bench:ingest typical: 35–50 MB). `serve` exposes `gc`
- * (bin/serve-process.js); a check every 200 ms starts an incremental major GC of this small heap
- * (a few ms, off the main thread) once they pass the soft limit. Without `gc`, nothing happens.
+ * (bin/serve-process.js); a check every 200 ms asks for a major GC of this small heap once they
+ * pass the soft limit. It is a full mark-compact, not an incremental one (5–18 ms of this thread,
+ * none of the main thread's; `bench:ingest --gc-trace`), so what piles here should stay small:
+ * see compressPayload's chunk size. Without `gc`, nothing happens.
  */
 function startArrayBufferReducer(): void {
   const gc = (globalThis as { gc?: (options: { type: 'major'; execution: 'async' }) => void }).gc;
