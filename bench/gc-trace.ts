@@ -8,7 +8,7 @@
 export interface IsolatePauses {
   /** V8's isolate address as the trace prints it; stable within one run only. */
   isolate: string;
-  /** The isolate's largest heap after a major GC: tells the main thread (largest) from workers. */
+  /** The isolate's largest heap after a pause: tells the main thread (largest) from workers. */
   heapMb: number;
   scavenges: number;
   scavengeMs: number;
@@ -74,10 +74,10 @@ export class GcTrace {
         };
         byIsolate.set(pause.isolate, entry);
       }
+      entry.heapMb = Math.max(entry.heapMb, pause.heapAfterMb);
       if (pause.major) {
         entry.majors++;
         entry.majorMs += pause.ms;
-        entry.heapMb = Math.max(entry.heapMb, pause.heapAfterMb);
       } else {
         entry.scavenges++;
         entry.scavengeMs += pause.ms;

@@ -63,7 +63,7 @@ const ROWS: [label: string, value: (r: RunReport) => string][] = [
   ['disk bytes per event', (r) => `${r.diskBytesPerEvent}`],
 ];
 
-/** "690 / 1584 ms, 53 / 396 ms, 18 > 10 ms": scavenges, then major GCs (count / total pause). */
+/** "690 / 1584 ms, 53 / 396 ms, 18 > 10 ms (heap 25 MB)": scavenges, then major GCs (count / total pause). */
 function gcPauses(pauses: IsolatePauses | undefined): string {
   if (!pauses) return '-';
   const { scavenges, scavengeMs, majors, majorMs, over10Ms, heapMb } = pauses;

@@ -21,7 +21,7 @@ test('GC pauses are summed per isolate, the longest-pausing first, from lines sp
   trace.feed(`${TRACE.slice(150)}\n`);
   assert.deepEqual(trace.since(0), [
     { isolate: '0x1bab7000', heapMb: 25, scavenges: 1, scavengeMs: 2, majors: 2, majorMs: 27, over10Ms: 1 },
-    { isolate: '0x1bc86000', heapMb: 5.7, scavenges: 1, scavengeMs: 1, majors: 1, majorMs: 18, over10Ms: 1 },
+    { isolate: '0x1bc86000', heapMb: 5.8, scavenges: 1, scavengeMs: 1, majors: 1, majorMs: 18, over10Ms: 1 },
   ]);
 });
 
@@ -34,6 +34,6 @@ test('a mark leaves out the pauses before it', () => {
     `${WORKER}     9000 ms: Scavenge 6.0 (12.3) -> 5.8 (12.3) MB, pooled: 0 MB, 11.50 / 0.00 ms  (average mu = 0.9) allocation failure; \n`,
   );
   assert.deepEqual(trace.since(mark), [
-    { isolate: '0x1bc86000', heapMb: 0, scavenges: 1, scavengeMs: 12, majors: 0, majorMs: 0, over10Ms: 1 },
+    { isolate: '0x1bc86000', heapMb: 5.8, scavenges: 1, scavengeMs: 12, majors: 0, majorMs: 0, over10Ms: 1 },
   ]);
 });

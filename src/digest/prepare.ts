@@ -70,9 +70,8 @@ export const PAYLOAD_CODEC = 'zstd';
 const ZSTD_PARAMS = { [constants.ZSTD_c_compressionLevel]: 1 };
 /**
  * zlib's sync call keeps its output chunk alive until a major GC: the call's native handle
- * survives scavenges and holds it. With the default 16 KiB chunk the prepare worker piled ~16 KiB
- * of dead byte buffers per typical event, and forced a major GC (a 9–14 ms pause) ~1.5 times a
- * second. A quarter of the input, at least 4 KiB, still holds the frame in one piece (level 1
+ * survives scavenges and holds it. With the default 16 KiB chunk every event left 16 KiB of dead
+ * bytes in the prepare worker, which forced a major GC (a 9–14 ms pause) ~1.5 times a second. A quarter of the input, at least 4 KiB, still holds the frame in one piece (level 1
  * compresses events 3–6×; a larger frame just takes more chunks) and halves both.
  */
 const MIN_ZSTD_CHUNK = 4096;
