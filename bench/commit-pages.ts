@@ -26,6 +26,17 @@ for (let i = 0; i < WARM_UP_EVENTS; i += size) {
 }
 
 const side = new DatabaseSync(file);
+
+/** Checkpoints the WAL to empty, as far as the store's own checkpointer lets it. */
+async function emptyWal(): Promise<boolean> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    side.exec('PRAGMA wal_checkpoint(TRUNCATE)');
+    if (statSync(`${file}-wal`).size === 0) return true;
+    await sleep(50);
+  }
+  return false;
+}
+
 const framesByName = new Map<string, number>();
 let measured = 0;
 for (let i = 0; i < samples; i++) {
@@ -53,15 +64,6 @@ for (let i = 0; i < samples; i++) {
 }
 side.close();
 await store.close();
-
-async function emptyWal(): Promise<boolean> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    side.exec('PRAGMA wal_checkpoint(TRUNCATE)');
-    if (statSync(`${file}-wal`).size === 0) return true;
-    await sleep(50);
-  }
-  return false;
-}
 rmSync(dir, { recursive: true, force: true });
 
 if (measured === 0) {

@@ -68,19 +68,20 @@ export function prepareEvent(raw: Record<string, unknown>, ctx: PrepareContext):
 /** See docs/decisions/0003-event-payload-compression.md for why zstd at level 1. */
 export const PAYLOAD_CODEC = 'zstd';
 const ZSTD_PARAMS = { [constants.ZSTD_c_compressionLevel]: 1 };
-/**
- * zlib's sync call keeps its output chunk alive until a major GC: the call's native handle
- * survives scavenges and holds it. With the default 16 KiB chunk every event left 16 KiB of dead
- * bytes in the prepare worker, which forced a major GC (a 9–14 ms pause) ~1.5 times a second. A quarter of the input, at least 4 KiB, still holds the frame in one piece (level 1
- * compresses events 3–6×; a larger frame just takes more chunks) and halves both.
- */
 const MIN_ZSTD_CHUNK = 4096;
 
+/**
+ * zlib's sync call writes into output chunks and returns a view of one of them. Two things follow:
+ * - The frame is copied out into bytes of its own: a prepared event crosses threads by structured
+ *   clone, which copies a view's whole buffer, and the event is held until committed (bench:ingest:
+ *   64 KiB per event on the main thread, most of its peak RSS).
+ * - The chunk is small: the call's native handle survives scavenges and keeps its last chunk
+ *   alive until a major GC. With the default 16 KiB, every event left 16 KiB of dead bytes in the
+ *   prepare worker, which forced a major GC (a 9–14 ms pause) ~1.5 times a second. A quarter of
+ *   the input, at least 4 KiB, still holds the frame in one piece (level 1 compresses events
+ *   3–6×; a larger frame just takes more chunks) and halves both.
+ */
 export function compressPayload(json: Buffer): Uint8Array {
-  // zlib's sync API returns a view into a 64 KiB output buffer. Copying out exactly the frame
-  // matters: a prepared event crosses threads by structured clone, which copies a view's whole
-  // buffer, and the event is held until committed (bench:ingest: 64 KiB per event on the main
-  // thread, most of its peak RSS).
   const chunkSize = Math.max(MIN_ZSTD_CHUNK, json.length >> 2);
   return new Uint8Array(zstdCompressSync(json, { chunkSize, params: ZSTD_PARAMS }));
 }
