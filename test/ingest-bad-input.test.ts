@@ -155,6 +155,13 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
   test('store endpoint: invalid JSON → 400, valid event → id', async () => {
     const storeUrl = `${t.url}/api/${setup.projectId}/store/?sentry_key=${key}&sentry_version=7`;
     await expectRejected(post(storeUrl, '{"oops"', { 'Content-Type': 'application/json' }), 400, /JSON/);
+    // JSON that is not an object is named as such, not as a failed legacy (base64) decoding.
+    await expectRejected(post(storeUrl, '[1,2]'), 400, /must be a JSON object/);
+    await expectRejected(
+      post(storeUrl, `${'['.repeat(5000)}${']'.repeat(5000)}`),
+      400,
+      /must be a JSON object/,
+    );
     const ok = await post(storeUrl, JSON.stringify({ event_id: 'a'.repeat(32), message: 'legacy store' }), {
       'Content-Type': 'application/json',
     });

@@ -41,6 +41,22 @@ describe('decodeStoreBody', () => {
     );
   });
 
+  it('names the fault: JSON that is not an object, or a body that is neither JSON nor base64', () => {
+    const message = (body: string) => {
+      try {
+        decodeStoreBody(Buffer.from(body), undefined);
+      } catch (error) {
+        return (error as AppError).message;
+      }
+      return 'accepted';
+    };
+    assert.equal(message('[1,2]'), 'event payload must be a JSON object');
+    assert.equal(message(`${'['.repeat(5000)}${']'.repeat(5000)}`), 'event payload must be a JSON object');
+    assert.equal(message(' "text"'), 'event payload must be a JSON object');
+    assert.equal(message('hello world'), 'request body is neither a JSON object nor a base64-encoded event');
+    assert.equal(message('null'), 'request body is neither a JSON object nor a base64-encoded event');
+  });
+
   it('stops inflating at the size limit', () => {
     const bomb = Buffer.from(zlib.deflateSync(Buffer.alloc(5 * 1024 * 1024, 0x20)).toString('base64'));
     rejects(() => decodeStoreBody(bomb, undefined, 1024 * 1024), 'PAYLOAD_TOO_LARGE');

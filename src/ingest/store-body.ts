@@ -30,8 +30,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 function decodeLegacy(body: Buffer, maxBytes: number): Buffer {
   const text = body.toString('latin1').trim();
   // Buffer.from(…, 'base64') skips junk silently; Relay's decoder is strict, so check first.
-  if (text.length % 4 !== 0 || !BASE64.test(text))
-    throw new AppError('VALIDATION', 'invalid store body encoding');
+  if (text.length % 4 !== 0 || !BASE64.test(text)) throw notAnEvent(text);
   const binary = Buffer.from(text, 'base64');
   if (startsWithBrace(binary)) return binary;
   try {
@@ -41,8 +40,19 @@ function decodeLegacy(body: Buffer, maxBytes: number): Buffer {
     if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
       throw new AppError('PAYLOAD_TOO_LARGE', 'event exceeds the size limit', { cause });
     }
-    throw new AppError('VALIDATION', 'invalid store body encoding', { cause });
+    throw new AppError('VALIDATION', NEITHER, { cause });
   }
+}
+
+const NEITHER = 'request body is neither a JSON object nor a base64-encoded event';
+
+/**
+ * What to tell a client whose body is not base64. JSON that is not an object (an array, a string)
+ * starts with a character base64 never uses, so it can be named as such.
+ */
+function notAnEvent(text: string): AppError {
+  const jsonButNotObject = text.startsWith('[') || text.startsWith('"');
+  return new AppError('VALIDATION', jsonButNotObject ? 'event payload must be a JSON object' : NEITHER);
 }
 
 const QUOTE = 0x22;
