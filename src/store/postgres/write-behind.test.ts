@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
+import type pg from 'pg';
 import { createPostgresTestDatabase, type TestDatabase } from '../test-databases.ts';
+import { createPool } from './pool.ts';
 import { combine, type Statement, WriteBehind } from './write-behind.ts';
 
 const insert = (kind: string, table: string, value: number): Statement => ({
@@ -39,7 +40,9 @@ describe('WriteBehind on PostgreSQL', () => {
   let pool: pg.Pool;
   before(async () => {
     database = await createPostgresTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    // The store's own pool: pool.end() resolves before its sockets have closed, and the cleanup's
+    // DROP DATABASE … WITH (FORCE) then ends a closing connection, whose 'error' the pool must take.
+    pool = createPool(database.url);
     await pool.query('CREATE TABLE a (n int PRIMARY KEY); CREATE TABLE b (n int PRIMARY KEY)');
   });
   after(async () => {
