@@ -126,6 +126,8 @@ export function normalizeEventId(v: unknown): string | null {
   return null;
 }
 
+export const NOT_AN_OBJECT = 'event payload must be a JSON object';
+
 /** Parses an item payload that must be a JSON object, refusing deep nesting before JSON.parse sees it. */
 export function parseJsonObject(buf: Buffer, maxDepth: number): Record<string, unknown> {
   if (jsonDepthExceeds(buf, maxDepth)) throw invalid('JSON nesting too deep');
@@ -135,7 +137,7 @@ export function parseJsonObject(buf: Buffer, maxDepth: number): Record<string, u
   } catch (cause) {
     throw new AppError('VALIDATION', 'invalid JSON', { cause });
   }
-  if (!isPlainObject(value)) throw invalid('event payload must be a JSON object');
+  if (!isPlainObject(value)) throw invalid(NOT_AN_OBJECT);
   return value;
 }
 

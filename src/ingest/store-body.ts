@@ -1,5 +1,6 @@
 import zlib from 'node:zlib';
 import { AppError } from '../app-error.ts';
+import { NOT_AN_OBJECT } from './envelope.ts';
 import { INGEST_LIMITS } from './limits.ts';
 
 const OPEN_BRACE = 0x7b;
@@ -52,7 +53,7 @@ const NEITHER = 'request body is neither a JSON object nor a base64-encoded even
  */
 function notAnEvent(text: string): AppError {
   const jsonButNotObject = text.startsWith('[') || text.startsWith('"');
-  return new AppError('VALIDATION', jsonButNotObject ? 'event payload must be a JSON object' : NEITHER);
+  return new AppError('VALIDATION', jsonButNotObject ? NOT_AN_OBJECT : NEITHER);
 }
 
 const QUOTE = 0x22;
