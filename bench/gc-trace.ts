@@ -29,7 +29,8 @@ interface Pause {
 const TRACE_LINE =
   /^\[\d+:(0x[0-9a-f]+)\]\s+[\d.]+ ms: (Scavenge|Minor Mark-Sweep|Mark-Compact(?: \(reduce\))?) [\d.]+ \([\d.]+\) -> ([\d.]+) \([\d.]+\) MB, pooled: [\d.]+ MB, ([\d.]+) \//;
 
-const LONG_PAUSE_MS = 10;
+/** Pauses longer than this are counted on their own. */
+export const LONG_PAUSE_MS = 10;
 
 export class GcTrace {
   readonly #pauses: Pause[] = [];

@@ -3,6 +3,9 @@ import type { LatencySummary } from './stats.ts';
 
 /** Messages between bench/ingest.ts and the load generator process it forks. */
 
+/** The p99 target: answers slower than this are counted per second of the phase. */
+export const SLOW_MS = 50;
+
 export interface GeneratorOptions {
   /** Server origin; only 127.0.0.1 is accepted. */
   origin: string;

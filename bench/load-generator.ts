@@ -1,6 +1,12 @@
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { GeneratorOptions, GeneratorReady, PhaseRequest, PhaseResult } from './generator-protocol.ts';
+import {
+  type GeneratorOptions,
+  type GeneratorReady,
+  type PhaseRequest,
+  type PhaseResult,
+  SLOW_MS,
+} from './generator-protocol.ts';
 import { buildEnvelope, buildTemplatePool, type Envelope, PROFILES, type TemplatePool } from './payloads.ts';
 import { seededRandom } from './random.ts';
 import { SDK_CLIENT } from './sdk-shape.ts';
@@ -13,8 +19,6 @@ import { summarizeLatencies } from './stats.ts';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const ERROR_BACKOFF_MS = 100;
-/** The p99 target: answers slower than this are counted per second of the phase. */
-const SLOW_MS = 50;
 
 interface Outcome {
   status: number;

@@ -1,4 +1,5 @@
-import type { IsolatePauses } from './gc-trace.ts';
+import { type IsolatePauses, LONG_PAUSE_MS } from './gc-trace.ts';
+import { SLOW_MS } from './generator-protocol.ts';
 
 /** One line of results per backend × profile run. */
 export interface RunReport {
@@ -17,7 +18,7 @@ export interface RunReport {
   achievedRatePerSec: number;
   rateP50Ms: number;
   rateP99Ms: number;
-  /** Answers over 50 ms in the 80 % phase, per second of it. */
+  /** Answers over SLOW_MS in the 80 % phase, per second of it. */
   rateSlowPerSecond: number[];
   /**
    * Server CPU per answered event in the 80 % phase: at a fixed rate (--rate) it compares two
@@ -49,7 +50,7 @@ const ROWS: [label: string, value: (r: RunReport) => string][] = [
   ['max: latency p50 / p99 ms', (r) => `${r.maxP50Ms} / ${r.maxP99Ms}`],
   ['80%: rate target / achieved /s', (r) => `${r.targetRatePerSec} / ${r.achievedRatePerSec}`],
   ['80%: latency p50 / p99 ms', (r) => `${r.rateP50Ms} / ${r.rateP99Ms}`],
-  ['80%: answers > 50 ms, per second', (r) => slowSeconds(r.rateSlowPerSecond, r.durationSeconds)],
+  [`80%: answers > ${SLOW_MS} ms, per second`, (r) => slowSeconds(r.rateSlowPerSecond, r.durationSeconds)],
   ['80%: server CPU µs per event', (r) => `${r.rateServerCpuUsPerEvent}`],
   ['80%: GC pauses, main thread', (r) => gcPauses(r.rateGcPauses?.[0])],
   ['80%: GC pauses, next largest heap', (r) => gcPauses(r.rateGcPauses?.[1])],
@@ -67,7 +68,7 @@ const ROWS: [label: string, value: (r: RunReport) => string][] = [
 function gcPauses(pauses: IsolatePauses | undefined): string {
   if (!pauses) return '-';
   const { scavenges, scavengeMs, majors, majorMs, over10Ms, heapMb } = pauses;
-  return `${scavenges} / ${scavengeMs} ms, ${majors} / ${majorMs} ms, ${over10Ms} > 10 ms (heap ${heapMb} MB)`;
+  return `${scavenges} / ${scavengeMs} ms, ${majors} / ${majorMs} ms, ${over10Ms} > ${LONG_PAUSE_MS} ms (heap ${heapMb} MB)`;
 }
 
 /** "0 0 41 3 …": one count per second of the phase, so a stall shows where it happened. */
