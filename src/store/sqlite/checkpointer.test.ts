@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { openSqlite } from './connection.ts';
+import { openSqlite, writeTransaction } from './connection.ts';
+import { GATE } from './wal-restart.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'firebreak-checkpointer-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -25,4 +26,39 @@ test('the checkpointer thread copies committed WAL frames into the database file
   );
   await handles.close();
   assert.throws(() => handles.writer.db.exec('SELECT 1'), /not open/);
+});
+
+test('under a steady stream of commits the WAL starts over instead of growing', async () => {
+  const path = join(dir, 'restart.db');
+  // A short tick and a small WAL limit, so a second of writing spans many restarts.
+  const handles = openSqlite(path, 'NORMAL', { intervalMs: 20, restartAfterFrames: 100 });
+  handles.writer.db.exec('CREATE TABLE pad (body TEXT)');
+  const row = 'x'.repeat(4000);
+  let rows = 0;
+  let largestWal = 0;
+  const deadline = Date.now() + 1500;
+  while (Date.now() < deadline) {
+    await writeTransaction(handles, (db) => {
+      for (let i = 0; i < 4; i++) db.run('INSERT INTO pad (body) VALUES (?)', row);
+    });
+    rows += 4;
+    largestWal = Math.max(largestWal, statSync(`${path}-wal`).size);
+    // A commit a millisecond or so, the event loop turning in between, as in a busy server.
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  // Without restarts the WAL holds at least every row written; with them, a small part.
+  assert.ok(rows * row.length > 5 * largestWal, `${rows} rows written, WAL reached ${largestWal} bytes`);
+  assert.equal(handles.reader.get<{ n: number }>('SELECT count(*) AS n FROM pad')?.n, rows);
+  await handles.close();
+});
+
+test('a writer asked to pause goes on when no checkpoint ends the pause', async () => {
+  // In memory there is no checkpointer thread to run the last pass and reopen the gate.
+  const handles = openSqlite(':memory:', 'NORMAL');
+  handles.writer.db.exec('CREATE TABLE t (n INTEGER)');
+  Atomics.store(handles.walRestart.state, 0, GATE.pauseWanted);
+  await writeTransaction(handles, (db) => db.run('INSERT INTO t (n) VALUES (1)'));
+  assert.equal(handles.writer.get<{ n: number }>('SELECT count(*) AS n FROM t')?.n, 1);
+  assert.equal(Atomics.load(handles.walRestart.state, 0), GATE.open);
+  await handles.close();
 });

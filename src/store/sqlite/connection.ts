@@ -4,6 +4,7 @@ import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlit
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../app-error.ts';
 import { Mutex } from './mutex.ts';
+import { GATE, WalRestartGate } from './wal-restart.ts';
 
 export type SqliteSynchronous = 'NORMAL' | 'FULL';
 
@@ -49,6 +50,8 @@ export interface SqliteHandles {
   writer: SqliteConnection;
   reader: SqliteConnection;
   writeLock: Mutex;
+  /** Where the checkpointer asks the writer for a pause so the WAL can start over. */
+  walRestart: WalRestartGate;
   /** Closes both connections after the checkpointer thread has closed its own. */
   close(): Promise<void>;
 }
@@ -76,13 +79,35 @@ export function writeTransaction<T>(
   h: SqliteHandles,
   fn: (db: SqliteConnection) => T | Promise<T>,
 ): Promise<T> {
-  return h.writeLock.run(() => runInTransaction(h.writer, () => fn(h.writer)));
+  return h.writeLock.run(() => {
+    const write = () => runInTransaction(h.writer, () => fn(h.writer));
+    const paused = h.walRestart.beforeWrite();
+    return paused ? paused.then(write) : write();
+  });
 }
 
 const BUSY_TIMEOUT_MS = 5000;
-const CHECKPOINT_INTERVAL_MS = 250;
+/** How the checkpointer thread runs; tests shorten both. */
+export interface CheckpointOptions {
+  intervalMs: number;
+  /** A WAL of at least this many frames is started over (wal-restart.ts). */
+  restartAfterFrames: number;
+}
 
-export function openSqlite(path: string, synchronous: SqliteSynchronous): SqliteHandles {
+const DEFAULT_CHECKPOINT: CheckpointOptions = {
+  intervalMs: 250,
+  // 32 MB of WAL at 8 KiB pages: at the benchmark's maximum, a restart every ~2 ticks.
+  restartAfterFrames: 4096,
+};
+// A WAL that grew past this (a long transaction, a reader holding back checkpoints) is cut back
+// to it when it next starts over, so its disk space comes back.
+const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
+export function openSqlite(
+  path: string,
+  synchronous: SqliteSynchronous,
+  checkpoint: CheckpointOptions = DEFAULT_CHECKPOINT,
+): SqliteHandles {
   if (synchronous !== 'NORMAL' && synchronous !== 'FULL') {
     throw new AppError('VALIDATION', 'SQLite synchronous must be NORMAL or FULL');
   }
@@ -99,23 +124,26 @@ export function openSqlite(path: string, synchronous: SqliteSynchronous): Sqlite
   // fsyncs every commit for those who need that too.
   writerDb.exec(`PRAGMA synchronous = ${synchronous}`);
   writerDb.exec('PRAGMA temp_store = MEMORY');
+  writerDb.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   const writer = new SqliteConnection(writerDb);
   let reader = writer;
   let checkpointer: Worker | null = null;
   let checkpointerExited = false;
+  const walRestart = new WalRestartGate();
   if (!inMemory) {
     const readerDb = openDatabase(path);
     readerDb.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     reader = new SqliteConnection(readerDb);
     writerDb.exec('PRAGMA wal_autocheckpoint = 0');
     checkpointer = new Worker(new URL('./checkpointer-worker.mjs', import.meta.url), {
-      workerData: { path, intervalMs: CHECKPOINT_INTERVAL_MS },
+      workerData: { path, ...checkpoint, gate: walRestart.state, GATE },
       // It allocates next to nothing; keep its isolate small.
       resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16 },
     });
     checkpointer.unref();
     // Without the checkpointer the WAL would grow without bound: fall back to SQLite's own.
     const fallBack = () => {
+      walRestart.open();
       if (!closed) writerDb.exec('PRAGMA wal_autocheckpoint = 1000');
     };
     checkpointer.on('error', fallBack);
@@ -129,6 +157,7 @@ export function openSqlite(path: string, synchronous: SqliteSynchronous): Sqlite
     writer,
     reader,
     writeLock: new Mutex(),
+    walRestart,
     async close() {
       closed = true;
       if (checkpointer && !checkpointerExited) {
