@@ -1,37 +1,51 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
 import { setupProject, startServer } from './server-process.ts';
 
 /**
- * The SQLite WAL file's size, second by second, while the real `firebreak serve` takes typical
- * events at a steady rate from the load generator (an open loop, as in bench:ingest's second
- * phase). Under a steady load the WAL must start over again and again; a WAL that only grows is
- * the fault src/store/sqlite/wal-restart.ts describes.
+ * The SQLite WAL file's size and the server's resident memory, sampled while the real
+ * `firebreak serve` takes typical events at a steady rate from the load generator (an open loop,
+ * as in bench:ingest's second phase). Under a steady load the WAL must start over again and
+ * again; a WAL that only grows is the fault src/store/sqlite/wal-restart.ts describes. A long
+ * run (`--duration 600 --every 30`) is a soak: neither column should climb.
  *
- *   node bench/wal-growth.ts [--rate 300] [--duration 20]
+ *   node bench/wal-growth.ts [--rate 300] [--duration 20] [--every 1]
  */
 const { values } = parseArgs({
-  options: { rate: { type: 'string', default: '300' }, duration: { type: 'string', default: '20' } },
+  options: {
+    rate: { type: 'string', default: '300' },
+    duration: { type: 'string', default: '20' },
+    every: { type: 'string', default: '1' },
+  },
 });
-const rate = Number(values.rate);
-const seconds = Number(values.duration);
-if (!(rate > 0) || !(seconds > 0)) throw new Error('--rate and --duration must be positive numbers');
+const [rate, seconds, every] = [values.rate, values.duration, values.every].map(Number);
+if (!(rate > 0) || !(seconds > 0) || !(every > 0)) {
+  throw new Error('--rate, --duration and --every must be positive numbers');
+}
 
 const database = await createBenchDatabase('sqlite', '');
 const walFile = `${database.url.replace(/^sqlite:/, '')}-wal`;
 const project = await setupProject(database.url);
 const server = await startServer(database.url);
 const generator = await startGenerator({ origin: server.origin, ...project, profile: 'typical' });
-const sizesMb: number[] = [];
-const sampler = setInterval(() => sizesMb.push(Math.round(statSync(walFile).size / 1e6)), 1000);
+const walMb: number[] = [];
+const rssMb: number[] = [];
+const sampler = setInterval(() => {
+  walMb.push(Math.round(statSync(walFile).size / 1e6));
+  const rssKb = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))?.[1];
+  rssMb.push(Math.round(Number(rssKb) / 1024));
+}, every * 1000);
 try {
   const result = await generator.run({ phase: 'rate', durationMs: seconds * 1000, rate, maxSockets: 256 });
   clearInterval(sampler);
   console.log(`steady ${rate} events/s for ${seconds} s: ${result.ok} answered 200, p99 ${result.p99Ms} ms`);
-  console.log(`WAL file (MB), each second: ${sizesMb.join(' ')}`);
-  console.log(`largest: ${Math.max(...sizesMb)} MB`);
+  console.log(`every ${every} s, WAL file (MB): ${walMb.join(' ')}`);
+  console.log(`every ${every} s, server RSS (MB): ${rssMb.join(' ')}`);
+  console.log(
+    `largest WAL: ${Math.max(...walMb)} MB; server peak RSS ${Math.round(server.peakRssBytes() / 2 ** 20)} MB`,
+  );
 } finally {
   clearInterval(sampler);
   await generator.stop();
