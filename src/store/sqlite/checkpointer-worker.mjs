@@ -31,12 +31,18 @@ try {
 }
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 
+// The WAL's length at the previous tick: unchanged means the writer is idle, and an idle
+// writer's next write starts the WAL over by itself (its frames are all copied by then).
+let framesBefore = 0;
+
 function tick() {
   let result = checkpoint.get();
   for (let pass = 1; pass < MAX_PASSES && result.log - result.checkpointed > FEW_FRAMES; pass++) {
     result = checkpoint.get();
   }
-  if (result.busy === 0 && result.log >= restartAfterFrames) restartWal();
+  const writing = result.log !== framesBefore;
+  framesBefore = result.log;
+  if (writing && result.busy === 0 && result.log >= restartAfterFrames) restartWal();
 }
 
 /** Pauses the writer for one last pass, after which its next write starts the WAL over. */
