@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -11,8 +11,25 @@ import { run } from './helpers/run.ts';
 const dir = mkdtempSync(join(tmpdir(), 'firebreak-durability-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** How many times SQLite has started the WAL over: its header's checkpoint sequence number. */
+function walRestarts(databaseFile: string): number {
+  let file: number;
+  try {
+    file = openSync(`${databaseFile}-wal`, 'r');
+  } catch {
+    return 0; // no WAL yet
+  }
+  try {
+    const header = Buffer.alloc(16);
+    return readSync(file, header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : 0;
+  } finally {
+    closeSync(file);
+  }
+}
+
 test('SIGKILL mid-way loses no acknowledged event; SIGTERM shuts down cleanly', async () => {
-  const database = `sqlite:${join(dir, 'durable.db')}`;
+  const databaseFile = join(dir, 'durable.db');
+  const database = `sqlite:${databaseFile}`;
   const setupRun = await run(process.execPath, [
     'bin/firebreak.js',
     'setup',
@@ -46,7 +63,16 @@ test('SIGKILL mid-way loses no acknowledged event; SIGTERM shuts down cleanly', 
     }
   };
   const senders = Array.from({ length: 8 }, (_, w) => sender(w));
-  while (acknowledged.length < 400) await new Promise((r) => setTimeout(r, 5));
+  // Kill once the WAL has started over twice under this load (src/store/sqlite/wal-restart.ts),
+  // so acknowledged events sit in the database file, in a reused WAL, and in frames not yet copied.
+  const deadline = Date.now() + 60_000;
+  while ((acknowledged.length < 400 || walRestarts(databaseFile) < 2) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  assert.ok(
+    walRestarts(databaseFile) >= 2,
+    `the WAL did not start over (${acknowledged.length} events sent)`,
+  );
   server.child.kill('SIGKILL');
   stop = true;
   await Promise.all(senders);
