@@ -8,7 +8,7 @@
  * file grows by every byte committed until the load stops: measured ~30 MB a second at a steady
  * 300 events/s, ~115 MB a second at the benchmark's maximum (`bench/wal-growth.ts`).
  *
- * So once the WAL is long, the checkpointer asks the writer for a pause. The writer answers at
+ * So once the WAL is long and still growing, the checkpointer asks the writer for a pause. The writer answers at
  * its next write, under the write lock and before BEGIN, and holds back its writes (requests
  * are still read and prepared meanwhile) until the checkpointer's last pass (the frames since its
  * previous pass, and its syncs) is done; that write then starts the WAL over. Neither thread
