@@ -12,7 +12,7 @@ export async function runRetention(
   return ctx.store.retention.prune({
     now,
     minuteBucketsBefore: now - ctx.config.minuteBucketRetentionHours * HOUR,
-    batchSize: 5000,
+    batchSize: 500,
   });
 }
 

@@ -660,6 +660,34 @@ for (const backend of testBackends()) {
       });
     });
 
+    test('retention lets the event loop turn between its batches', async (t) => {
+      const own = await backend.open();
+      t.after(() => own.cleanup());
+      const db = own.store;
+      const project = await seedProject(db);
+      await db.projects.update(project.id, { eventsPerIssue: 1 });
+      const busy = await create(db, newIssue(project.id, ['busy']));
+      const events = Array.from({ length: 9 }, (_, i) => storedEvent(busy, T0 + i * MINUTE));
+      await write(db, async (tx) => {
+        await tx.insertEvents(events);
+        await tx.updateIssues([update(busy.id, { addTimesSeen: 9, lastSeen: T0 + 8 * MINUTE })]);
+      });
+      // On SQLite every statement is synchronous: a prune that never yields would hold back
+      // every request until it ended.
+      let turns = 0;
+      let counting = true;
+      const count = () => {
+        if (!counting) return;
+        turns++;
+        setImmediate(count);
+      };
+      setImmediate(count);
+      const result = await db.retention.prune({ now: T0 + 9 * MINUTE, minuteBucketsBefore: 0, batchSize: 2 });
+      counting = false;
+      assert.equal(result.eventsDeleted, 8);
+      assert.ok(turns >= 4, `the event loop turned ${turns} times while four batches were deleted`);
+    });
+
     test('a throw inside ingestWrite leaves nothing behind', async () => {
       const project = await seedProject(store);
       await assert.rejects(

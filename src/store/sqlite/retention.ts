@@ -1,4 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
+import { yieldToEventLoop } from '../../background/yield.ts';
 import type { Store } from '../types.ts';
 import type { SqliteHandles } from './connection.ts';
 
@@ -18,6 +19,9 @@ export function createRetention(h: SqliteHandles): Store['retention'] {
     for (;;) {
       const deleted = await h.writeLock.run(() => h.writer.run(sql, ...params, batchSize));
       total += deleted;
+      // The lock hands over in microtasks; without this the whole prune would hold the event
+      // loop, and no request could be read until it ended.
+      await yieldToEventLoop();
       if (deleted < batchSize) return total;
     }
   }
