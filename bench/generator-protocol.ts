@@ -6,6 +6,9 @@ import type { LatencySummary } from './stats.ts';
 /** The p99 target: answers slower than this are counted per second of the phase. */
 export const SLOW_MS = 50;
 
+/** Connections an open-loop ('rate') phase may open: enough that a slow second queues at the server, not here. */
+export const STEADY_MAX_SOCKETS = 256;
+
 export interface GeneratorOptions {
   /** Server origin; only 127.0.0.1 is accepted. */
   origin: string;

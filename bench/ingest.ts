@@ -2,6 +2,7 @@ import { cpus as listCpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Backend, countStored, createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
+import { STEADY_MAX_SOCKETS } from './generator-protocol.ts';
 import type { ProfileName } from './payloads.ts';
 import { formatTable, type RunReport } from './report.ts';
 import { readMachineCpu, setupProject, startServer } from './server-process.ts';
@@ -24,7 +25,6 @@ import { round } from './stats.ts';
 
 const DEFAULT_POSTGRES_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const STEADY_FRACTION = 0.8;
-const STEADY_MAX_SOCKETS = 256;
 
 interface Options {
   profiles: ProfileName[];
