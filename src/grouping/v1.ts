@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { NormalizedEvent } from '../digest/event.ts';
 import { describeEvent, type EventMetadata } from './display.ts';
 import { buildEventView, type EventView } from './event-view.ts';
@@ -22,11 +22,13 @@ export interface GroupingResult {
 
 const HEX_CHECKSUM = /^[0-9a-f]{32}$/i;
 
-/** sentry `grouping/utils.py` hash_from_values: md5 over the plain concatenation. */
+/**
+ * sentry `grouping/utils.py` hash_from_values: md5 over the plain concatenation. Joined first and
+ * hashed in one call, the same bytes: 50 values as separate updates cost ~3× as much (each
+ * update crosses into C++), and a stack's variants hash up to three times per event.
+ */
 function hashValues(values: readonly string[]): string {
-  const md5 = createHash('md5');
-  for (const value of values) md5.update(value, 'utf8');
-  return md5.digest('hex');
+  return hash('md5', values.join(''), 'hex');
 }
 
 const FALLBACK_HASH = hashValues([]);
