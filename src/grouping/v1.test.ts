@@ -267,3 +267,23 @@ test('the input event is not mutated', () => {
   groupEventV1(event);
   assert.deepEqual(event, before);
 });
+
+// Stored issues are keyed by these hashes: a change to how v1 hashes (even one meant to be a pure
+// speed-up) must leave them as they are, or every existing issue splits. Recorded from v1 as it
+// hashed values one md5 update at a time.
+test('v1 hashes are stable: a stack, non-ASCII text, and a message', () => {
+  const stack = errorEvent([
+    exception('TypeError', "Cannot read properties of undefined (reading 'id')", getUserFrames(42)),
+  ]);
+  assert.deepEqual(groupEventV1(stack).hashes, [
+    '94ac88e17286bae93b7a63602e32ed8b',
+    '8cfdda2ff4ed64113c1ca1abb5e46a3c',
+  ]);
+  const unicode = errorEvent([
+    exception('Ошибка', 'naïve café ☕', [appFrame('src/ünïcode/日本.js', 'grüße', '  return 😀;')]),
+  ]);
+  assert.deepEqual(groupEventV1(unicode).hashes, ['76956e2dfa808c8773bde691175b2eaa']);
+  assert.deepEqual(groupEventV1(messageEvent('Order 1231 failed for user ïñ')).hashes, [
+    '5ef570aaff205a22d891dfac8da1ff52',
+  ]);
+});
