@@ -1,31 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openStore } from '../src/store/open-store.ts';
+import { walRestarts } from '../src/store/sqlite/wal-header.ts';
 import { spawnServe } from './helpers/cli-server.ts';
 import { run } from './helpers/run.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'firebreak-durability-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** How many times SQLite has started the WAL over: its header's checkpoint sequence number. */
-function walRestarts(databaseFile: string): number {
-  let file: number;
-  try {
-    file = openSync(`${databaseFile}-wal`, 'r');
-  } catch {
-    return 0; // no WAL yet
-  }
-  try {
-    const header = Buffer.alloc(16);
-    return readSync(file, header, 0, 16, 0) === 16 ? header.readUInt32BE(12) : 0;
-  } finally {
-    closeSync(file);
-  }
-}
 
 test('SIGKILL mid-way loses no acknowledged event; SIGTERM shuts down cleanly', async () => {
   const databaseFile = join(dir, 'durable.db');
