@@ -25,6 +25,8 @@ const RESUME_TIMEOUT_MS = 200;
 
 export class WalRestartGate {
   readonly state = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+  /** Pauses the writer has answered: tells a test that the checkpointer's requests reach it. */
+  pausesAnswered = 0;
 
   /**
    * Called by the writer under the write lock, outside any transaction. When the checkpointer
@@ -35,6 +37,7 @@ export class WalRestartGate {
     if (Atomics.compareExchange(this.state, 0, GATE.pauseWanted, GATE.paused) !== GATE.pauseWanted) {
       return undefined;
     }
+    this.pausesAnswered++;
     Atomics.notify(this.state, 0);
     const wait = Atomics.waitAsync(this.state, 0, GATE.paused, RESUME_TIMEOUT_MS);
     if (!wait.async) return undefined;
