@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { promisify } from 'node:util';
 import { openSqlite, writeTransaction } from './connection.ts';
 import { walRestarts } from './wal-header.ts';
 import { GATE } from './wal-restart.ts';
@@ -69,4 +71,20 @@ test('a writer asked to pause goes on when no checkpoint ends the pause', async 
   assert.equal(handles.writer.get<{ n: number }>('SELECT count(*) AS n FROM t')?.n, 1);
   assert.equal(Atomics.load(handles.walRestart.state, 0), GATE.open);
   await handles.close();
+});
+
+test('a paused write keeps the process alive until it is made', async () => {
+  // Under node:test something else always holds the event loop; a script run alone has only
+  // the pending write. A pause that nobody ends must not let Node exit with the write unmade.
+  const script = `
+    import { openSqlite, writeTransaction } from ${JSON.stringify(new URL('./connection.ts', import.meta.url).href)};
+    import { GATE } from ${JSON.stringify(new URL('./wal-restart.ts', import.meta.url).href)};
+    const handles = openSqlite(':memory:', 'NORMAL');
+    handles.writer.db.exec('CREATE TABLE t (n INTEGER)');
+    Atomics.store(handles.walRestart.state, 0, GATE.pauseWanted);
+    await writeTransaction(handles, (db) => db.run('INSERT INTO t (n) VALUES (1)'));
+    console.log('rows', handles.writer.get('SELECT count(*) AS n FROM t').n);
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script]);
+  assert.equal(stdout.trim(), 'rows 1');
 });

@@ -27,6 +27,8 @@ export class WalRestartGate {
   readonly state = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
   /** Pauses the writer has answered: tells a test that the checkpointer's requests reach it. */
   pausesAnswered = 0;
+  /** Pauses the writer ended itself after RESUME_TIMEOUT_MS: each is a restart lost. */
+  pausesTimedOut = 0;
 
   /**
    * Called by the writer under the write lock, outside any transaction. When the checkpointer
@@ -41,9 +43,16 @@ export class WalRestartGate {
     Atomics.notify(this.state, 0);
     const wait = Atomics.waitAsync(this.state, 0, GATE.paused, RESUME_TIMEOUT_MS);
     if (!wait.async) return undefined;
+    // A pending waitAsync does not keep the event loop alive (nor does the unref'd checkpointer):
+    // with no other handle open, Node would exit with the write never made. A timer of the same
+    // length is not enough either (it can fire before the wait's own timeout is delivered), so
+    // this one repeats until the wait ends.
+    const keepAlive = setInterval(() => {}, RESUME_TIMEOUT_MS);
     return wait.value.then(() => {
+      clearInterval(keepAlive);
       // Timed out: reopen, so a late checkpointer finds the gate open and the writer goes on.
-      Atomics.compareExchange(this.state, 0, GATE.paused, GATE.open);
+      if (Atomics.compareExchange(this.state, 0, GATE.paused, GATE.open) === GATE.paused)
+        this.pausesTimedOut++;
     });
   }
 
