@@ -21,6 +21,11 @@ export type PhaseRequest =
   | { phase: 'max'; durationMs: number; concurrency: number }
   | { phase: 'rate'; durationMs: number; rate: number; maxSockets: number };
 
+/** An open-loop phase at `rate` events/s, with the connection limit every bench uses for one. */
+export function steadyPhase(durationMs: number, rate: number): PhaseRequest {
+  return { phase: 'rate', durationMs, rate, maxSockets: STEADY_MAX_SOCKETS };
+}
+
 export interface GeneratorReady {
   type: 'ready';
   /** Mean uncompressed envelope size. */

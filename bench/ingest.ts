@@ -2,7 +2,7 @@ import { cpus as listCpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Backend, countStored, createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
-import { STEADY_MAX_SOCKETS } from './generator-protocol.ts';
+import { steadyPhase } from './generator-protocol.ts';
 import type { ProfileName } from './payloads.ts';
 import { formatTable, type RunReport } from './report.ts';
 import { readMachineCpu, setupProject, startServer } from './server-process.ts';
@@ -114,12 +114,7 @@ async function runOne(options: Options, backend: Backend, profile: ProfileName):
         const rate = Math.max(1, Math.round(options.steadyRate ?? maxRate * STEADY_FRACTION));
         const steadyCpuBefore = server.cpuMs();
         const steadyGcMark = server.gcTrace?.mark() ?? 0;
-        const steady = await generator.run({
-          phase: 'rate',
-          durationMs,
-          rate,
-          maxSockets: STEADY_MAX_SOCKETS,
-        });
+        const steady = await generator.run(steadyPhase(durationMs, rate));
         const steadyServerCpuMs = server.cpuMs() - steadyCpuBefore;
         const steadyGcPauses = server.gcTrace?.since(steadyGcMark);
         return {

@@ -2,7 +2,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
-import { STEADY_MAX_SOCKETS } from './generator-protocol.ts';
+import { steadyPhase } from './generator-protocol.ts';
 import { setupProject, startServer } from './server-process.ts';
 
 /**
@@ -37,12 +37,7 @@ process.env.FIREBREAK_RETENTION_INTERVAL_SECONDS = String(every); // the server 
 const server = await startServer(database.url);
 const generator = await startGenerator({ origin: server.origin, ...project, profile: 'typical' });
 try {
-  const result = await generator.run({
-    phase: 'rate',
-    durationMs: seconds * 1000,
-    rate,
-    maxSockets: STEADY_MAX_SOCKETS,
-  });
+  const result = await generator.run(steadyPhase(seconds * 1000, rate));
   console.log(
     `steady ${rate} events/s for ${seconds} s, ${cap} events kept per issue, retention every ${every} s: ` +
       `${result.ok} answered 200, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,

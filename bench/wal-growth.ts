@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
-import { STEADY_MAX_SOCKETS } from './generator-protocol.ts';
+import { steadyPhase } from './generator-protocol.ts';
 import { setupProject, startServer } from './server-process.ts';
 
 /**
@@ -39,12 +39,7 @@ const sampler = setInterval(() => {
   rssMb.push(Math.round(Number(rssKb) / 1024));
 }, every * 1000);
 try {
-  const result = await generator.run({
-    phase: 'rate',
-    durationMs: seconds * 1000,
-    rate,
-    maxSockets: STEADY_MAX_SOCKETS,
-  });
+  const result = await generator.run(steadyPhase(seconds * 1000, rate));
   clearInterval(sampler);
   console.log(`steady ${rate} events/s for ${seconds} s: ${result.ok} answered 200, p99 ${result.p99Ms} ms`);
   console.log(`every ${every} s, WAL file (MB): ${walMb.join(' ')}`);
