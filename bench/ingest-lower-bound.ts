@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+import { positiveNumber } from './args.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
 import type { ProfileName } from './payloads.ts';
@@ -47,9 +48,8 @@ const { values } = parseArgs({
 });
 const profile = values.profile as ProfileName;
 if (profile !== 'typical' && profile !== 'heavy') throw new Error('--profile must be typical or heavy');
-const durationMs = Number(values.duration) * 1000;
-const rounds = Number(values.rounds);
-if (!(durationMs > 0) || !(rounds >= 1)) throw new Error('--duration and --rounds must be positive');
+const durationMs = positiveNumber('duration', values.duration) * 1000;
+const rounds = Math.ceil(positiveNumber('rounds', values.rounds));
 
 interface Target {
   origin: string;
@@ -95,43 +95,36 @@ function listeningOrigin(child: ChildProcess): Promise<string> {
 }
 
 async function measure(level: Level): Promise<Measured> {
-  const database = await createBenchDatabase('sqlite', '');
+  // Undone in reverse: the generator, then the server, then the database.
+  const cleanups: (() => Promise<void>)[] = [];
   try {
+    const database = await createBenchDatabase('sqlite', '');
+    cleanups.push(database.cleanup);
     const target = await startTarget(level, database.url);
-    try {
-      const generator = await startGenerator({ origin: target.origin, profile, ...target.project });
-      try {
-        const cpuBefore = readCpuMs(target.pid);
-        const machineBefore = readMachineCpu();
-        const result = await generator.run({ phase: 'max', durationMs, concurrency: CONCURRENCY });
-        const serverCpuMs = readCpuMs(target.pid) - cpuBefore;
-        const machineAfter = readMachineCpu();
-        if (result.ok !== result.sent)
-          throw new Error(`${level}: ${result.sent - result.ok} requests failed`);
-        const seconds = result.elapsedMs / 1000;
-        return {
-          level,
-          eventsPerSec: round(result.ok / seconds, 0),
-          serverCpuPct: round(serverCpuMs / seconds / 10),
-          generatorCpuPct: round(result.cpuMs / seconds / 10),
-          machineBusyPct: round(
-            (200 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
-          ),
-          serverCpuUsPerEvent: round((serverCpuMs * 1000) / result.ok, 0),
-          generatorCpuUsPerEvent: round((result.cpuMs * 1000) / result.ok, 0),
-          cpuBoundPerSec: round(
-            CORE_MICROS_PER_SECOND / (((serverCpuMs + result.cpuMs) * 1000) / result.ok),
-            0,
-          ),
-        };
-      } finally {
-        await generator.stop();
-      }
-    } finally {
-      await target.stop();
-    }
+    cleanups.push(target.stop);
+    const generator = await startGenerator({ origin: target.origin, profile, ...target.project });
+    cleanups.push(generator.stop);
+    const cpuBefore = readCpuMs(target.pid);
+    const machineBefore = readMachineCpu();
+    const result = await generator.run({ phase: 'max', durationMs, concurrency: CONCURRENCY });
+    const serverCpuMs = readCpuMs(target.pid) - cpuBefore;
+    const machineAfter = readMachineCpu();
+    if (result.ok !== result.sent) throw new Error(`${level}: ${result.sent - result.ok} requests failed`);
+    const seconds = result.elapsedMs / 1000;
+    return {
+      level,
+      eventsPerSec: round(result.ok / seconds, 0),
+      serverCpuPct: round(serverCpuMs / seconds / 10),
+      generatorCpuPct: round(result.cpuMs / seconds / 10),
+      machineBusyPct: round(
+        (200 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total),
+      ),
+      serverCpuUsPerEvent: round((serverCpuMs * 1000) / result.ok, 0),
+      generatorCpuUsPerEvent: round((result.cpuMs * 1000) / result.ok, 0),
+      cpuBoundPerSec: round(CORE_MICROS_PER_SECOND / (((serverCpuMs + result.cpuMs) * 1000) / result.ok), 0),
+    };
   } finally {
-    await database.cleanup();
+    for (const cleanup of cleanups.reverse()) await cleanup();
   }
 }
 

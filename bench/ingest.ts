@@ -1,5 +1,6 @@
 import { cpus as listCpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { positiveNumber } from './args.ts';
 import { type Backend, countStored, createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
 import { steadyPhase } from './generator-protocol.ts';
@@ -58,20 +59,15 @@ function parseOptions(): Options {
     if (!all.includes(value as T)) throw new Error(`--${flag} must be one of ${all.join(', ')} or all`);
     return [value as T];
   };
-  const positive = (flag: string, value: string) => {
-    const number = Number(value);
-    if (!(number > 0)) throw new Error(`--${flag} must be a positive number`);
-    return number;
-  };
   return {
     profiles: pick<ProfileName>('profile', values.profile, ['typical', 'heavy']),
     backends: pick<Backend>('backend', values.backend, ['sqlite', 'postgres']),
-    durationSeconds: positive('duration', values.duration),
-    concurrency: Math.ceil(positive('concurrency', values.concurrency)),
+    durationSeconds: positiveNumber('duration', values.duration),
+    concurrency: Math.ceil(positiveNumber('concurrency', values.concurrency)),
     json: values.json,
     cpuProfileDir: values['cpu-prof'],
     traceGc: values['gc-trace'],
-    steadyRate: values.rate === undefined ? undefined : positive('rate', values.rate),
+    steadyRate: values.rate === undefined ? undefined : positiveNumber('rate', values.rate),
     postgresAdminUrl: process.env.FIREBREAK_BENCH_POSTGRES_URL ?? DEFAULT_POSTGRES_URL,
   };
 }

@@ -3,7 +3,7 @@ import http from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import { gunzipSync } from 'node:zlib';
 import { prepareEvent } from '../src/digest/prepare.ts';
-import type { Project } from '../src/store/types.ts';
+import { PREPARE_PROJECT } from './payloads.ts';
 
 /**
  * A throw-away ingest server that does strictly less than Firebreak must, for
@@ -28,7 +28,7 @@ type Level = (typeof LEVELS)[number];
 
 const level = process.argv[2] as Level;
 if (!LEVELS.includes(level)) throw new Error(`level must be one of ${LEVELS.join(', ')}`);
-const project = { id: 1, orgId: 1, slug: 'bench', name: 'Bench', platform: 'node' } as Project;
+const project = PREPARE_PROJECT;
 const database = level === 'store' ? openDatabase(process.argv[3]) : null;
 
 interface Parsed {

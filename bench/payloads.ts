@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import type { Project } from '../src/store/types.ts';
 import { randomIndex, seededRandom } from './random.ts';
 import { MODULES, SDK, sdkEnvelopeHeader } from './sdk-shape.ts';
 
@@ -76,6 +77,9 @@ const AREAS = ['orders', 'users', 'billing', 'cart', 'auth', 'search', 'inventor
 const VERBS = ['load', 'save', 'validate', 'resolve', 'compute', 'fetch', 'apply', 'parse', 'sync', 'render'];
 const NOUNS = ['Order', 'Invoice', 'Customer', 'Session', 'Coupon', 'Address', 'Payment', 'Token', 'Item'];
 const ERRORS = ['TypeError', 'RangeError', 'Error', 'ValidationError', 'DatabaseError', 'TimeoutError'];
+
+/** The project a prepared bench event belongs to, for running the prepare step outside a server. */
+export const PREPARE_PROJECT = { id: 1, orgId: 1, slug: 'bench', name: 'Bench', platform: 'node' } as Project;
 
 export function buildTemplatePool(profile: Profile, publicKey: string): TemplatePool {
   const random = seededRandom(0x5eed);

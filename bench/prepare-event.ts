@@ -13,15 +13,14 @@ import { runPrepareJob } from '../src/digest/prepare-worker.ts';
 import { scrubEvent } from '../src/digest/scrub.ts';
 import { groupEventV1 } from '../src/grouping/v1.ts';
 import { parseJsonObject } from '../src/ingest/envelope.ts';
-import type { Project } from '../src/store/types.ts';
-import { buildEnvelope, buildTemplatePool, PROFILES, type ProfileName } from './payloads.ts';
+import { buildEnvelope, buildTemplatePool, PREPARE_PROJECT, PROFILES, type ProfileName } from './payloads.ts';
 import { seededRandom } from './random.ts';
 
 const { values } = parseArgs({
   options: { events: { type: 'string', default: '4000' }, steps: { type: 'boolean', default: false } },
 });
 const count = Number(values.events);
-const project = { id: 1, orgId: 1, slug: 'bench', name: 'Bench', platform: 'node' } as Project;
+const project = PREPARE_PROJECT;
 const MAX_JSON_DEPTH = 64;
 const WARM_UP = 500;
 

@@ -1,5 +1,6 @@
 import { DatabaseSync } from 'node:sqlite';
 import { parseArgs } from 'node:util';
+import { positiveNumber } from './args.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
 import { steadyPhase } from './generator-protocol.ts';
@@ -22,10 +23,10 @@ const { values } = parseArgs({
     every: { type: 'string', default: '5' },
   },
 });
-const [rate, seconds, cap, every] = [values.rate, values.duration, values.cap, values.every].map(Number);
-if (![rate, seconds, cap, every].every((value) => value > 0)) {
-  throw new Error('--rate, --duration, --cap and --every must be positive numbers');
-}
+const rate = positiveNumber('rate', values.rate);
+const seconds = positiveNumber('duration', values.duration);
+const cap = positiveNumber('cap', values.cap);
+const every = positiveNumber('every', values.every);
 
 const database = await createBenchDatabase('sqlite', '');
 const file = database.url.replace(/^sqlite:/, '');

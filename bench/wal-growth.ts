@@ -1,5 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { positiveNumber } from './args.ts';
 import { createBenchDatabase } from './bench-database.ts';
 import { startGenerator } from './generator-process.ts';
 import { steadyPhase } from './generator-protocol.ts';
@@ -21,10 +22,9 @@ const { values } = parseArgs({
     every: { type: 'string', default: '1' },
   },
 });
-const [rate, seconds, every] = [values.rate, values.duration, values.every].map(Number);
-if (!(rate > 0) || !(seconds > 0) || !(every > 0)) {
-  throw new Error('--rate, --duration and --every must be positive numbers');
-}
+const rate = positiveNumber('rate', values.rate);
+const seconds = positiveNumber('duration', values.duration);
+const every = positiveNumber('every', values.every);
 
 const database = await createBenchDatabase('sqlite', '');
 const walFile = `${database.url.replace(/^sqlite:/, '')}-wal`;

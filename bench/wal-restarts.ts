@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openSqlite, writeTransaction } from '../src/store/sqlite/connection.ts';
 import { walRestarts } from '../src/store/sqlite/wal-header.ts';
+import { positiveNumber } from './args.ts';
 
 /**
  * How the WAL restart mechanism (src/store/sqlite/wal-restart.ts) fares on a disk: the real
@@ -18,8 +19,7 @@ import { walRestarts } from '../src/store/sqlite/wal-header.ts';
 const { values } = parseArgs({
   options: { seconds: { type: 'string', default: '5' }, dir: { type: 'string', default: tmpdir() } },
 });
-const seconds = Number(values.seconds);
-if (!(seconds > 0)) throw new Error('--seconds must be a positive number');
+const seconds = positiveNumber('seconds', values.seconds);
 const dir = mkdtempSync(join(values.dir, 'firebreak-wal-restarts-'));
 const path = join(dir, 'bench.db');
 const handles = openSqlite(path, 'NORMAL', { intervalMs: 20, restartAfterFrames: 100 });
