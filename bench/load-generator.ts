@@ -1,4 +1,3 @@
-import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type GeneratorOptions,
@@ -7,6 +6,7 @@ import {
   type PhaseResult,
   SLOW_MS,
 } from './generator-protocol.ts';
+import { KeepAlivePool } from './keep-alive-client.ts';
 import { buildEnvelope, buildTemplatePool, type Envelope, PROFILES, type TemplatePool } from './payloads.ts';
 import { seededRandom } from './random.ts';
 import { SDK_CLIENT } from './sdk-shape.ts';
@@ -69,37 +69,20 @@ function createSender(options: GeneratorOptions, pool: TemplatePool) {
     `&sentry_client=${encodeURIComponent(SDK_CLIENT)}`;
   const random = seededRandom(Date.now());
   // Like the SDK: no Content-Type, auth in the query string, gzip only above 32 KiB.
-  const plainHeaders = { 'user-agent': SDK_CLIENT };
-  const gzipHeaders = { ...plainHeaders, 'content-encoding': 'gzip' };
+  const headStart = `POST ${path} HTTP/1.1\r\nHost: ${origin.host}\r\nUser-Agent: ${SDK_CLIENT}\r\n`;
+  const gzipHeader = 'Content-Encoding: gzip\r\n';
 
-  return (agent: http.Agent): Promise<Outcome> => {
-    const envelope: Envelope = buildEnvelope(pool, random);
-    return new Promise((resolve) => {
-      const request = http.request(
-        {
-          agent,
-          host: origin.hostname,
-          port: origin.port,
-          method: 'POST',
-          path,
-          headers: { ...(envelope.gzip ? gzipHeaders : plainHeaders), 'content-length': envelope.length },
-          timeout: REQUEST_TIMEOUT_MS,
-        },
-        (response) => {
-          response.resume();
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              retryAfterMs: retryAfterMs(response.headers['retry-after']),
-            }),
-          );
-        },
+  return {
+    connect: (maxSockets: number) =>
+      new KeepAlivePool(origin.hostname, Number(origin.port), maxSockets, REQUEST_TIMEOUT_MS),
+    send(connections: KeepAlivePool): Promise<Outcome> {
+      const envelope: Envelope = buildEnvelope(pool, random);
+      const head = `${headStart}${envelope.gzip ? gzipHeader : ''}Content-Length: ${envelope.length}\r\n\r\n`;
+      return connections.request(head, envelope.chunks).then(
+        (answer) => ({ status: answer.status, retryAfterMs: retryAfterMs(answer.retryAfter) }),
+        (error: Error) => ({ status: 0, retryAfterMs: 0, error: error.message }),
       );
-      request.on('timeout', () => request.destroy(new Error('request timed out')));
-      request.on('error', (error) => resolve({ status: 0, retryAfterMs: 0, error: error.message }));
-      for (const chunk of envelope.chunks) request.write(chunk);
-      request.end();
-    });
+    },
   };
 }
 
@@ -109,17 +92,17 @@ function retryAfterMs(header: string | undefined): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 1000;
 }
 
-type Send = ReturnType<typeof createSender>;
+type Sender = ReturnType<typeof createSender>;
 
 /** Closed loop: each connection sends its next event as soon as the previous one is answered. */
-async function runMaxThroughput(send: Send, durationMs: number, concurrency: number, tally: Tally) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+async function runMaxThroughput(sender: Sender, durationMs: number, concurrency: number, tally: Tally) {
+  const connections = sender.connect(concurrency);
   const phaseStart = performance.now();
   const deadline = phaseStart + durationMs;
   const connection = async () => {
     while (performance.now() < deadline) {
       const start = performance.now();
-      const outcome = await send(agent);
+      const outcome = await sender.send(connections);
       tally.record(outcome, performance.now() - start, secondOf(start - phaseStart));
       const remaining = deadline - performance.now();
       if (outcome.status === 503 || outcome.status === 429)
@@ -128,15 +111,21 @@ async function runMaxThroughput(send: Send, durationMs: number, concurrency: num
     }
   };
   await Promise.all(Array.from({ length: concurrency }, connection));
-  agent.destroy();
+  connections.destroy();
 }
 
 /**
  * Open loop at a fixed rate. Latency runs from each request's scheduled time, so time spent
  * queued behind a slow server counts (no coordinated omission).
  */
-async function runFixedRate(send: Send, durationMs: number, rate: number, maxSockets: number, tally: Tally) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets });
+async function runFixedRate(
+  sender: Sender,
+  durationMs: number,
+  rate: number,
+  maxSockets: number,
+  tally: Tally,
+) {
+  const connections = sender.connect(maxSockets);
   const start = performance.now();
   const total = Math.floor((durationMs / 1000) * rate);
   const inflight = new Set<Promise<void>>();
@@ -144,7 +133,7 @@ async function runFixedRate(send: Send, durationMs: number, rate: number, maxSoc
     const now = performance.now();
     for (; i < total && start + (i * 1000) / rate <= now; i++) {
       const scheduled = start + (i * 1000) / rate;
-      const request = send(agent).then((outcome) => {
+      const request = sender.send(connections).then((outcome) => {
         tally.record(outcome, performance.now() - scheduled, secondOf(scheduled - start));
         inflight.delete(request);
       });
@@ -153,19 +142,19 @@ async function runFixedRate(send: Send, durationMs: number, rate: number, maxSoc
     if (i < total) await sleep(Math.max(0, start + (i * 1000) / rate - performance.now()));
   }
   await Promise.all(inflight);
-  agent.destroy();
+  connections.destroy();
 }
 
 function secondOf(ms: number): number {
   return Math.floor(ms / 1000);
 }
 
-async function runPhase(send: Send, request: PhaseRequest): Promise<PhaseResult> {
+async function runPhase(sender: Sender, request: PhaseRequest): Promise<PhaseResult> {
   const tally = new Tally();
   const cpuBefore = process.cpuUsage();
   const start = performance.now();
-  if (request.phase === 'max') await runMaxThroughput(send, request.durationMs, request.concurrency, tally);
-  else await runFixedRate(send, request.durationMs, request.rate, request.maxSockets, tally);
+  if (request.phase === 'max') await runMaxThroughput(sender, request.durationMs, request.concurrency, tally);
+  else await runFixedRate(sender, request.durationMs, request.rate, request.maxSockets, tally);
   const cpu = process.cpuUsage(cpuBefore);
   return tally.result(performance.now() - start, (cpu.user + cpu.system) / 1000);
 }
@@ -173,7 +162,7 @@ async function runPhase(send: Send, request: PhaseRequest): Promise<PhaseResult>
 function main(): void {
   const options = JSON.parse(process.argv[2]) as GeneratorOptions;
   const pool = buildTemplatePool(PROFILES[options.profile], options.publicKey);
-  const send = createSender(options, pool);
+  const sender = createSender(options, pool);
   const samples = Array.from({ length: 500 }, () => buildEnvelope(pool, Math.random));
   const mean = (values: number[]) => Math.round(values.reduce((a, b) => a + b, 0) / values.length);
   const ready: GeneratorReady = {
@@ -183,7 +172,7 @@ function main(): void {
     gzip: samples.some((envelope) => envelope.gzip),
   };
   process.on('message', (request: PhaseRequest) => {
-    runPhase(send, request).then((result) => process.send!(result));
+    runPhase(sender, request).then((result) => process.send!(result));
   });
   // The orchestrator going away (even killed) must not leave a sender running.
   process.on('disconnect', () => process.exit(0));
