@@ -13,7 +13,7 @@ import { round } from './stats.ts';
  * machine allows"). Runs bench:ingest's closed loop (the same load generator process, profile and
  * 64 connections) against throw-away servers that each do strictly less than Firebreak must
  * (bench/lower-bound-server.ts: answer only; + parse; + Firebreak's prepare step; + one row in
- * SQLite), then against the real `firebreak serve` on SQLite, in rounds, so the machine's drift
+ * SQLite; and, beside the chain, answer only through Firebreak's Fastify setup), then against the real `firebreak serve` on SQLite, in rounds, so the machine's drift
  * hits every server alike. "CPU bound" is the rate at which that server and the generator would
  * keep both cores busy, with no idle time: a ceiling for any design that does at least that work.
  *
@@ -21,7 +21,7 @@ import { round } from './stats.ts';
  */
 
 const CONCURRENCY = 64;
-const LEVELS = ['answer', 'parse', 'prepare', 'store', 'firebreak'] as const;
+const LEVELS = ['answer', 'fastify', 'parse', 'prepare', 'store', 'firebreak'] as const;
 /** The two cores all the work shares, the load generator's included (the issue's terms). */
 const CORE_MICROS_PER_SECOND = 2_000_000;
 type Level = (typeof LEVELS)[number];
@@ -138,6 +138,7 @@ for (let round = 1; round <= rounds; round++) {
 
 const describe: Record<Level, string> = {
   answer: 'read the body, answer',
+  fastify: 'answer, through Fastify',
   parse: '+ gunzip, parse, serialise',
   prepare: "+ Firebreak's prepare step",
   store: '+ insert one row into SQLite',

@@ -2,7 +2,13 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import { gunzipSync } from 'node:zlib';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import { pino } from 'pino';
+import { installErrorHandler } from '../src/api/http-errors.ts';
 import { prepareEvent } from '../src/digest/prepare.ts';
+import { readBody } from '../src/ingest/decompress.ts';
+import { INGEST_LIMITS } from '../src/ingest/limits.ts';
+import { CORS_HEADERS } from '../src/ingest/routes.ts';
 import { PREPARE_PROJECT } from './payloads.ts';
 
 /**
@@ -11,9 +17,12 @@ import { PREPARE_PROJECT } from './payloads.ts';
  * doing the whole job on the same machine. No auth, limits, normalising, scrubbing, grouping,
  * issues, counters, tags or users, one thread, and no second hop between threads.
  *
- *   node bench/lower-bound-server.ts answer|parse|prepare|store [SQLITE_PATH]
+ *   node bench/lower-bound-server.ts answer|fastify|parse|prepare|store [SQLITE_PATH]
  *
  * - answer:  read the body, answer `{"id": …}`.
+ * - fastify: the same through Fastify as Firebreak sets it up (its options, logger and error
+ *            handler, the ingest plugin's stream parser and CORS hook, `readBody`): what the
+ *            framework costs per request (decision 0001 says when to revisit it).
  * - parse:   also gunzip, split the envelope, parse its header, item header and event, and
  *            serialise the event again (what storing it needs at the least).
  * - prepare: instead of serialising, run Firebreak's own prepare step on the parsed event
@@ -23,7 +32,7 @@ import { PREPARE_PROJECT } from './payloads.ts';
  *            less than Firebreak's NORMAL (whose checkpoints fsync).
  */
 
-const LEVELS = ['answer', 'parse', 'prepare', 'store'] as const;
+const LEVELS = ['answer', 'fastify', 'parse', 'prepare', 'store'] as const;
 type Level = (typeof LEVELS)[number];
 
 const level = process.argv[2] as Level;
@@ -105,8 +114,50 @@ const server = http.createServer({ keepAliveTimeout: 60_000 }, (request, respons
   });
 });
 
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as { port: number };
-  process.stderr.write(`lower bound listening on http://127.0.0.1:${port}\n`);
-});
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+if (level === 'fastify') {
+  const app = await fastifyAnswer();
+  const origin = await app.listen({ host: '127.0.0.1', port: 0 });
+  process.stderr.write(`lower bound listening on ${origin}\n`);
+  process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+} else {
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    process.stderr.write(`lower bound listening on http://127.0.0.1:${port}\n`);
+  });
+  process.on('SIGTERM', () => server.close(() => process.exit(0)));
+}
+
+/** Firebreak's Fastify setup (src/api/server.ts, src/ingest/routes.ts) around an answer-only route. */
+async function fastifyAnswer() {
+  const app = Fastify({
+    loggerInstance: pino({ level: 'info' }) as FastifyBaseLogger,
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    bodyLimit: 20 * 1024 * 1024,
+    trustProxy: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  installErrorHandler(app);
+  await app.register(async (ingest) => {
+    ingest.removeAllContentTypeParsers();
+    ingest.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+    ingest.addHook('onSend', async (_request, reply) => {
+      reply.headers(CORS_HEADERS);
+    });
+    ingest.post('/api/:projectId/envelope/', async (request, reply) => {
+      const body = await readBody(
+        request.body as NodeJS.ReadableStream,
+        request.headers['content-encoding'],
+        {
+          maxRequestBytes: INGEST_LIMITS.maxRequestBytes,
+          maxDecompressedBytes: INGEST_LIMITS.maxEnvelopeBytes,
+          charge: () => {},
+        },
+      );
+      if (body.length === 0) throw new Error('empty body');
+      return reply.status(200).send({ id: randomUUID().replaceAll('-', '') });
+    });
+  });
+  return app;
+}

@@ -6,7 +6,7 @@ import { authenticateEarly, handleIngest, type IngestRequest } from './handle-in
 import { MemoryBudget } from './memory-budget.ts';
 
 /** Relay's ingest CORS policy (relay-server/src/middlewares/cors.rs) plus Bugsink's extra headers. */
-const CORS_HEADERS = {
+export const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Allow-Headers':
