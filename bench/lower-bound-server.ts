@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import { gunzipSync } from 'node:zlib';
-import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
+import Fastify from 'fastify';
 import { pino } from 'pino';
 import { installErrorHandler } from '../src/api/http-errors.ts';
+import { serverOptions } from '../src/api/server.ts';
+import { AppError } from '../src/app-error.ts';
 import { prepareEvent } from '../src/digest/prepare.ts';
 import { readBody } from '../src/ingest/decompress.ts';
 import { INGEST_LIMITS } from '../src/ingest/limits.ts';
-import { CORS_HEADERS } from '../src/ingest/routes.ts';
+import { acceptRawBodies } from '../src/ingest/routes.ts';
 import { PREPARE_PROJECT } from './payloads.ts';
 
 /**
@@ -129,33 +131,20 @@ if (level === 'fastify') {
 
 /** Firebreak's Fastify setup (src/api/server.ts, src/ingest/routes.ts) around an answer-only route. */
 async function fastifyAnswer() {
-  const app = Fastify({
-    loggerInstance: pino({ level: 'info' }) as FastifyBaseLogger,
-    logController: new LogController({ disableRequestLogging: true }),
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
-    bodyLimit: 20 * 1024 * 1024,
-    trustProxy: false,
-    return503OnClosing: true,
-    forceCloseConnections: 'idle',
-  });
+  const app = Fastify(serverOptions(pino({ level: 'info' })));
   installErrorHandler(app);
   await app.register(async (ingest) => {
-    ingest.removeAllContentTypeParsers();
-    ingest.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-    ingest.addHook('onSend', async (_request, reply) => {
-      reply.headers(CORS_HEADERS);
-    });
+    acceptRawBodies(ingest);
     ingest.post('/api/:projectId/envelope/', async (request, reply) => {
-      const body = await readBody(
-        request.body as NodeJS.ReadableStream,
-        request.headers['content-encoding'],
-        {
-          maxRequestBytes: INGEST_LIMITS.maxRequestBytes,
-          maxDecompressedBytes: INGEST_LIMITS.maxEnvelopeBytes,
-          charge: () => {},
-        },
-      );
-      if (body.length === 0) throw new Error('empty body');
+      const stream = request.body as NodeJS.ReadableStream | undefined;
+      const body = stream
+        ? await readBody(stream, request.headers['content-encoding'], {
+            maxRequestBytes: INGEST_LIMITS.maxRequestBytes,
+            maxDecompressedBytes: INGEST_LIMITS.maxEnvelopeBytes,
+            charge: () => {},
+          })
+        : Buffer.alloc(0);
+      if (body.length === 0) throw new AppError('VALIDATION', 'empty request body');
       return reply.status(200).send({ id: randomUUID().replaceAll('-', '') });
     });
   });

@@ -21,11 +21,11 @@ import { releaseRoutes } from './routes/releases.ts';
 import { rootRoutes } from './routes/root.ts';
 import { teamRoutes } from './routes/teams.ts';
 
-/** Builds the HTTP server: ingest (DSN auth) and the Web API (Bearer tokens) on one port. */
-export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
-  const app = Fastify({
+/** Fastify's settings for Firebreak's server (also what bench/lower-bound-server.ts measures). */
+export function serverOptions(logger: AppContext['logger']) {
+  return {
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino-specific generics.
-    loggerInstance: ctx.logger as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
     // Per-request access logs would cost more than an ingest request; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // Release versions (≤ 250 characters, longer once percent-encoded) are path parameters; find-my-way's default is 100.
@@ -34,8 +34,13 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
     // Trust X-Forwarded-For only when configured behind a proxy; the client IP feeds {{auto}}.
     trustProxy: false,
     return503OnClosing: true,
-    forceCloseConnections: 'idle',
-  });
+    forceCloseConnections: 'idle' as const,
+  };
+}
+
+/** Builds the HTTP server: ingest (DSN auth) and the Web API (Bearer tokens) on one port. */
+export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(ctx.logger));
   installErrorHandler(app);
   // Every Web API route; the ingest plugin replaces the parsers in its own context.
   acceptEmptyJsonBodies(app);

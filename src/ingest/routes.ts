@@ -6,7 +6,7 @@ import { authenticateEarly, handleIngest, type IngestRequest } from './handle-in
 import { MemoryBudget } from './memory-budget.ts';
 
 /** Relay's ingest CORS policy (relay-server/src/middlewares/cors.rs) plus Bugsink's extra headers. */
-export const CORS_HEADERS = {
+const CORS_HEADERS = {
   'Access-Control-Allow-Origin': '*',
   'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
   'Access-Control-Allow-Headers':
@@ -24,11 +24,7 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: AppContext
   const { ctx } = opts;
   const memory = new MemoryBudget(ctx.config.maxInflightBytes);
 
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-  app.addHook('onSend', async (_request, reply) => {
-    reply.headers(CORS_HEADERS);
-  });
+  acceptRawBodies(app);
   app.addHook('onError', async (request, reply, error) => {
     reply.headers(CORS_HEADERS);
     reply.header('X-Sentry-Error', sentryErrorHeader(error));
@@ -70,6 +66,15 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: AppContext
     app.post(`/api/:projectId/${endpoint}/`, handler(endpoint));
     app.options(`/api/:projectId/${endpoint}/`, preflight);
   }
+}
+
+/** Bodies reach the handler as the raw stream, whatever their type; every answer carries CORS. */
+export function acceptRawBodies(app: FastifyInstance): void {
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(CORS_HEADERS);
+  });
 }
 
 function header(request: FastifyRequest, name: string): string | undefined {
