@@ -13,9 +13,10 @@ import { round } from './stats.ts';
  * machine allows"). Runs bench:ingest's closed loop (the same load generator process, profile and
  * 64 connections) against throw-away servers that each do strictly less than Firebreak must
  * (bench/lower-bound-server.ts: answer only; + parse; + Firebreak's prepare step; + one row in
- * SQLite; and, beside the chain, answer only through Firebreak's Fastify setup), then against the real `firebreak serve` on SQLite, in rounds, so the machine's drift
- * hits every server alike. "CPU bound" is the rate at which that server and the generator would
- * keep both cores busy, with no idle time: a ceiling for any design that does at least that work.
+ * SQLite; and, beside the chain, answer only through Firebreak's Fastify setup), then against
+ * the real `firebreak serve` on SQLite, in rounds, so the machine's drift hits every server alike.
+ * "CPU bound" is the rate at which that server and the generator would keep both cores busy, with
+ * no idle time: a ceiling for any design that does at least that work.
  *
  *   node bench/ingest-lower-bound.ts [--profile typical|heavy] [--duration 10] [--rounds 3]
  */

@@ -2,15 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { DatabaseSync } from 'node:sqlite';
 import { gunzipSync } from 'node:zlib';
-import Fastify from 'fastify';
-import { pino } from 'pino';
-import { installErrorHandler } from '../src/api/http-errors.ts';
-import { serverOptions } from '../src/api/server.ts';
-import { AppError } from '../src/app-error.ts';
 import { prepareEvent } from '../src/digest/prepare.ts';
-import { readBody } from '../src/ingest/decompress.ts';
-import { INGEST_LIMITS } from '../src/ingest/limits.ts';
-import { acceptRawBodies } from '../src/ingest/routes.ts';
 import { PREPARE_PROJECT } from './payloads.ts';
 
 /**
@@ -129,8 +121,24 @@ if (level === 'fastify') {
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
-/** Firebreak's Fastify setup (src/api/server.ts, src/ingest/routes.ts) around an answer-only route. */
+/**
+ * Firebreak's Fastify setup (src/api/server.ts, src/ingest/routes.ts) around an answer-only route,
+ * imported only for this level: the other levels' heaps stay free of Fastify and the API's code.
+ */
 async function fastifyAnswer() {
+  const [{ default: Fastify }, { pino }, { installErrorHandler }, { serverOptions }, { AppError }] =
+    await Promise.all([
+      import('fastify'),
+      import('pino'),
+      import('../src/api/http-errors.ts'),
+      import('../src/api/server.ts'),
+      import('../src/app-error.ts'),
+    ]);
+  const [{ readBody }, { INGEST_LIMITS }, { acceptRawBodies }] = await Promise.all([
+    import('../src/ingest/decompress.ts'),
+    import('../src/ingest/limits.ts'),
+    import('../src/ingest/routes.ts'),
+  ]);
   const app = Fastify(serverOptions(pino({ level: 'info' })));
   installErrorHandler(app);
   await app.register(async (ingest) => {
