@@ -50,10 +50,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
     after(() => t.close());
 
-    async function orgWithIncident(message = 'Checkout failed') {
+    async function orgWithIncident(message = 'Checkout failed', extra: Record<string, unknown> = {}) {
       clock.set(T0);
       const s = await t.setup();
-      await sendEvent(t, s, { message, timestamp: (T0 - 5 * MINUTE) / 1000, user: { id: 'u1' } });
+      await sendEvent(t, s, { message, timestamp: (T0 - 5 * MINUTE) / 1000, user: { id: 'u1' }, ...extra });
       const api = apiClient(t.url, s.token);
       const [issue] = (await api.get(`/api/0/projects/${s.org}/${s.project}/issues/`)).body;
       const base = `/api/0/organizations/${s.org}/incidents/`;
@@ -63,7 +63,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     }
 
     test('event text is escaped in the SVG chart and the Markdown', async () => {
-      const { s, api, inc } = await orgWithIncident(HOSTILE);
+      // Environments come from events (anyone with the public DSN) and reach the generated summary.
+      const { s, api, inc } = await orgWithIncident(HOSTILE, { environment: '<img src=x onerror=alert(1)>' });
+      const mitigated = await api.post(`${inc}/mitigations/`, {
+        type: 'rollback',
+        release: '<img src=x onerror=alert(2)>',
+        runHooks: false,
+      });
+      assert.equal(mitigated.status, 201, JSON.stringify(mitigated.body));
       clock.advance(MINUTE);
       assert.equal((await api.post(`${inc}/postmortem/`, {})).status, 201);
       const get = (path: string) =>
@@ -78,7 +85,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       // other place escapes the title.
       const [before, fence, afterFence] = markdown.split(/^```.*$/m);
       assert.match(fence, /^PRODUCTION INCIDENT — \S+: <script>alert\(1\)<\/script> & 'q' \]\]>$/m);
-      assert.doesNotMatch(before + afterFence, /<script/i);
+      assert.doesNotMatch(before + afterFence, /<script|<img/i);
+      const summary = afterFence.split('## Summary')[1].split('##')[0];
+      assert.match(summary, / in &lt;img src=x onerror=alert\(1\)&gt; over /);
+      assert.match(summary, /Mitigated by rollback \(&lt;img src=x onerror=alert\(2\)&gt;\)/);
       assert.ok(
         afterFence.includes(": &lt;script&gt;alert(1)&lt;/script&gt; &amp; 'q' \\]\\]&gt; — 1 event"),
       );

@@ -35,5 +35,14 @@ export function oneLine(text: string, max = 200): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** Inline text from data: one line, HTML and Markdown specials neutralised (table-safe). */
+export function mdText(text: string, max = 300): string {
+  return oneLine(text, max)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#~])/g, '\\$1');
+}
+
 /** `ADR-0007`. */
 export const adrRef = (number: number): string => `ADR-${String(number).padStart(4, '0')}`;

@@ -1,6 +1,6 @@
 import type { ActionItemStatus } from '../store/types-postmortems.ts';
 import { renderChartSvg } from './chart-svg.ts';
-import { durationText, isoSeconds, oneLine, plural } from './format.ts';
+import { durationText, isoSeconds, mdText, plural } from './format.ts';
 import { hintsOf } from './hints.ts';
 import { NARRATIVE_LABELS, type NarrativeField } from './narrative.ts';
 import type { PostmortemView } from './view.ts';
@@ -10,15 +10,6 @@ import type { PostmortemView } from './view.ts';
  * timeline entries, action item titles) is escaped so it renders as text, never as HTML or
  * Markdown structure; the narrative fields are Markdown people wrote and are kept as written.
  */
-
-/** Inline text from data: one line, HTML and Markdown specials neutralised (table-safe). */
-export function mdText(text: string, max = 300): string {
-  return oneLine(text, max)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/([\\`*_[\]|#~])/g, '\\$1');
-}
 
 const cell = (text: string) => (text === '' ? ' ' : text);
 const table = (head: string[], rows: string[][]) => [

@@ -4,7 +4,7 @@ import type { Incident } from '../store/types-incidents.ts';
 import type { Postmortem } from '../store/types-postmortems.ts';
 import { type ActionItemView, viewActionItems } from './action-items.ts';
 import type { PostmortemFacts } from './facts.ts';
-import { adrRef, durationText, isoSeconds, plural, rateText } from './format.ts';
+import { adrRef, durationText, isoSeconds, mdText, plural, rateText } from './format.ts';
 import { requirePostmortem } from './generate.ts';
 import { NARRATIVE_FIELDS, type NarrativeField } from './narrative.ts';
 import { reconciliationBlock } from './reconciliation.ts';
@@ -109,19 +109,23 @@ function defaultOf(field: NarrativeField, facts: PostmortemFacts): string | null
   return null;
 }
 
-/** One paragraph from the data, for when nobody has written the summary yet. */
+/**
+ * One paragraph from the data, for when nobody has written the summary yet. The summary is
+ * Markdown like the other narrative fields, so the data in it (environments and releases come
+ * from events, which anyone holding a public DSN can send) is escaped as the tables escape it.
+ */
 export function summaryOf(facts: PostmortemFacts): string {
   const { incident, impact, mitigations } = facts;
   const users = impact.users > 0 ? plural(impact.users, 'user') : 'users unknown';
-  const envs = impact.environments.map((e) => e.value).join(', ');
+  const envs = impact.environments.map((e) => mdText(e.value, 100)).join(', ');
   const parts = [
-    `${incident.ref} (${incident.severity}): ${plural(impact.events, 'event')} from ${users}${envs ? ` in ${envs}` : ''} over ${durationText(impact.durationSeconds)}${impact.ongoing ? ' so far' : ''}.`,
+    `${incident.ref} (${mdText(incident.severity)}): ${plural(impact.events, 'event')} from ${users}${envs ? ` in ${envs}` : ''} over ${durationText(impact.durationSeconds)}${impact.ongoing ? ' so far' : ''}.`,
   ];
   const first = mitigations[0];
   if (first) {
     const after = Math.round((first.at - impact.start) / 1000);
     parts.push(
-      `Mitigated by ${first.type.replace('_', ' ')}${first.release ? ` (${first.release})` : ''} after ${durationText(after)}.`,
+      `Mitigated by ${mdText(first.type.replace('_', ' '))}${first.release ? ` (${mdText(first.release, 100)})` : ''} after ${durationText(after)}.`,
     );
   }
   if (incident.resolvedAt !== null) {
