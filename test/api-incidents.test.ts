@@ -227,6 +227,17 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal((await api.get(`${base}nonsense/`)).status, 404);
       assert.equal((await api.post(base, {})).status, 400);
       assert.equal((await api.post(base, { title: 'x', ticketUrl: 'not a url' })).status, 400);
+      // A date JavaScript can hold but whose response deadline it cannot: refused, not stored
+      // (it made every incident list of the organisation answer 500).
+      for (const detectedAt of ['+275760-09-13T00:00:00Z', 8.64e15, '1900-01-01T00:00:00Z']) {
+        const refused = await api.post(base, { title: 'Far future', detectedAt });
+        assert.equal(refused.status, 400, JSON.stringify(refused.body));
+        assert.match(refused.body.detail, /between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z/);
+        assert.equal((await api.put(`${base}INC-1/`, { detectedAt })).status, 400);
+      }
+      const latest = await api.post(base, { title: 'Late', detectedAt: '9999-12-31T23:59:59Z' });
+      assert.equal(latest.status, 201, JSON.stringify(latest.body));
+      assert.equal((await api.get(base)).status, 200);
     });
 
     test('settings: P0–P3 by configuration, custom roles; overdue status updates are flagged', async () => {

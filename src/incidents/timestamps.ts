@@ -1,14 +1,24 @@
 import { z } from 'zod';
 
+/**
+ * The latest moment a timestamp may name: the end of year 9999. Dates derived from one (response
+ * deadlines, due dates) must stay printable, and JavaScript's Date ends at +275760-09-13: an
+ * incident detected there had a deadline past it, and every list holding it answered 500.
+ */
+export const MAX_TIMESTAMP_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+const RANGE_ERROR = 'expected a date between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z';
+
 /** An RFC 3339 date or epoch milliseconds, as epoch milliseconds. */
 export const Timestamp = z.union(
   [
-    z.number().int().min(0).max(8.64e15),
+    z.number().int().min(0, RANGE_ERROR).max(MAX_TIMESTAMP_MS, RANGE_ERROR),
     z
       .string()
       .max(40)
       .refine((text) => !Number.isNaN(Date.parse(text)), 'expected an RFC 3339 date')
-      .transform((text) => Date.parse(text)),
+      .transform((text) => Date.parse(text))
+      .refine((ms) => ms >= 0 && ms <= MAX_TIMESTAMP_MS, RANGE_ERROR),
   ],
   { error: 'expected an RFC 3339 date (2026-11-22T09:00:00Z) or epoch milliseconds' },
 );
