@@ -57,7 +57,9 @@ describe('email notifications over SMTP to a local sink', () => {
         dedupeKey,
       });
     const log = async () => (await api.get(`/api/0/organizations/${s.org}/notification-deliveries/`)).body;
-    return { send, log };
+    const change = (body: Record<string, unknown>) =>
+      api.put(`/api/0/organizations/${s.org}/notification-targets/${made.body.id}/`, body);
+    return { send, log, change };
   }
 
   test('a mail is sent with login: envelope, subject, body and the delivery id', async () => {
@@ -133,6 +135,43 @@ describe('email notifications over SMTP to a local sink', () => {
     clock.advance(3_600_000);
     assert.deepEqual(await tick(), { claimed: 1, sent: 0, retrying: 0, failed: 1 }, 'a 5xx is final');
     sink.refuse.clear();
+  });
+
+  test('the stored password is never sent to a new host, port or TLS setting without being given again; a rename keeps TLS and port', async () => {
+    const { send, change } = await emailTarget({
+      port: sink.port,
+      tls: 'none',
+      username: LOGIN.user,
+      password: LOGIN.pass,
+    });
+    for (const redirect of [
+      { host: '127.0.0.2' },
+      { port: sink.port + 1 },
+      { tls: 'tls' },
+      { tlsRejectUnauthorized: false },
+    ]) {
+      const refused = await change(redirect);
+      assert.equal(refused.status, 400, JSON.stringify(redirect));
+      assert.match(refused.body.detail, /needs the password again/);
+    }
+    // Nothing changed: the mail still goes, with its login, where it went.
+    await send('kept-1');
+    assert.deepEqual(await tick(), { claimed: 1, sent: 1, retrying: 0, failed: 0 });
+    assert.equal(sink.mails.at(-1)!.user, LOGIN.user);
+
+    const renamed = await change({ name: 'pager 2', port: sink.port, to: ['oncall@example.com'] });
+    assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+    assert.equal(renamed.body.hasPassword, true, 'unchanged values and other fields keep it');
+    const { tls, port, tlsRejectUnauthorized } = (await change({ name: 'pager 3' })).body;
+    assert.deepEqual(
+      { tls, port, tlsRejectUnauthorized },
+      { tls: 'none', port: sink.port, tlsRejectUnauthorized: true },
+    );
+    const moved = await change({ host: '127.0.0.2', password: null });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.equal(moved.body.hasPassword, false);
+    const back = await change({ host: '127.0.0.1', password: LOGIN.pass });
+    assert.equal(back.body.hasPassword, true);
   });
 
   test('STARTTLS: upgraded when the certificate may be self-signed, refused when it must verify', async () => {

@@ -78,7 +78,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         [changed.body.name, changed.body.hasSecret, changed.body.url],
         ['ops-hook', false, `${receiver.url}/hook`],
       );
-      const tls = await api.put(`${base}${mail.body.id}/`, { tls: 'tls' });
+      // A new TLS mode would send the stored password differently: it must be given again.
+      assert.equal((await api.put(`${base}${mail.body.id}/`, { tls: 'tls' })).status, 400);
+      const tls = await api.put(`${base}${mail.body.id}/`, { tls: 'tls', password: 'smtp-pa55' });
       assert.deepEqual([tls.body.port, tls.body.hasPassword], [465, true]);
       assert.equal((await api.put(`${base}${mail.body.id}/`, { kind: 'slack' })).status, 400);
       assert.equal((await api.put(`${base}${slack.body.id}/`, { name: 'pager' })).status, 409);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { AppError } from '../app-error.ts';
 import type { NotificationTarget, TargetKind } from '../store/types-notifications.ts';
 
 /** http(s) only: a target is called by this server, so no file:, data: or other schemes. */
@@ -53,8 +54,11 @@ const EmailTarget = z
       .max(253)
       .regex(/^[A-Za-z0-9.:[\]-]+$/, 'must be a host name or address'),
     port: z.number().int().min(1).max(65535).optional(),
-    tls: z.enum(['tls', 'starttls', 'none']).default('starttls'),
-    tlsRejectUnauthorized: z.boolean().default(true),
+    // No schema defaults: the update schema is this one made partial, and a default there would
+    // reset a target's TLS mode and port on every change that does not name them. storedTarget
+    // fills them in for a new target (starttls, certificates checked).
+    tls: z.enum(['tls', 'starttls', 'none']).optional(),
+    tlsRejectUnauthorized: z.boolean().optional(),
     username: z.string().trim().min(1).max(320).nullable().optional(),
     password: z.string().min(1).max(1000).nullable().optional(),
     from: Email,
@@ -100,6 +104,7 @@ export function storedTarget(
       setSecret('url', input.url);
       break;
     case 'email': {
+      requirePasswordIfRedirected(input, current);
       for (const key of ['host', 'tls', 'tlsRejectUnauthorized', 'from', 'to', 'port'] as const) {
         if (input[key] !== undefined) config[key] = input[key];
       }
@@ -116,4 +121,28 @@ export function storedTarget(
     }
   }
   return { config, secrets };
+}
+
+/**
+ * A stored SMTP password is sent to the server it was given for, in the clear over `tls: none`.
+ * A change that would send it elsewhere or less protected (host, port, TLS mode, certificate
+ * checks off) must give it again, or `null` to drop it: otherwise anyone allowed to edit the
+ * target could point it at a server of theirs and read the password from its login.
+ */
+function requirePasswordIfRedirected(
+  input: Record<string, unknown>,
+  current: Pick<NotificationTarget, 'config' | 'secrets'> | null,
+): void {
+  if (!current || current.secrets.password === undefined || input.password !== undefined) return;
+  const changed: string[] = ['host', 'port', 'tls'].filter(
+    (key) => input[key] !== undefined && input[key] !== current.config[key],
+  );
+  if (input.tlsRejectUnauthorized === false && current.config.tlsRejectUnauthorized !== false)
+    changed.push('tlsRejectUnauthorized');
+  if (changed.length > 0) {
+    throw new AppError(
+      'VALIDATION',
+      `password: changing ${changed.join(', ')} needs the password again (or null to remove it); the stored one is only sent where it was set for`,
+    );
+  }
 }
