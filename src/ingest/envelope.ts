@@ -13,6 +13,14 @@ export interface Envelope {
 }
 
 const NEWLINE = 0x0a;
+/**
+ * Envelope and item headers are a few hundred bytes (ids, sdk, trace context); a larger line is
+ * not an SDK's. Without a cap, a 30 KB gzip body decoding to one 30 MB header line held the event
+ * loop in JSON.parse for seconds and took a gigabyte of memory.
+ */
+const MAX_HEADER_LINE_BYTES = 64 * 1024;
+/** No SDK sends more (attachments are capped at 30); millions of tiny items took seconds to frame. */
+const MAX_ITEMS = 1000;
 
 /**
  * Parses the envelope byte format (reference/sentry-protocol.md §2.1; relay-server/src/envelope/mod.rs
@@ -48,7 +56,8 @@ export function parseEnvelope(body: Buffer, limits: IngestLimits): Envelope {
     }
     const payload = body.subarray(start, end);
     budget.spend(itemHeaders.type, payload.length);
-    items.push({ headers: itemHeaders, payload });
+    if (items.push({ headers: itemHeaders, payload }) > MAX_ITEMS)
+      throw tooLarge(`more than ${MAX_ITEMS} items in the envelope`);
     pos = end + 1;
   }
   return { headers, items };
@@ -69,6 +78,7 @@ function isBlank(body: Buffer, from: number): boolean {
 }
 
 function parseHeaderLine(line: Buffer, maxDepth: number, message: string): Record<string, unknown> {
+  if (line.length > MAX_HEADER_LINE_BYTES) throw invalid(`${message}: longer than 64 KiB`);
   if (jsonDepthExceeds(line, maxDepth)) throw invalid('JSON nesting too deep');
   let value: unknown;
   try {
