@@ -16,3 +16,17 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown, whole
 export function clip(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+/**
+ * String(value) for parsed JSON, which cannot fail on what JSON.parse made except an object whose
+ * own `toString` (and `valueOf`) is not a function: `{"toString": 1}` made String() throw and the
+ * event answer 500. Such an object is written as JSON; everything else keeps String()'s text, so
+ * grouping hashes of events that worked before do not change.
+ */
+export function textOf(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return JSON.stringify(value) ?? '';
+  }
+}

@@ -56,10 +56,11 @@ describe('issue lifecycle on ingest: regression and retention', () => {
   test('retention prunes events past the per-issue cap and age; counts survive', async () => {
     const setup = await t.setup();
     const store = t.server.ctx.store;
-    await store.projects.update(Number(setup.projectId), { eventsPerIssue: 2 });
+    await store.projects.update(Number(setup.projectId), { eventsPerIssue: 2, eventMaxAgeDays: 10 });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await send(setup, 'Cache miss storm'));
-    const old = await send(setup, 'Ancient failure', { timestamp: Date.now() / 1000 - 100 * 86_400 });
+    // 20 days old: past the project's 10, within the 30 days ingest keeps an event's own date for.
+    const old = await send(setup, 'Ancient failure', { timestamp: Date.now() / 1000 - 20 * 86_400 });
     const result = await runRetention(t.server.ctx);
     assert.ok(result.eventsDeleted >= 4, JSON.stringify(result));
     const projectId = Number(setup.projectId);

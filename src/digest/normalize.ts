@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { textOf } from '../validation.ts';
 import type { Breadcrumb, EventUser, NormalizedEvent, SingleException, Stacktrace } from './event.ts';
 import { userKeyOf } from './user-key.ts';
 
@@ -16,6 +17,12 @@ type Obj = Record<string, unknown>;
 // relay-event-normalization clock_drift.rs MINIMUM_CLOCK_DRIFT; relay-config `max_secs_in_future`.
 const MIN_CLOCK_DRIFT_SECS = 55 * 60;
 const MAX_SECS_IN_FUTURE = 60;
+/**
+ * Relay's default `max_secs_in_past`: an event dated earlier (a device clock reset to 1970, a
+ * bogus `sent_at` "correcting" it by decades) is dated when it was received. Kept as sent, it
+ * was acknowledged and then pruned by the next retention pass, leaving its issue with no event.
+ */
+const MAX_SECS_IN_PAST = 30 * 86_400;
 const MAX_MESSAGE_CHARS = 8192;
 // relay trimming.rs enforces 250 frames per stacktrace, dropping from the middle.
 const MAX_FRAMES = 250;
@@ -113,7 +120,7 @@ function parseEventId(value: unknown): string | undefined {
 }
 
 function parseLevel(value: unknown): NormalizedEvent['level'] {
-  const text = String(value).trim().toLowerCase();
+  const text = textOf(value).trim().toLowerCase();
   if (/^[1-5]0$/.test(text)) return LEVELS[Number(text) / 10 - 1];
   return LEVEL_ALIASES.get(text) ?? LEVELS.find((level) => level === text) ?? 'error';
 }
@@ -145,7 +152,8 @@ function eventTimestamp(value: unknown, received: number, drift: number): number
   const parsed = parseTimestamp(value);
   if (parsed === undefined) return received;
   const corrected = parsed + drift;
-  return corrected > received + MAX_SECS_IN_FUTURE ? received : corrected;
+  const plausible = corrected >= received - MAX_SECS_IN_PAST && corrected <= received + MAX_SECS_IN_FUTURE;
+  return plausible ? corrected : received;
 }
 
 function cleanEnvironment(value: unknown): string {
@@ -186,7 +194,7 @@ function setOptional<T extends object, K extends keyof T>(target: T, key: K, val
 
 function formatParams(template: string, params: unknown[]): string {
   let next = 0;
-  return template.replace(/%s/g, (token) => (next < params.length ? String(params[next++]) : token));
+  return template.replace(/%s/g, (token) => (next < params.length ? textOf(params[next++]) : token));
 }
 
 function listOf(value: unknown): unknown[] | undefined {

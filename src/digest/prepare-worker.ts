@@ -46,10 +46,20 @@ function withoutNulEscapes(bytes: Buffer): Buffer {
   if (at < 0) return bytes;
   const copy = Buffer.from(bytes);
   while (at >= 0) {
-    REPLACEMENT_ESCAPE.copy(copy, at);
+    // `\\u0000` in JSON is a backslash and the text "u0000", not an escape: leave it as sent.
+    if (!isEscapedBackslash(copy, at)) REPLACEMENT_ESCAPE.copy(copy, at);
     at = copy.indexOf(NUL_ESCAPE, at + NUL_ESCAPE.length);
   }
   return copy;
+}
+
+const BACKSLASH = 0x5c;
+
+/** Whether the backslash at `at` is itself escaped: an odd run of backslashes before it. */
+function isEscapedBackslash(bytes: Buffer, at: number): boolean {
+  let run = 0;
+  while (at - run - 1 >= 0 && bytes[at - run - 1] === BACKSLASH) run++;
+  return run % 2 === 1;
 }
 
 function replyTo(job: PrepareJob): PrepareReply {

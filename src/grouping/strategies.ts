@@ -1,4 +1,5 @@
 import type { NormalizedEvent, SingleException } from '../digest/event.ts';
+import { textOf } from '../validation.ts';
 import type { EventView } from './event-view.ts';
 import { type StacktraceVariants, stacktraceVariants } from './frame-component.ts';
 import type { GroupingFrame } from './frames.ts';
@@ -32,8 +33,8 @@ function exceptionVariants(
   const nsError = exception.mechanism?.meta?.ns_error as { domain?: unknown; code?: unknown } | undefined;
   const nsErrorValues: string[] = [];
   if (nsError && typeof nsError === 'object') {
-    if (nsError.domain != null) nsErrorValues.push(String(nsError.domain));
-    if (nsError.code != null) nsErrorValues.push(String(nsError.code));
+    if (nsError.domain != null) nsErrorValues.push(textOf(nsError.domain));
+    if (nsError.code != null) nsErrorValues.push(textOf(nsError.code));
   }
   let value: string | undefined;
   const build = (stacktrace: string[] | null): ExceptionVariant => {
