@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
@@ -21,9 +23,35 @@ import { releaseRoutes } from './routes/releases.ts';
 import { rootRoutes } from './routes/root.ts';
 import { teamRoutes } from './routes/teams.ts';
 
+/** What Node's HTTP parser refused, as `{"detail": …}`; the connection closes after it. */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable) return;
+  const status =
+    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const detail =
+    status === 431
+      ? 'request headers too large'
+      : status === 408
+        ? 'request timed out'
+        : 'malformed HTTP request';
+  const body = JSON.stringify({ detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 /** Fastify's settings for Firebreak's server (also what bench/lower-bound-server.ts measures). */
-export function serverOptions(logger: AppContext['logger']) {
+export function serverOptions(logger: AppContext['logger'], requestTimeoutSeconds = 60) {
   return {
+    requestTimeout: requestTimeoutSeconds * 1000,
+    // Node arms its request timeout only from the options the server is created with (Fastify's
+    // own setting alone never fired), and checks every 30 s unless told otherwise.
+    http: {
+      requestTimeout: requestTimeoutSeconds * 1000,
+      connectionsCheckingInterval: Math.min(5000, requestTimeoutSeconds * 500),
+    },
+    // Malformed HTTP (bad framing, oversized headers) answers in the API's own error shape.
+    clientErrorHandler: answerClientError,
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino-specific generics.
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request access logs would cost more than an ingest request; errors are still logged.
@@ -40,7 +68,7 @@ export function serverOptions(logger: AppContext['logger']) {
 
 /** Builds the HTTP server: ingest (DSN auth) and the Web API (Bearer tokens) on one port. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions(ctx.logger));
+  const app = Fastify(serverOptions(ctx.logger, ctx.config.requestTimeoutSeconds));
   installErrorHandler(app);
   // Every Web API route; the ingest plugin replaces the parsers in its own context.
   acceptEmptyJsonBodies(app);

@@ -64,6 +64,12 @@ export const Config = z.object({
   detectorTickSeconds: z.coerce.number().min(0).max(3600).default(10),
   /** How often due notification deliveries are claimed and sent; 0 turns sending off on this node. */
   notifyTickSeconds: z.coerce.number().min(0).max(3600).default(2),
+  /**
+   * A request must arrive whole within this long (Node's requestTimeout; Fastify's default is
+   * none). Without it a few clients that stop mid-body held the ingest memory budget, so every
+   * other SDK got 503, and a connection that never sent its body kept SIGTERM from finishing.
+   */
+  requestTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(60),
   /** One HTTP or SMTP attempt gives up after this long. */
   notifyTimeoutSeconds: z.coerce.number().int().min(1).max(120).default(10),
   /** A delivery that failed this many times (transient errors) is marked failed. */
@@ -98,6 +104,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   FIREBREAK_INCIDENT_TICK_SECONDS: 'incidentTickSeconds',
   FIREBREAK_DETECTOR_TICK_SECONDS: 'detectorTickSeconds',
   FIREBREAK_NOTIFY_TICK_SECONDS: 'notifyTickSeconds',
+  FIREBREAK_REQUEST_TIMEOUT_SECONDS: 'requestTimeoutSeconds',
   FIREBREAK_NOTIFY_TIMEOUT_SECONDS: 'notifyTimeoutSeconds',
   FIREBREAK_NOTIFY_MAX_ATTEMPTS: 'notifyMaxAttempts',
   FIREBREAK_NOTIFY_RETRY_BASE_SECONDS: 'notifyRetryBaseSeconds',
