@@ -27,6 +27,13 @@ describe('email notifications over SMTP to a local sink', () => {
     await t.close();
   });
   const tick = () => tickDeliveries(t.server.ctx, { random: () => 0 });
+  /** The plain sink, logged in: what most tests here send through. */
+  const loginOverPlainSmtp = () => ({
+    port: sink.port,
+    tls: 'none',
+    username: LOGIN.user,
+    password: LOGIN.pass,
+  });
 
   async function emailTarget(fields: Record<string, unknown>) {
     const s = await t.setup();
@@ -63,12 +70,7 @@ describe('email notifications over SMTP to a local sink', () => {
   }
 
   test('a mail is sent with login: envelope, subject, body and the delivery id', async () => {
-    const { send, log } = await emailTarget({
-      port: sink.port,
-      tls: 'none',
-      username: LOGIN.user,
-      password: LOGIN.pass,
-    });
+    const { send, log } = await emailTarget(loginOverPlainSmtp());
     await send('mail-1', 'Spike:\r\nBcc: victim@example.com');
     assert.deepEqual(await tick(), { claimed: 1, sent: 1, retrying: 0, failed: 0 });
     const mail = sink.mails.at(-1)!;
@@ -88,12 +90,7 @@ describe('email notifications over SMTP to a local sink', () => {
   });
 
   test('a reminder also goes to the people it names (the Comms Lead); an alert cannot add recipients', async () => {
-    const { send } = await emailTarget({
-      port: sink.port,
-      tls: 'none',
-      username: LOGIN.user,
-      password: LOGIN.pass,
-    });
+    const { send } = await emailTarget(loginOverPlainSmtp());
     const data = { recipients: ['dana@example.com', 'not an address'] };
     await send('reminder-1', 'INC-1 status update overdue', { kind: 'reminder', data });
     await send('alert-2', 'Spike', { kind: 'alert', data });
@@ -106,12 +103,7 @@ describe('email notifications over SMTP to a local sink', () => {
   });
 
   test('a refused login fails at once; a deferred recipient is retried; the password never shows', async () => {
-    const wrong = await emailTarget({
-      port: sink.port,
-      tls: 'none',
-      username: LOGIN.user,
-      password: 'wrong-pa55',
-    });
+    const wrong = await emailTarget({ ...loginOverPlainSmtp(), password: 'wrong-pa55' });
     await wrong.send('mail-2');
     assert.deepEqual(await tick(), { claimed: 1, sent: 0, retrying: 0, failed: 1 });
     const [failed] = await wrong.log();
@@ -121,10 +113,7 @@ describe('email notifications over SMTP to a local sink', () => {
     assert.ok(!JSON.stringify(failed).includes('wrong-pa55'));
 
     const deferred = await emailTarget({
-      port: sink.port,
-      tls: 'none',
-      username: LOGIN.user,
-      password: LOGIN.pass,
+      ...loginOverPlainSmtp(),
       to: ['busy@example.com'],
     });
     sink.refuse.set('busy@example.com', 451);
@@ -138,12 +127,7 @@ describe('email notifications over SMTP to a local sink', () => {
   });
 
   test('the stored password is never sent to a new host, port or TLS setting without being given again; a rename keeps TLS and port', async () => {
-    const { send, change } = await emailTarget({
-      port: sink.port,
-      tls: 'none',
-      username: LOGIN.user,
-      password: LOGIN.pass,
-    });
+    const { send, change } = await emailTarget(loginOverPlainSmtp());
     for (const redirect of [
       { host: '127.0.0.2' },
       { port: sink.port + 1 },

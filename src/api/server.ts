@@ -23,17 +23,16 @@ import { releaseRoutes } from './routes/releases.ts';
 import { rootRoutes } from './routes/root.ts';
 import { teamRoutes } from './routes/teams.ts';
 
+/** Node's errors for what its HTTP parser or timers refused that get a status of their own. */
+const CLIENT_ERRORS: Record<string, [status: number, detail: string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'request headers too large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'request timed out'],
+};
+
 /** What Node's HTTP parser refused, as `{"detail": …}`; the connection closes after it. */
 function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
   if (!socket.writable) return;
-  const status =
-    error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-  const detail =
-    status === 431
-      ? 'request headers too large'
-      : status === 408
-        ? 'request timed out'
-        : 'malformed HTTP request';
+  const [status, detail] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'malformed HTTP request'];
   const body = JSON.stringify({ detail });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
