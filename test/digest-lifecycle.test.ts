@@ -53,6 +53,16 @@ describe('issue lifecycle on ingest: regression and retention', () => {
     assert.deepEqual(issue.lastRelease, { version: 'worker@7' });
   });
 
+  test('an event id sent again with other content keeps the first event and creates no issue', async () => {
+    const setup = await t.setup();
+    const eventId = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+    assert.equal(await send(setup, 'Payment declined', { event_id: eventId }), eventId);
+    assert.equal(await send(setup, 'Totally different failure', { event_id: eventId }), eventId);
+    const issues = (await apiGet(t.url, setup.token, `/api/0/projects/${setup.org}/${setup.project}/issues/`))
+      .body as { title: string; count: string }[];
+    assert.deepEqual(issues.map((i) => [i.title, i.count]).sort(), [['Payment declined', '1']]);
+  });
+
   test('retention prunes events past the per-issue cap and age; counts survive', async () => {
     const setup = await t.setup();
     const store = t.server.ctx.store;

@@ -62,9 +62,10 @@ export async function commitBatch(
     // First, so every transaction that takes deferred batches (recovery too) locks them before
     // any issue row: the same order everywhere, so PostgreSQL never sees the two deadlock.
     for (const window of plan.due ?? []) await writeDeferred(tx, window.ids, window.counters);
-    const issueOf = await resolveIssues(tx, events);
-    const inserted = await tx.insertEvents(events.map((e) => toStoredEvent(e, issueOf.get(e)!.id)));
-    const fresh = events.filter((e) => inserted.has(e.eventId));
+    const unseen = await unseenEvents(tx, events);
+    const issueOf = await resolveIssues(tx, unseen);
+    const inserted = await tx.insertEvents(unseen.map((e) => toStoredEvent(e, issueOf.get(e)!.id)));
+    const fresh = unseen.filter((e) => inserted.has(e.eventId));
     const rules = await loadStatusRules(store, fresh, issueOf);
     await recordSightings(tx, fresh, issueOf, rules);
     await tx.addOutcomes([...outcomes, ...processedOutcomes(fresh)]);
@@ -97,6 +98,25 @@ async function deferCounts(
     events: group,
     issueIds: group.map((e) => issueOf.get(e)!.id),
   }));
+}
+
+/**
+ * The batch without events already stored and without repeats of an id earlier in the batch.
+ * Sentry keeps the first event of an id; grouping a repeat first would create (or link hashes
+ * to) an issue for content that is then never stored: an issue with no events, counted 0.
+ */
+async function unseenEvents(tx: IngestTx, events: PreparedEvent[]): Promise<PreparedEvent[]> {
+  const seen = new Set<string>();
+  const firsts = events.filter((e) => {
+    const key = `${e.projectId}:${e.eventId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const stored = await tx.storedEvents(firsts.map((e) => ({ projectId: e.projectId, eventId: e.eventId })));
+  if (stored.length === 0) return firsts;
+  const storedKeys = new Set(stored.map((ref) => `${ref.projectId}:${ref.eventId}`));
+  return firsts.filter((e) => !storedKeys.has(`${e.projectId}:${e.eventId}`));
 }
 
 /** Maps each event to its issue; creates issues for unknown hashes and links new hashes. */

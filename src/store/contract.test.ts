@@ -264,6 +264,24 @@ for (const backend of testBackends()) {
       assert.equal((await store.events.listForIssue(issue.id, 1)).length, 1);
     });
 
+    test('storedEvents names the references already stored, per project', async () => {
+      const project = await seedProject(store);
+      const other = await seedProject(store, project.orgId);
+      const issue = await create(store, newIssue(project.id, ['s']));
+      const kept = storedEvent(issue, T0);
+      await write(store, (tx) => tx.insertEvents([kept]));
+      const unknown = eventId();
+      const found = await write(store, (tx) =>
+        tx.storedEvents([
+          { projectId: project.id, eventId: unknown },
+          { projectId: other.id, eventId: kept.eventId },
+          { projectId: project.id, eventId: kept.eventId },
+        ]),
+      );
+      assert.deepEqual(found, [{ projectId: project.id, eventId: kept.eventId }]);
+      assert.deepEqual(await write(store, (tx) => tx.storedEvents([])), []);
+    });
+
     test('updateIssues adds deltas, widens the seen range, and follows only the newest display fields', async () => {
       const project = await seedProject(store);
       const issue = await create(store, newIssue(project.id, ['u'], { firstSeen: T0 + HOUR }));

@@ -231,6 +231,8 @@ export interface IngestTx {
   createIssue(input: NewIssue): Promise<Issue>;
   /** Links extra hashes to an existing issue (ignoring ones already linked). */
   addIssueHashes(projectId: number, issueId: number, hashes: string[]): Promise<void>;
+  /** Of these events, the ones already stored (a retransmission, or an id reused by the SDK). */
+  storedEvents(refs: EventRef[]): Promise<EventRef[]>;
   /** Inserts events; returns the event ids actually inserted (a retransmitted event_id is skipped). */
   insertEvents(events: StoredEvent[]): Promise<Set<string>>;
   updateIssues(updates: IssueUpdate[]): Promise<void>;

@@ -65,6 +65,17 @@ export function createIngestTx(client: PoolClient): IngestTx & { flushWrites(): 
          ON CONFLICT DO NOTHING`,
         values: [projectId, hashes, issueId],
       }),
+    async storedEvents(refs) {
+      if (refs.length === 0) return [];
+      await writes.flush();
+      const found = await rows<{ project_id: string; event_id: string }>(
+        client,
+        `SELECT e.project_id, e.event_id FROM unnest($1::bigint[], $2::text[]) AS r(project_id, event_id)
+         JOIN events e ON e.project_id = r.project_id AND e.event_id = r.event_id`,
+        [refs.map((r) => r.projectId), refs.map((r) => r.eventId)],
+      );
+      return found.map((row) => ({ projectId: Number(row.project_id), eventId: row.event_id }));
+    },
     async insertEvents(events) {
       if (events.length === 0) return new Set();
       const inserted = await writes.query<{ event_id: string }>({

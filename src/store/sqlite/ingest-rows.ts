@@ -1,7 +1,15 @@
-import type { IngestTx, IssueUpdate, StoredEvent } from '../types.ts';
+import type { EventRef, IngestTx, IssueUpdate, StoredEvent } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
 
 type Rows<K extends keyof IngestTx> = Parameters<IngestTx[K]>[0];
+
+export function storedEvents(db: SqliteConnection, refs: EventRef[]): EventRef[] {
+  return refs.filter(
+    (ref) =>
+      db.get('SELECT 1 FROM events WHERE project_id = ? AND event_id = ?', ref.projectId, ref.eventId) !==
+      undefined,
+  );
+}
 
 export function insertEvents(db: SqliteConnection, events: StoredEvent[]): Set<string> {
   const inserted = new Set<string>();

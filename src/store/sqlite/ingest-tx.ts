@@ -8,6 +8,7 @@ import {
   ensureEnvironments,
   ensureReleases,
   insertEvents,
+  storedEvents,
   updateIssues,
 } from './ingest-rows.ts';
 import { toIssue } from './rows.ts';
@@ -45,6 +46,9 @@ export function createIngestTx(db: SqliteConnection): IngestTx {
     },
     async addIssueHashes(projectId, issueId, hashes) {
       for (const hash of hashes) linkHash(db, projectId, issueId, hash);
+    },
+    async storedEvents(refs) {
+      return storedEvents(db, refs);
     },
     async insertEvents(events) {
       return insertEvents(db, events);
