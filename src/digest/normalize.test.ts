@@ -243,6 +243,51 @@ describe('normalizeEvent', () => {
     assert.equal(normalize({ exception: { values: [{ type: 'E' }] } }).tags.handled, undefined);
   });
 
+  test('an event keeps the last 50 exceptions and 5,000 frames, newest exception first', () => {
+    const stack = (n: number, tag: string) => ({
+      frames: Array.from({ length: n }, (_, i) => ({ function: `${tag}${i}` })),
+    });
+    const chain = Array.from({ length: 1_350 }, (_, i) => ({
+      type: `E${i}`,
+      stacktrace: stack(250, `e${i}_`),
+    }));
+    const event = normalize({
+      exception: { values: chain },
+      threads: { values: [{ id: 1, stacktrace: stack(10, 't') }] },
+      stacktrace: stack(3, 's'),
+    });
+    const values = event.exception?.values ?? [];
+    assert.equal(values.length, 50);
+    assert.equal(values[0].type, 'E1300');
+    assert.equal(values[49].type, 'E1349', 'the exception raised is kept last');
+    const kept = values.map((value) => value.stacktrace?.frames.length ?? 0);
+    assert.deepEqual(kept, [...Array(30).fill(0), ...Array(20).fill(250)]);
+    assert.equal(event.stacktrace, undefined, 'the budget is spent');
+    assert.equal(event.threads?.values[0].stacktrace, undefined);
+
+    const partial = normalize({
+      exception: { values: [{ type: 'Cause', stacktrace: stack(250, 'c') }, ...chain.slice(0, 19)] },
+      stacktrace: stack(250, 's'),
+    });
+    const cause = partial.exception?.values[0].stacktrace?.frames ?? [];
+    assert.deepEqual(
+      [cause.length, cause[0].function, cause[124].function, cause[125].function],
+      [250, 'c0', 'c124', 'c125'],
+    );
+    assert.equal(partial.stacktrace, undefined, '20 × 250 frames fill the budget exactly');
+    const share = normalize({
+      exception: { values: chain.slice(0, 19) },
+      stacktrace: stack(100, 's'),
+      threads: [{ id: 2, stacktrace: stack(300, 't') }],
+    });
+    const last = share.threads?.values[0].stacktrace?.frames ?? [];
+    assert.deepEqual(
+      [last.length, last[74].function, last[75].function, last[149].function],
+      [150, 't74', 't225', 't299'],
+      'the last stack gets what is left, trimmed from the middle',
+    );
+  });
+
   test('breadcrumbs: object or list, junk dropped, newest 100 kept', () => {
     const list = Array.from({ length: 150 }, (_, i) => ({ timestamp: RECEIVED - 150 + i, message: `m${i}` }));
     const values = normalize({ breadcrumbs: { values: list } }).breadcrumbs?.values ?? [];

@@ -26,6 +26,13 @@ const MAX_SECS_IN_PAST = 30 * 86_400;
 const MAX_MESSAGE_CHARS = 8192;
 // relay trimming.rs enforces 250 frames per stacktrace, dropping from the middle.
 const MAX_FRAMES = 250;
+/**
+ * Frames kept over all of an event's stack traces, and exceptions kept in a chain. A 1 MiB event
+ * of empty frames is ~340,000 of them: stored, it made a 94 MB answer for its latest event.
+ * Twenty full stack traces is more than any SDK sends (@sentry/node: 5 linked errors of 50).
+ */
+const MAX_EVENT_FRAMES = 5_000;
+const MAX_EXCEPTIONS = 50;
 const MAX_BREADCRUMBS = 100;
 const MAX_TAG_CHARS = 200;
 
@@ -47,7 +54,8 @@ const BAD_RELEASE = /[\r\n\t\f\v]/;
 export function normalizeEvent(raw: Obj, ctx: NormalizeContext): NormalizedEvent {
   const received = ctx.receivedAt / 1000;
   const drift = clockDriftSecs(received, ctx.sentAt);
-  const exception = normalizeExceptions(raw.exception);
+  const frameBudget = { left: MAX_EVENT_FRAMES };
+  const exception = normalizeExceptions(raw.exception, frameBudget);
   const event: NormalizedEvent = {
     ...raw,
     event_id:
@@ -74,8 +82,8 @@ export function normalizeEvent(raw: Obj, ctx: NormalizeContext): NormalizedEvent
     if (event.logentry) delete event.message;
   }
 
-  setField(event, 'stacktrace', normalizeStacktrace(raw.stacktrace));
-  setField(event, 'threads', normalizeThreads(raw.threads));
+  setField(event, 'stacktrace', normalizeStacktrace(raw.stacktrace, frameBudget));
+  setField(event, 'threads', normalizeThreads(raw.threads, frameBudget));
   setField(event, 'breadcrumbs', normalizeBreadcrumbs(raw.breadcrumbs, drift));
   setField(event, 'user', normalizeUser(raw.user, ctx.clientIp));
   setField(event, 'request', normalizeRequest(raw.request));
@@ -202,12 +210,17 @@ function listOf(value: unknown): unknown[] | undefined {
   return isObject(value) && Array.isArray(value.values) ? value.values : undefined;
 }
 
-function normalizeExceptions(value: unknown): { values: SingleException[] } | undefined {
+/**
+ * The last MAX_EXCEPTIONS of a chain (the last one is the exception raised); stack traces take
+ * from the event's frame budget newest exception first, so the one raised keeps its frames.
+ */
+function normalizeExceptions(value: unknown, budget: FrameBudget): { values: SingleException[] } | undefined {
   const values: SingleException[] = [];
-  for (const item of listOf(value) ?? []) {
-    if (!isObject(item)) continue;
+  const items = (listOf(value) ?? []).filter(isObject).slice(-MAX_EXCEPTIONS);
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
     const exception: SingleException = { ...item };
-    setOptional(exception, 'stacktrace', normalizeStacktrace(item.stacktrace));
+    setOptional(exception, 'stacktrace', normalizeStacktrace(item.stacktrace, budget));
     setOptional(exception, 'mechanism', isObject(item.mechanism) ? item.mechanism : undefined);
     setOptional(exception, 'type', lenientString(item.type));
     const value = isObject(item.value) ? JSON.stringify(item.value) : lenientString(item.value);
@@ -215,25 +228,33 @@ function normalizeExceptions(value: unknown): { values: SingleException[] } | un
     setOptional(exception, 'module', lenientString(item.module));
     values.push(exception);
   }
-  return values.length > 0 ? { values } : undefined;
+  return values.length > 0 ? { values: values.reverse() } : undefined;
 }
 
-function normalizeStacktrace(value: unknown): Stacktrace | undefined {
+/** Frames the event may still keep (MAX_EVENT_FRAMES at first). */
+interface FrameBudget {
+  left: number;
+}
+
+/** Frames past the stack's share of the budget are dropped from the middle, as Relay does. */
+function normalizeStacktrace(value: unknown, budget: FrameBudget): Stacktrace | undefined {
   if (!isObject(value) || !Array.isArray(value.frames)) return undefined;
   let frames = value.frames.every(isObject) ? value.frames : value.frames.filter(isObject);
-  if (frames.length === 0) return undefined;
-  if (frames.length > MAX_FRAMES) {
-    frames = [...frames.slice(0, MAX_FRAMES / 2), ...frames.slice(-MAX_FRAMES / 2)];
+  const limit = Math.min(MAX_FRAMES, budget.left);
+  if (frames.length === 0 || limit === 0) return undefined;
+  if (frames.length > limit) {
+    frames = [...frames.slice(0, Math.floor(limit / 2)), ...frames.slice(-Math.ceil(limit / 2))];
   }
+  budget.left -= frames.length;
   return { ...value, frames };
 }
 
-function normalizeThreads(value: unknown): NormalizedEvent['threads'] {
+function normalizeThreads(value: unknown, budget: FrameBudget): NormalizedEvent['threads'] {
   const list = listOf(value);
   if (!list) return undefined;
   const values = list.filter(isObject).map((thread) => {
     const copy = { ...thread };
-    setOptional(copy, 'stacktrace', normalizeStacktrace(thread.stacktrace));
+    setOptional(copy, 'stacktrace', normalizeStacktrace(thread.stacktrace, budget));
     return copy;
   });
   return values.length > 0 ? { values } : undefined;
