@@ -169,6 +169,18 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
     assert.deepEqual(ok.body, { id: 'a'.repeat(32) });
   });
 
+  test('a Content-Type without a readable type/subtype is ignored, as Relay ignores it', async () => {
+    const storeUrl = `${t.url}/api/${setup.projectId}/store/?sentry_key=${key}&sentry_version=7`;
+    for (const contentType of ['garbage', ';', '//', 'text/plain;;;']) {
+      const sent = await post(envelopeUrl, envelope(event(`typed ${contentType}`)), {
+        'Content-Type': contentType,
+      });
+      assert.equal(sent.status, 200, `${contentType}: ${JSON.stringify(sent.body)}`);
+      const stored = await post(storeUrl, event(`stored ${contentType}`), { 'Content-Type': contentType });
+      assert.equal(stored.status, 200, `${contentType}: ${JSON.stringify(stored.body)}`);
+    }
+  });
+
   test('CORS preflight answers without auth, and errors carry CORS headers', async () => {
     const preflight = await fetch(envelopeUrl, {
       method: 'OPTIONS',

@@ -16,6 +16,9 @@ const CORS_HEADERS = {
   'Access-Control-Max-Age': '3600',
 };
 
+/** A Content-Type whose type/subtype Fastify can read (fastify/lib/content-type.js). */
+const MEDIA_TYPE = /^\s*[\w!#$%&'*+.^`|~-]+\/[\w!#$%&'*+.^`|~-]+\s*(?:;|$)/;
+
 /**
  * Ingest routes in their own encapsulated context: bodies arrive as raw streams (any content
  * type, chunked, compressed) and are read with our own size caps, never Fastify's parsers.
@@ -72,6 +75,13 @@ export async function ingestRoutes(app: FastifyInstance, opts: { ctx: AppContext
 export function acceptRawBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  // Fastify answers 415 to a Content-Type without a readable type/subtype ("garbage", ";"),
+  // even with a catch-all parser; Relay reads the body whatever the header says.
+  app.addHook('onRequest', async (request) => {
+    const contentType = request.headers['content-type'];
+    if (contentType !== undefined && !MEDIA_TYPE.test(contentType))
+      delete request.raw.headers['content-type'];
+  });
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(CORS_HEADERS);
   });
