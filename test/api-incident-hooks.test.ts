@@ -154,10 +154,11 @@ describe('mitigation hooks: commands, when the server allows them', () => {
     assert.equal(set.status, 200, JSON.stringify(set.body));
     assert.deepEqual(set.body.command, command);
 
-    assert.equal(
-      (await api.post(`${base}mitigations/`, { type: 'rollback', release: '--force' })).status,
-      400,
-    );
+    for (const option of [{ release: '--force' }, { environment: '-e' }, { owner: '--version' }]) {
+      const refused = await api.post(`${base}mitigations/`, { type: 'rollback', ...option });
+      assert.equal(refused.status, 400, JSON.stringify(option));
+      assert.match(refused.body.detail, /must not start with "-"/);
+    }
     const answer = await api.post(`${base}mitigations/`, {
       type: 'rollback',
       release: 'web@1.4.1',

@@ -24,7 +24,7 @@ export const MITIGATION_TYPES = [
   'other',
 ] as const;
 
-// Release and environment reach command hooks as arguments: a leading '-' would read as an option.
+// Release, environment and owner reach command hooks as arguments: a leading '-' would read as an option.
 const Argument = (max: number) =>
   z
     .string()
@@ -41,7 +41,7 @@ export const MitigationInput = z
     environment: Argument(64).optional(),
     description: z.string().trim().max(2000).optional(),
     /** Free text, or a member's email (then linked to the user). */
-    owner: z.string().trim().min(1).max(320).optional(),
+    owner: Argument(320).optional(),
     /** One project's hook; default every affected project's. */
     project: z.string().trim().min(1).max(100).optional(),
     /** When it was done, if not now (a rollback someone ran before recording it). */

@@ -4,7 +4,7 @@ import { postJson, signatureOf } from '../outgoing/post.ts';
 import type { Org, Project } from '../store/types.ts';
 import type { Incident, MitigationHook, TimelineEntry } from '../store/types-incidents.ts';
 import { formatIncidentRef } from './access.ts';
-import { type CommandPlaceholder, fillTemplate } from './mitigation-hook.ts';
+import { type CommandPlaceholder, fillTemplate, injectedOption } from './mitigation-hook.ts';
 
 /** The outcome of one hook call, as the API and the `hook_result` entry show it. */
 export interface HookResult {
@@ -132,6 +132,14 @@ function runCommand(
     });
   }
   const [program, ...args] = fillTemplate(template, call.values);
+  const option = injectedOption(template, [program, ...args]);
+  if (option !== null) {
+    return Promise.resolve({
+      ok: false,
+      status: null,
+      detail: `not run: argument ${option} (${template[option]}) would start with "-" and read as an option`,
+    });
+  }
   const timeoutSeconds = ctx.config.mitigationCommandTimeoutSeconds;
   // A minimal environment: the server's own (database URL, passwords) is not the hook's business.
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };

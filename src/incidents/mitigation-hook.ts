@@ -108,6 +108,18 @@ export function fillTemplate(command: string[], values: Record<CommandPlaceholde
   );
 }
 
+/**
+ * The index of the first argument that a placeholder turned into an option (it starts with "-"
+ * where the template's does not), or null. Inputs are checked when recorded; this holds for
+ * every placeholder whatever reached it, so a value can never become a flag of the program.
+ */
+export function injectedOption(template: string[], filled: string[]): number | null {
+  for (let i = 1; i < filled.length; i++) {
+    if (filled[i].startsWith('-') && !template[i].startsWith('-')) return i;
+  }
+  return null;
+}
+
 /** GET /projects/{org}/{project}/mitigation-hook/ */
 export async function getMitigationHook(
   ctx: AppContext,
