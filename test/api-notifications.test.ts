@@ -112,7 +112,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         409,
       );
       const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['org:read'] }));
-      assert.equal((await reader.get(base)).status, 200);
+      assert.equal(
+        (await reader.get(base)).status,
+        403,
+        'org:read alone, as every CI token holds, is not enough',
+      );
       const alerts = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['alerts:write'] }));
       assert.equal((await alerts.get(base)).status, 200, 'alert rule authors see the targets');
       assert.equal(

@@ -51,6 +51,8 @@ interface Need {
   anyOf: Scope[];
   /** Read scopes of the same resource that must not be enough to change it. */
   readOnly?: Scope[];
+  /** Scopes needed besides one of `anyOf` (a delivery log shows issue and incident text). */
+  with?: Scope[];
 }
 
 const INC_READ: Need = { anyOf: ['incident:read', 'incident:write'] };
@@ -71,7 +73,16 @@ const ALERT_WRITE: Need = {
   anyOf: ['alerts:write', 'project:write', 'project:admin'],
   readOnly: ['alerts:read', 'project:read'],
 };
-const NOTIFY_READ: Need = { anyOf: ['org:read', 'org:write', 'org:admin', 'alerts:read', 'alerts:write'] };
+// Not bare org:read: every CI token (org:ci) holds it.
+const NOTIFY_READ: Need = {
+  anyOf: ['alerts:read', 'alerts:write', 'org:write', 'org:admin'],
+  readOnly: ['org:read', 'org:ci'],
+};
+const DELIVERY_READ: Need = {
+  ...NOTIFY_READ,
+  with: ['event:read'],
+  readOnly: ['org:read', 'org:ci', 'alerts:read'],
+};
 const NOTIFY_WRITE: Need = {
   anyOf: ['org:write', 'org:admin'],
   readOnly: ['org:read', 'alerts:write'],
@@ -217,8 +228,8 @@ const ROWS: Row[] = [
   { route: `GET ${O}/alert-firings/`, need: ALERT_READ, expect: 200 },
   { route: `GET ${O}/notification-targets/`, need: NOTIFY_READ, expect: 200 },
   { route: `GET ${O}/notification-targets/:id/`, need: NOTIFY_READ, expect: 200 },
-  { route: `GET ${O}/notification-deliveries/`, need: NOTIFY_READ, expect: 200 },
-  { route: `GET ${O}/notification-deliveries/:id/`, need: NOTIFY_READ, expect: 200 },
+  { route: `GET ${O}/notification-deliveries/`, need: DELIVERY_READ, expect: 200 },
+  { route: `GET ${O}/notification-deliveries/:id/`, need: DELIVERY_READ, expect: 200 },
   { route: `GET ${O}/escalation-policies/`, need: NOTIFY_READ, expect: 200 },
   { route: `GET ${O}/escalation-policies/:severity/`, need: NOTIFY_READ, expect: 200 },
 
@@ -808,7 +819,8 @@ describe('scope and organisation matrix of the incident, alert and notification 
     for (const row of ROWS) {
       const scope = row.need.anyOf[0];
       const path = fill(row.route, { ...valuesOf(a), ...row.spare?.(a) });
-      const got = await call(t.url, await tokenFor(a, [scope]), methodOf(row.route), path, row.body?.(a));
+      const token = await tokenFor(a, [scope, ...(row.need.with ?? [])]);
+      const got = await call(t.url, token, methodOf(row.route), path, row.body?.(a));
       if (got.status !== row.expect)
         failures.push(`${row.route} with ${scope}: want ${row.expect}, got ${show(got)}`);
     }

@@ -73,8 +73,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(unknown.status, 400);
       assert.match(unknown.body.detail, /999999 is not a notification target/);
       assert.equal((await api.put(`${base}P1/`, { levels: [] })).status, 400);
-      const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['org:read'] }));
+      const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['alerts:read'] }));
       assert.equal((await reader.get(`${base}P2/`)).status, 200);
+      const ci = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['org:read'] }));
+      assert.equal((await ci.get(`${base}P2/`)).status, 403, 'bare org:read, as every CI token holds');
       assert.equal((await reader.put(`${base}P1/`, { levels: [{ targets: [l1.id] }] })).status, 403);
       assert.equal((await api.delete(`${base}P3/`)).status, 404);
     });

@@ -7,12 +7,12 @@ import { parseInput } from '../validation.ts';
 import { CreateTargetInput, storedTarget, UPDATE_SCHEMAS } from './target-input.ts';
 
 /**
- * Notification targets of an organisation: reading them is org:read or alerts:read (whoever
- * writes alert rules picks their targets), changing them org:write (they decide where the
- * organisation's alerts and pages go). Secrets never leave the store except to the channel that
- * uses them.
+ * Notification targets of an organisation: reading them is alerts:read (whoever writes alert
+ * rules picks their targets) or org:write, not bare org:read, which every CI token holds (org:ci);
+ * changing them is org:write (they decide where the organisation's alerts and pages go). Secrets
+ * never leave the store except to the channel that uses them.
  */
-export const TARGETS_READ = ['org:read', 'org:write', 'org:admin', 'alerts:read', 'alerts:write'] as const;
+export const TARGETS_READ = ['org:write', 'org:admin', 'alerts:read', 'alerts:write'] as const;
 export const TARGETS_WRITE = ['org:write', 'org:admin'] as const;
 
 export async function loadTarget(
