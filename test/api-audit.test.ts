@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { revokeToken } from '../src/auth/revoke-token.ts';
-import { apiClient, mintToken, sendEvent } from './helpers/issues.ts';
+import { apiClient, memberWithToken, mintToken, sendEvent } from './helpers/issues.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 describe('organisation audit log', () => {
@@ -55,6 +55,45 @@ describe('organisation audit log', () => {
     assert.equal(rotation.actor.name, `token:${me!.id}`);
     const retired = (await store.keys.listByProject(Number(s.projectId))).find((k) => !k.isActive);
     assert.equal(rotation.targetObject, retired!.id);
+  });
+
+  test('a change that changes nothing writes no row; every action written is listed in options', async () => {
+    const s = await t.setup();
+    const api = apiClient(t.url, s.token);
+    const org = `/api/0/organizations/${s.org}`;
+    const project = `/api/0/projects/${s.org}/${s.project}`;
+    const member = await memberWithToken(t, s.org, 'Nell', 'member');
+    const [key] = (await api.get(`${project}/keys/`)).body;
+    const rule = await api.post(`${project}/alert-rules/`, { name: 'Quiet', detector: 'new_issue' });
+    assert.equal(rule.status, 201, JSON.stringify(rule.body));
+    const runbook = await api.post(`${org}/runbooks/`, {
+      title: 'Restart',
+      body: '# Restart\n',
+      projects: [s.project],
+      tags: ['service:b', 'service:a'],
+    });
+    assert.equal(runbook.status, 201, JSON.stringify(runbook.body));
+    const rows = async () => (await api.get(`${org}/audit-logs/`)).body.rows.map((row: any) => row.event);
+    const before = await rows();
+
+    const sameAgain = [
+      api.put(`${org}/members/${member.user.id}/`, { orgRole: 'member' }),
+      api.put(`${project}/keys/${key.id}/`, { name: key.name, isActive: true }),
+      api.put(`${project}/alert-rules/${rule.body.id}/`, { name: 'Quiet', enabled: true }),
+      api.put(`${org}/runbooks/${runbook.body.id}/`, {
+        title: 'Restart',
+        tags: ['service:a', 'service:b'],
+      }),
+    ];
+    for (const answer of await Promise.all(sameAgain))
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.deepEqual(await rows(), before, 'no-ops wrote nothing');
+
+    await api.put(`${project}/alert-rules/${rule.body.id}/`, { name: 'Quiet', enabled: false });
+    const after = await api.get(`${org}/audit-logs/`);
+    assert.equal(after.body.rows[0].event, 'rule.edit');
+    assert.deepEqual(after.body.rows[0].data.changed, ['enabled'], 'only what changed is named');
+    for (const event of new Set([...(await rows())])) assert.ok(after.body.options.includes(event), event);
   });
 
   test('a token without org:write gets 403; another organisation gets 404', async () => {

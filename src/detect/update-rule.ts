@@ -1,5 +1,5 @@
 import { notFound } from '../app-error.ts';
-import { auditEntry } from '../audit/audit-entry.ts';
+import { auditEntry, changedFields } from '../audit/audit-entry.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { AlertRule, AlertRulePatch } from '../store/types-alerts.ts';
@@ -30,8 +30,9 @@ export async function updateRule(
     actions: input.actions && toActions(input.actions),
   };
   if (patch.actions) await checkActions(ctx, loaded.org, patch.actions);
+  const changed = changedFields(loaded.rule, patch);
+  if (changed.length === 0) return loaded;
   const now = ctx.clock.now();
-  const changed = Object.keys(input);
   const rule = await ctx.store.alertRules.update(
     loaded.rule.id,
     patch,

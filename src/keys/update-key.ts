@@ -1,5 +1,5 @@
 import { notFound } from '../app-error.ts';
-import { auditEntry } from '../audit/audit-entry.ts';
+import { auditEntry, changedFields } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Project, ProjectKey } from '../store/types.ts';
@@ -19,7 +19,14 @@ export async function updateKey(
   requireScope(principal, 'project:write', 'project:admin');
   const data = parseInput(UpdateKeyInput, input.body ?? {});
   const { project, key } = await resolveKey(ctx, principal, input);
-  const patch = { label: data.name, isActive: data.isActive, ...rateLimitPatch(data.rateLimit) };
+  const given: Partial<ProjectKey> = {
+    label: data.name,
+    isActive: data.isActive,
+    ...rateLimitPatch(data.rateLimit),
+  };
+  const changed = changedFields(key, given);
+  if (changed.length === 0) return { project, key };
+  const patch = Object.fromEntries(changed.map((field) => [field, given[field]]));
   const updated = await ctx.store.keys.update(
     key.id,
     patch,

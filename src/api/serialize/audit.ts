@@ -18,6 +18,12 @@ export const AUDIT_EVENTS = [
   'api-token.create',
   'api-token.revoke',
   'issue.delete',
+  'rule.add',
+  'rule.edit',
+  'rule.remove',
+  'runbook.create',
+  'runbook.edit',
+  'runbook.remove',
 ];
 
 /** One row of Sentry's `GET /organizations/{org}/audit-logs/`. */
