@@ -208,6 +208,14 @@ describe('releases API', () => {
       `/api/0/projects/${s.org}/${s.project}/releases/?per_page=26`,
     );
     assert.equal(viaProject.body.length, 3);
+    const viaProjectId = await api(s.token, 'GET', `/api/0/projects/${s.org}/${s.projectId}/releases/`);
+    assert.deepEqual(
+      viaProjectId.body.map((r: any) => r.version),
+      viaProject.body.map((r: any) => r.version),
+      'a project path takes the numeric id too',
+    );
+    const one = await api(s.token, 'GET', `/api/0/projects/${s.org}/${s.projectId}/releases/shop%401.1.0/`);
+    assert.equal(one.status, 200, JSON.stringify(one.body));
     assert.equal((await api(s.token, 'GET', `/api/0/projects/${s.org}/nope/releases/`)).status, 404);
 
     const first = await api(s.token, 'GET', `${releases(s)}?per_page=2`);

@@ -52,10 +52,7 @@ export async function findRelease(
   scopes: Scope[],
 ): Promise<ReleaseContext & { release: Release }> {
   const found = await releaseContext(ctx, principal, input.org, scopes);
-  const project =
-    input.project === undefined
-      ? undefined
-      : [...found.projects.values()].find((p) => p.slug === input.project);
+  const project = input.project === undefined ? undefined : projectNamed(found.projects, input.project);
   if (input.project !== undefined && !project) throw notFound('project');
   const release = await ctx.store.releases.get(found.org.id, input.version);
   if (!release || (project && !release.projects.some((p) => p.projectId === project.id))) {
@@ -64,10 +61,15 @@ export async function findRelease(
   return { ...found, release };
 }
 
+/** A project named by its slug or, as everywhere in Sentry's paths, its numeric id. */
+export function projectNamed(projects: Map<number, Project>, ref: string | number): Project | undefined {
+  return [...projects.values()].find((p) => p.slug === String(ref) || String(p.id) === String(ref));
+}
+
 /** Project slugs or ids named in a body → project ids; any unknown one is a 400, as in Sentry. */
 export function projectIdsOf(projects: Map<number, Project>, refs: (string | number)[]): number[] {
   const ids = refs.map((ref) => {
-    const match = [...projects.values()].find((p) => p.slug === String(ref) || String(p.id) === String(ref));
+    const match = projectNamed(projects, ref);
     if (!match) throw invalid('Invalid project ids or slugs');
     return match.id;
   });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import type { Deploy } from '../store/types-releases.ts';
-import { findRelease, RELEASE_READ } from './access.ts';
+import { findRelease, projectNamed, RELEASE_READ } from './access.ts';
 import { nextCursor, PageInput, parseInput, previousCursor } from './schemas.ts';
 
 const ListDeploysInput = PageInput.extend({
@@ -20,10 +20,7 @@ export async function listDeploys(
   const { release, projects } = await findRelease(ctx, principal, input, RELEASE_READ);
   const q = parseInput(ListDeploysInput, input.query);
   const wanted = q.projectSlug ?? q.project;
-  const project =
-    wanted === undefined
-      ? undefined
-      : ([...projects.values()].find((p) => p.slug === wanted || String(p.id) === wanted) ?? null);
+  const project = wanted === undefined ? undefined : (projectNamed(projects, wanted) ?? null);
   const previous = previousCursor(q.cursor, q.per_page);
   if (project === null) return { deploys: [], previousCursor: previous, nextCursor: null };
   const deploys = await ctx.store.deploys.list(release.id, {

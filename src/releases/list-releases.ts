@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { notFound } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
-import { RELEASE_READ, type ReleaseContext, releaseContext } from './access.ts';
+import { projectNamed, RELEASE_READ, type ReleaseContext, releaseContext } from './access.ts';
 import { type ReleaseWithHealth, withHealth } from './health-view.ts';
 import { nextCursor, PageInput, parseInput, previousCursor } from './schemas.ts';
 
@@ -32,7 +32,7 @@ export async function listReleases(
   if (projectIds.some((id) => !Number.isSafeInteger(id))) projectIds = [];
   if (projectIds.includes(-1)) projectIds = [];
   if (input.projectSlug !== undefined) {
-    const project = [...found.projects.values()].find((p) => p.slug === input.projectSlug);
+    const project = projectNamed(found.projects, input.projectSlug);
     if (!project) throw notFound('project');
     projectIds = [project.id];
   }
