@@ -148,6 +148,65 @@ describe('accounts API: roles, scopes, isolation, revocation', () => {
       `/api/0/organizations/${a.org}/members/${users.admin}/teams/oncall/`,
     );
     assert.equal(other.status, 403);
+    // Managing members is not managing teams: moving someone else takes team:write.
+    const deps = { store: t.server.ctx.store, now: Date.now(), publicUrl: t.url };
+    const memberManager = (await createToken(deps, { org: a.org, scopes: 'member:write,member:admin' }))
+      .token;
+    const moved = await as(
+      memberManager,
+      'POST',
+      `/api/0/organizations/${a.org}/members/${users.admin}/teams/oncall/`,
+    );
+    assert.equal(moved.status, 403, JSON.stringify(moved.body));
+    assert.match(moved.body.detail, /team:write/);
+  });
+
+  test('owners are made and unmade only with member:admin; users of other organisations cannot be found by email', async () => {
+    const deps = { store: t.server.ctx.store, now: Date.now(), publicUrl: t.url };
+    const manager = (await createToken(deps, { org: a.org, scopes: 'member:read,member:write' })).token;
+    const promote = await as(manager, 'PUT', `/api/0/organizations/${a.org}/members/${users.member}/`, {
+      orgRole: 'owner',
+    });
+    assert.equal(promote.status, 403, JSON.stringify(promote.body));
+    assert.match(promote.body.detail, /member:admin/);
+    const demoteOwner = await as(manager, 'PUT', `/api/0/organizations/${a.org}/members/${users.owner}/`, {
+      orgRole: 'member',
+    });
+    assert.equal(demoteOwner.status, 403);
+    const toAdmin = await as(manager, 'PUT', `/api/0/organizations/${a.org}/members/${users.member}/`, {
+      orgRole: 'admin',
+    });
+    assert.equal(toAdmin.body.role, 'admin', 'below owner, member:write is enough');
+    await as(manager, 'PUT', `/api/0/organizations/${a.org}/members/${users.member}/`, { orgRole: 'member' });
+
+    const loner = `loner-${a.org}@example.com`;
+    await createUser(deps, { email: loner, name: 'Loner', password: 'correct horse' });
+    const asOwner = await as(manager, 'POST', `/api/0/organizations/${a.org}/members/`, {
+      email: loner,
+      orgRole: 'owner',
+    });
+    assert.equal(asOwner.status, 403);
+    const added = await as(manager, 'POST', `/api/0/organizations/${a.org}/members/`, { email: loner });
+    assert.equal(added.status, 201, 'a user in no organisation yet can be added');
+
+    // B's owner is a user of B only: to A's managers that email is as unknown as a missing one.
+    const bOwner = `b-owner-${b.org}@example.com`;
+    await createUser(deps, {
+      email: bOwner,
+      name: 'Bo',
+      password: 'correct horse',
+      org: b.org,
+      role: 'owner',
+    });
+    const theirs = await as('owner', 'POST', `/api/0/organizations/${a.org}/members/`, { email: bOwner });
+    const missing = await as('owner', 'POST', `/api/0/organizations/${a.org}/members/`, {
+      email: `nobody-${b.org}@example.com`,
+    });
+    assert.deepEqual(
+      [theirs.status, theirs.body.detail.replace(bOwner, 'E')],
+      [missing.status, missing.body.detail.replace(`nobody-${b.org}@example.com`, 'E')],
+    );
+    assert.equal(theirs.status, 404);
   });
 
   test("isolation: another organisation's resources are 404, exactly like missing ones", async () => {

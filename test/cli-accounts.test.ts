@@ -113,6 +113,44 @@ describe('firebreak user / token commands', () => {
     assert.equal(await t.server.ctx.store.users.getByEmail(`f-${email}`), null);
   });
 
+  test('user add: an existing user joins another organisation, audited; unknown user or org, or twice, fail', async () => {
+    const email = `gus-${a.org}@example.com`;
+    const made = await firebreak(['user', 'create', '--email', email, '--name', 'Gus', '--org', a.org], {
+      FIREBREAK_PASSWORD: 'long enough',
+    });
+    assert.equal(made.code, 0, made.stderr);
+    const other = await t.setup();
+    const added = await firebreak([
+      'user',
+      'add',
+      '--email',
+      email,
+      '--org',
+      other.org,
+      '--role',
+      'admin',
+      '--json',
+    ]);
+    assert.equal(added.code, 0, added.stderr);
+    assert.deepEqual([JSON.parse(added.stdout).org, JSON.parse(added.stdout).role], [other.org, 'admin']);
+    const store = t.server.ctx.store;
+    const org = await store.orgs.getBySlug(other.org);
+    const user = await store.users.getByEmail(email);
+    assert.equal((await store.members.get(org!.id, user!.id))?.role, 'admin');
+    const [row] = await store.audit.list(org!.id, { limit: 1 });
+    assert.deepEqual([row.action, row.actor], ['member.add', 'system']);
+    const twice = await firebreak(['user', 'add', '--email', email, '--org', other.org]);
+    assert.deepEqual([twice.code, twice.stderr.trim()], [5, 'firebreak: membership already exists']);
+    assert.equal(
+      (await firebreak(['user', 'add', '--email', `nobody-${email}`, '--org', other.org])).code,
+      3,
+    );
+    assert.equal((await firebreak(['user', 'add', '--email', email, '--org', 'no-such-org'])).code, 3);
+    const usage = await firebreak(['user', 'add', '--email', email]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--org are required/);
+  });
+
   test('token create: unknown scopes are refused (exit 2) and nothing is stored', async () => {
     const org = await t.server.ctx.store.orgs.getBySlug(a.org);
     const before = (await t.server.ctx.store.tokens.list({ orgId: org!.id })).length;

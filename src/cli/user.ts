@@ -2,16 +2,19 @@ import { createInterface } from 'node:readline/promises';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { invalid } from '../app-error.ts';
-import { createUser } from '../users/create-user.ts';
+import { addUserToOrg, createUser } from '../users/create-user.ts';
 import { configFromFlags, withLocalStore } from './local-store.ts';
 import { type CliIo, printFields, printJson } from './output.ts';
 
 const USAGE = `usage: firebreak user create --email EMAIL --name NAME [--org SLUG [--role owner|admin|member]]
                              [--database URL] [--json]
-The password is read from FIREBREAK_PASSWORD or stdin (never a flag: shell history keeps flags).`;
+       firebreak user add --email EMAIL --org SLUG [--role owner|admin|member] [--database URL] [--json]
+The password is read from FIREBREAK_PASSWORD or stdin (never a flag: shell history keeps flags).
+\`add\` puts an existing user into another organisation.`;
 
 export async function userCommand(args: string[], io: CliIo): Promise<number> {
   const [sub, ...rest] = args;
+  if (sub === 'add') return addCommand(rest, io);
   if (sub !== 'create') {
     io.err(USAGE);
     return 2;
@@ -47,6 +50,38 @@ export async function userCommand(args: string[], io: CliIo): Promise<number> {
         ['member of', `${user.org} (${user.role})`],
       ]);
     else io.out(user.id);
+    return 0;
+  });
+}
+
+async function addCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      email: { type: 'string' },
+      org: { type: 'string' },
+      role: { type: 'string' },
+      database: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (!values.email || !values.org) {
+    io.err(`firebreak user add: --email and --org are required\n${USAGE}`);
+    return 2;
+  }
+  return withLocalStore(configFromFlags({ database: values.database }), async (store) => {
+    const user = await addUserToOrg(
+      { store, now: Date.now() },
+      { email: values.email, org: values.org, role: values.role },
+    );
+    if (values.json) printJson(io, user);
+    else
+      printFields(io, [
+        ['id', user.id],
+        ['email', user.email],
+        ['member of', `${user.org} (${user.role})`],
+      ]);
     return 0;
   });
 }

@@ -20,8 +20,9 @@ export async function addMember(
 ): Promise<{ org: Org; view: MemberView }> {
   requireScope(principal, 'member:write', 'member:admin');
   const data = parseInput(AddMemberInput, input.body ?? {});
+  if (data.role === 'owner') requireOwnerGrant(principal);
   const org = await resolveOrg(ctx, principal, input.org);
-  const user = await ctx.store.users.getByEmail(data.email);
+  const user = await visibleUser(ctx, principal, data.email);
   if (!user) throw notFound(`user ${data.email} (create it with: firebreak user create)`);
   const teams = [];
   for (const slug of data.teams ?? []) {
@@ -43,6 +44,31 @@ export async function addMember(
   return { org, view };
 }
 
+/**
+ * Making someone an owner, or an owner something less, takes member:admin: an owner holds every
+ * scope, so a token trusted to manage members (member:write) must not be able to mint owners.
+ */
+function requireOwnerGrant(principal: Principal): void {
+  requireScope(principal, 'member:admin');
+}
+
+/**
+ * The user with this email, if the caller may add them: a user in no organisation yet (made by
+ * `firebreak user create` for this), or one who shares an organisation with the caller. Anyone
+ * else answers as a missing user, so organisations cannot probe each other's members' emails.
+ */
+async function visibleUser(ctx: AppContext, principal: Principal, email: string) {
+  const user = await ctx.store.users.getByEmail(email);
+  if (!user) return null;
+  const theirs = await ctx.store.orgs.listForUser(user.id);
+  if (theirs.length === 0) return user;
+  const mine = new Set<number>();
+  if (principal.orgId !== null) mine.add(principal.orgId);
+  if (principal.userId !== null)
+    for (const org of await ctx.store.orgs.listForUser(principal.userId)) mine.add(org.id);
+  return theirs.some((org) => mine.has(org.id)) ? user : null;
+}
+
 /** PUT /organizations/{org}/members/{id}/ {orgRole}; the last owner cannot be demoted. */
 export async function updateMember(
   ctx: AppContext,
@@ -53,6 +79,8 @@ export async function updateMember(
   const data = parseInput(UpdateMemberInput, input.body ?? {});
   const { org, member } = await resolveMember(ctx, principal, input);
   const role = data.role as NonNullable<typeof data.role>;
+  if (role === member.role) return { org, view: (await viewMembers(ctx, org, [member]))[0] };
+  if (role === 'owner' || member.role === 'owner') requireOwnerGrant(principal);
   // The store refuses to demote the last owner (CONFLICT) in the same write that changes the role.
   const updated = await ctx.store.members.setRole(
     org.id,

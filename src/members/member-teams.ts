@@ -18,7 +18,7 @@ export async function setMemberTeam(
   const self =
     input.memberId === 'me' || (principal.userId !== null && input.memberId === String(principal.userId));
   if (self) requireScope(principal, 'team:read', 'team:write', 'team:admin');
-  else requireScope(principal, 'team:write', 'team:admin', 'member:write', 'member:admin');
+  else requireScope(principal, 'team:write', 'team:admin');
   const { org, member } = await resolveMember(ctx, principal, input);
   const team = await ctx.store.teams.getBySlug(org.id, input.team);
   if (!team) throw notFound('team');

@@ -13,3 +13,10 @@ export const CreateUserInput = z
   })
   .refine((input) => !input.role || input.org, { message: '--role needs --org', path: ['role'] });
 export type CreateUserInput = z.infer<typeof CreateUserInput>;
+
+/** `firebreak user add`: an existing user joins an organisation (the operator's way across orgs). */
+export const AddUserToOrgInput = z.object({
+  email: z.string().trim().toLowerCase().email().max(254),
+  org: Slug,
+  role: OrgRoleName.default('member'),
+});
