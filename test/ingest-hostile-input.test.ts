@@ -126,3 +126,39 @@ describe('ingest: hostile and odd input', () => {
     assert.equal((await post(envelope({ message: 'after the stall' }))).status, 200);
   });
 });
+
+describe('connections past FIREBREAK_MAX_CONNECTIONS', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer({ settings: { maxConnections: 4 } });
+  });
+  after(() => t.close());
+
+  /** A connection that sent half a request head and waits; resolves once the server has it. */
+  const openHalfRequest = (port: number) =>
+    new Promise<net.Socket>((resolve, reject) => {
+      const socket = net.connect(port, '127.0.0.1', () => {
+        socket.write('POST /api/1/envelope/ HTTP/1.1\r\nHost: x\r\n');
+        resolve(socket);
+      });
+      socket.on('error', reject);
+    });
+
+  test('are closed at once, so the ones held cannot use up every file descriptor; the server recovers', async () => {
+    const port = Number(new URL(t.url).port);
+    const held = await Promise.all([1, 2, 3, 4].map(() => openHalfRequest(port)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const extra = net.connect(port, '127.0.0.1');
+    extra.on('error', () => {});
+    extra.write('GET /_health/ HTTP/1.1\r\nHost: x\r\n\r\n');
+    const answer = await new Promise<string>((resolve) => {
+      let text = '';
+      extra.on('data', (chunk) => (text += chunk));
+      extra.on('close', () => resolve(text));
+    });
+    assert.equal(answer, '', 'the fifth connection was closed without an answer');
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await fetch(`${t.url}/_health/`)).status, 200);
+  });
+});

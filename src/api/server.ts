@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { AppContext } from '../context.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
+import { defaultMaxConnections } from './connection-limit.ts';
 import { acceptEmptyJsonBodies } from './empty-json.ts';
 import { installErrorHandler } from './http-errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
@@ -68,6 +69,8 @@ export function serverOptions(logger: AppContext['logger'], requestTimeoutSecond
 /** Builds the HTTP server: ingest (DSN auth) and the Web API (Bearer tokens) on one port. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify(serverOptions(ctx.logger, ctx.config.requestTimeoutSeconds));
+  const maxConnections = ctx.config.maxConnections ?? defaultMaxConnections();
+  if (maxConnections !== null) app.server.maxConnections = maxConnections;
   installErrorHandler(app);
   // Every Web API route; the ingest plugin replaces the parsers in its own context.
   acceptEmptyJsonBodies(app);

@@ -70,6 +70,8 @@ export const Config = z.object({
    * other SDK got 503, and a connection that never sent its body kept SIGTERM from finishing.
    */
   requestTimeoutSeconds: z.coerce.number().int().min(1).max(3600).default(60),
+  /** Client connections held at once; unset: the open-file limit less a reserve (src/api/connection-limit.ts). */
+  maxConnections: z.coerce.number().int().min(1).max(10_000_000).optional(),
   /** One HTTP or SMTP attempt gives up after this long. */
   notifyTimeoutSeconds: z.coerce.number().int().min(1).max(120).default(10),
   /** A delivery that failed this many times (transient errors) is marked failed. */
@@ -105,6 +107,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   FIREBREAK_DETECTOR_TICK_SECONDS: 'detectorTickSeconds',
   FIREBREAK_NOTIFY_TICK_SECONDS: 'notifyTickSeconds',
   FIREBREAK_REQUEST_TIMEOUT_SECONDS: 'requestTimeoutSeconds',
+  FIREBREAK_MAX_CONNECTIONS: 'maxConnections',
   FIREBREAK_NOTIFY_TIMEOUT_SECONDS: 'notifyTimeoutSeconds',
   FIREBREAK_NOTIFY_MAX_ATTEMPTS: 'notifyMaxAttempts',
   FIREBREAK_NOTIFY_RETRY_BASE_SECONDS: 'notifyRetryBaseSeconds',
