@@ -72,6 +72,15 @@ describe('firebreak notify: targets, test sends, deliveries and escalation over 
     assert.equal(receiver.requests.at(-1)?.json.action, 'test');
     const log = await run('deliveries', '--status', 'sent');
     assert.match(log.out, /sent\s+test/);
+
+    // Nothing listens on port 9: the send fails, and a script sees it in the exit code.
+    const dead = JSON.parse(
+      (await run('add', 'webhook', 'dead', '--webhook', 'http://127.0.0.1:9/x', '--json')).out,
+    ).id;
+    const failed = await run('test', dead);
+    assert.equal(failed.code, 6, failed.out);
+    assert.match(failed.out, /attempt 1: failed/);
+    assert.equal((await run('test', dead, '--json')).code, 6);
   });
 
   test('escalation policies: set with levels, show, clear', async () => {

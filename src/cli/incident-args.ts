@@ -17,6 +17,8 @@ export interface Verb {
   options: ParseArgsOptionsConfig;
   plan(input: VerbInput): ApiRequest;
   render(io: CliIo, answer: unknown, input: VerbInput, page: { nextCursor: string | null }): void;
+  /** The exit code a successful answer means, when it reports a failure (a test send that failed). */
+  exitCode?(answer: unknown): number;
 }
 
 export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;

@@ -171,6 +171,8 @@ const test: Verb = {
     for (const a of d.attempts)
       io.out(`       attempt ${a.attempt}: ${a.ok ? 'ok' : 'failed'} — ${a.detail}`);
   },
+  // A scripted check of a target must see a failed send: 6, as for anything unreachable.
+  exitCode: (answer) => ((answer as DeliveryRow).status === 'sent' ? 0 : 6),
 };
 
 const deliveries: Verb = {

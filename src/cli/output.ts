@@ -6,9 +6,23 @@ export interface CliIo {
   err(text: string): void;
 }
 
+/**
+ * What a terminal may act on rather than show: C0 controls but tab and newline, DEL, C1 controls
+ * (U+009B is CSI to some terminals) and the bidirectional marks that reorder what is shown. Event
+ * text reaches many views (anyone with a DSN writes it), so everything printed passes through
+ * here, each such character written as `\uXXXX`: visible, never acted on, and in JSON output an
+ * escape of the same string, so `--json` readers get exactly the data.
+ */
+const TERMINAL_UNSAFE =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 export const processIo: CliIo = {
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
+  out: (text) => process.stdout.write(`${terminalSafe(text)}\n`),
+  err: (text) => process.stderr.write(`${terminalSafe(text)}\n`),
 };
 
 export function printJson(io: CliIo, value: unknown): void {

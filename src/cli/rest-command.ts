@@ -114,7 +114,7 @@ export async function runVerbCommand(
     const { body, nextCursor } = await call.client.send(call.request);
     if (call.json) printJson(io, body);
     else verb.render(io, body, call, { nextCursor });
-    return 0;
+    return verb.exitCode?.(body) ?? 0;
   } catch (error) {
     return reportError(io, error);
   }
