@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildServer } from './api/server.ts';
+import { AppError } from './app-error.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type Config, publicUrlOf } from './config/config.ts';
 import type { AppContext } from './context.ts';
@@ -54,7 +55,17 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
   };
   const stopCounterRecovery = await startCounterRecovery(ctx);
   const app = await buildServer(ctx);
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // Nothing started may keep the process alive: it exits with the reason instead of hanging.
+    await app.close();
+    await ctx.committer.close();
+    await stopCounterRecovery();
+    await ctx.preparer.close();
+    await store.close();
+    throw listenFailure(error, config);
+  }
   boundPort = (app.server.address() as AddressInfo).port;
   const stopRetention = scheduleRetention(ctx);
   const stopIncidentTicker = startIncidentTicker(ctx);
@@ -82,4 +93,37 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
       return closing;
     },
   };
+}
+
+/** Why the server could not listen, in one line the operator can act on. */
+function listenFailure(error: unknown, config: Config): unknown {
+  const where = `${config.host}:${config.port}`;
+  switch ((error as { code?: string }).code) {
+    case 'EADDRINUSE':
+      return new AppError(
+        'UNAVAILABLE',
+        `cannot listen on ${where}: the port is in use (choose another with --port)`,
+        {
+          cause: error,
+        },
+      );
+    case 'EADDRNOTAVAIL':
+      return new AppError(
+        'UNAVAILABLE',
+        `cannot listen on ${where}: ${config.host} is not an address of this machine`,
+        {
+          cause: error,
+        },
+      );
+    case 'EACCES':
+      return new AppError(
+        'UNAVAILABLE',
+        `cannot listen on ${where}: not allowed (ports below 1024 need privileges)`,
+        {
+          cause: error,
+        },
+      );
+    default:
+      return error;
+  }
 }

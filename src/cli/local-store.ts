@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { AppError } from '../app-error.ts';
 import { type Config, loadConfig } from '../config/config.ts';
 import { openStore } from '../store/open-store.ts';
 import type { Store } from '../store/types.ts';
@@ -27,4 +29,21 @@ export async function withLocalStore<T>(config: Config, fn: (store: Store) => Pr
   } finally {
     await store.close();
   }
+}
+
+/**
+ * For commands that manage what is already there (users, tokens): a SQLite file that does not
+ * exist is a mistyped path, refused rather than created empty (it would hold tokens no server reads).
+ */
+export function requireExistingDatabase({ databaseUrl }: Config): void {
+  const path = databaseUrl.startsWith('sqlite:')
+    ? databaseUrl.slice('sqlite:'.length)
+    : !databaseUrl.includes('://') && databaseUrl.endsWith('.db')
+      ? databaseUrl
+      : null;
+  if (path === null || path === '' || path === ':memory:' || existsSync(path)) return;
+  throw new AppError(
+    'NOT_FOUND',
+    `no Firebreak database at ${path} (give the one the server uses with --database, or create it with firebreak setup)`,
+  );
 }

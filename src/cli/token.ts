@@ -4,7 +4,7 @@ import { listTokens } from '../auth/list-tokens.ts';
 import { revokeToken } from '../auth/revoke-token.ts';
 import { publicUrlOf } from '../config/config.ts';
 import type { Store } from '../store/types.ts';
-import { configFromFlags, withLocalStore } from './local-store.ts';
+import { configFromFlags, requireExistingDatabase, withLocalStore } from './local-store.ts';
 import { type CliIo, printFields, printJson } from './output.ts';
 
 const USAGE = `usage: firebreak token create (--org SLUG | --user EMAIL) [--scopes a,b] [--kind user|org] [--name NAME] [--json]
@@ -42,6 +42,7 @@ export async function tokenCommand(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const config = configFromFlags(values);
+  requireExistingDatabase(config);
   return withLocalStore(config, async (store) => {
     if (sub === 'create') return await create(store, publicUrlOf(config), values, io);
     if (sub === 'list') return await list(store, values, io);

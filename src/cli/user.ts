@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { invalid } from '../app-error.ts';
 import { addUserToOrg, createUser } from '../users/create-user.ts';
-import { configFromFlags, withLocalStore } from './local-store.ts';
+import { configFromFlags, requireExistingDatabase, withLocalStore } from './local-store.ts';
 import { type CliIo, printFields, printJson } from './output.ts';
 
 const USAGE = `usage: firebreak user create --email EMAIL --name NAME [--org SLUG [--role owner|admin|member]]
@@ -36,6 +36,7 @@ export async function userCommand(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const config = configFromFlags({ database: values.database });
+  requireExistingDatabase(config);
   const password = config.password ?? (await readPassword());
   return withLocalStore(config, async (store) => {
     const user = await createUser(
@@ -70,7 +71,9 @@ async function addCommand(args: string[], io: CliIo): Promise<number> {
     io.err(`firebreak user add: --email and --org are required\n${USAGE}`);
     return 2;
   }
-  return withLocalStore(configFromFlags({ database: values.database }), async (store) => {
+  const config = configFromFlags({ database: values.database });
+  requireExistingDatabase(config);
+  return withLocalStore(config, async (store) => {
     const user = await addUserToOrg(
       { store, now: Date.now() },
       { email: values.email, org: values.org, role: values.role },

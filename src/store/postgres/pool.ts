@@ -17,11 +17,19 @@ const types: CustomTypesConfig = {
 };
 
 const STATEMENT_TIMEOUT_MS = 30_000;
+/** A server that accepts the connection but never answers must not hang startup or a request. */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 export function createPool(connectionString: string): pg.Pool {
   // A runaway query (a Discover over months, a pathological search) is cancelled by the server
   // instead of holding a connection and its locks indefinitely.
-  const pool = new pg.Pool({ connectionString, types, max: 10, statement_timeout: STATEMENT_TIMEOUT_MS });
+  const pool = new pg.Pool({
+    connectionString,
+    types,
+    max: 10,
+    statement_timeout: STATEMENT_TIMEOUT_MS,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  });
   // An idle client losing its connection (server restart, network) emits 'error' on the pool;
   // the pool has already discarded that client and the next query opens a new one, so there is
   // nothing to do, but an unhandled 'error' event would end the process.
