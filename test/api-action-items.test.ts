@@ -239,6 +239,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal((await cli(actionCommand, ['update', id], env)).code, 2);
       assert.equal((await cli(actionCommand, ['add'], env)).code, 2);
       assert.equal((await cli(actionCommand, ['add', 'x', '--kind', 'chore'], env)).code, 2);
+      for (const due of ['1', '2026-02-30']) {
+        const loose = await cli(actionCommand, ['add', 'x', '--due', due], env);
+        assert.equal(loose.code, 2, `--due ${due}`);
+        assert.match(loose.stderr, /is not a date that exists/);
+      }
       assert.equal((await cli(actionCommand, ['show', '999999'], env)).code, 3);
       assert.equal((await cli(actionCommand, ['frobnicate'], env)).code, 2);
       assert.equal((await cli(actionCommand, ['delete', id], env)).stdout, `deleted #${id}`);

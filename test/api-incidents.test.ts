@@ -232,11 +232,32 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       for (const detectedAt of ['+275760-09-13T00:00:00Z', 8.64e15, '1900-01-01T00:00:00Z']) {
         const refused = await api.post(base, { title: 'Far future', detectedAt });
         assert.equal(refused.status, 400, JSON.stringify(refused.body));
-        assert.match(refused.body.detail, /between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z/);
+        assert.match(refused.body.detail, /between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z|RFC 3339/);
         assert.equal((await api.put(`${base}INC-1/`, { detectedAt })).status, 400);
       }
-      const latest = await api.post(base, { title: 'Late', detectedAt: '9999-12-31T23:59:59Z' });
-      assert.equal(latest.status, 201, JSON.stringify(latest.body));
+      // Dates Date.parse reads loosely ("12" is 2001-12-01, 02-30 rolls over to March), and
+      // moments that have not happened yet (time to detect would be negative).
+      for (const detectedAt of [
+        '12',
+        '2026-02-30T10:00:00Z',
+        '9999-12-31T23:59:59Z',
+        Date.now() + 3_600_000,
+      ]) {
+        const refused = await api.post(base, { title: 'Odd date', detectedAt });
+        assert.equal(refused.status, 400, `${detectedAt}: ${JSON.stringify(refused.body)}`);
+        assert.match(refused.body.detail, /an RFC 3339 date|in the future/);
+        assert.equal((await api.put(`${base}INC-1/`, { detectedAt })).status, 400);
+      }
+      const note = await api.post(`${base}INC-1/timeline/`, {
+        kind: 'note',
+        body: 'From the future',
+        occurredAt: new Date(Date.now() + 3_600_000).toISOString(),
+      });
+      assert.equal(note.status, 400);
+      assert.match(note.body.detail, /occurredAt: it is in the future/);
+      const zoned = await api.post(base, { title: 'Zoned', detectedAt: '2026-01-05T10:00:00+01:00' });
+      assert.equal(zoned.status, 201, JSON.stringify(zoned.body));
+      assert.equal(zoned.body.milestones.detected, '2026-01-05T09:00:00.000Z');
       assert.equal((await api.get(base)).status, 200);
     });
 

@@ -41,7 +41,11 @@ describe('each verb is one request', () => {
       status: 'triage,investigating',
     });
     assert.deepEqual(plan('list', '--status', 'open').query, { status: 'open' });
-    usageError('list', ['--status', 'burning'], /--status must be one of triage, investigating/);
+    usageError(
+      'list',
+      ['--status', 'burning'],
+      /--status must be open, all, or a list of triage, investigating/,
+    );
   });
 
   test('declare: title as words or --title, repeatable and comma-separated lists, ISO times', () => {
@@ -85,6 +89,15 @@ describe('each verb is one request', () => {
     assert.deepEqual(plan('declare', '--issue', 'WEB-12').body, { issues: ['WEB-12'] });
     usageError('declare', ['A', '--title', 'B'], /either as arguments or with --title/);
     usageError('declare', ['--detected-at', 'yesterday-ish'], /not an ISO time/);
+    // Date.parse read "12" as 2001-12-01 and rolled 2026-02-30 over to March 2.
+    for (const loose of ['12', '2026-02-30', '2026-02-30T10:00:00Z']) {
+      usageError('declare', ['--detected-at', loose], /not an ISO time that exists/);
+      usageError('note', ['7', 'x', '--at', loose], /not an ISO time that exists/);
+    }
+    assert.equal(
+      (plan('declare', 'A', '--detected-at', '2026-01-05 10:00').body as { detectedAt: string }).detectedAt,
+      '2026-01-05T10:00:00.000Z',
+    );
     usageError('declare', ['--status', 'resolved'], /cannot be declared resolved/);
   });
 

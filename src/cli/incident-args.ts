@@ -1,5 +1,6 @@
 import type { ParseArgsOptionsConfig } from 'node:util';
 import { AppError } from '../app-error.ts';
+import { parseIsoDate } from '../iso-dates.ts';
 import { INCIDENT_STATUSES } from '../store/types-incidents.ts';
 import type { ApiRequest } from './api-client.ts';
 import type { Env } from './connect.ts';
@@ -102,8 +103,12 @@ export function noExtraArgs(input: VerbInput, expected: number): void {
 export function isoTime(values: Values, name: string): string | undefined {
   const text = str(values, name);
   if (text === undefined) return undefined;
-  const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw new UsageError(`--${name} "${text}" is not an ISO time (2025-01-31T14:05:00Z)`);
+  const ms = parseIsoDate(text);
+  if (ms === null) {
+    throw new UsageError(
+      `--${name} "${text}" is not an ISO time that exists (2025-01-31T14:05:00Z; UTC unless a zone is given)`,
+    );
+  }
   return new Date(ms).toISOString();
 }
 

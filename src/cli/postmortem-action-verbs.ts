@@ -1,3 +1,4 @@
+import { parseIsoDate } from '../iso-dates.ts';
 import { ACTION_ITEM_KINDS, ACTION_ITEM_STATUSES } from '../store/types-postmortems.ts';
 import type { ApiRequest } from './api-client.ts';
 import {
@@ -32,9 +33,10 @@ function itemPath(input: VerbInput): string {
 function due(values: Values): string | null | undefined {
   const text = clearable(values, 'due');
   if (text === undefined || text === null) return text;
-  if (Number.isNaN(Date.parse(text)))
-    throw new UsageError(`--due "${text}" is not a date (2026-12-01 or an ISO time)`);
-  return new Date(Date.parse(text)).toISOString();
+  const ms = parseIsoDate(text);
+  if (ms === null)
+    throw new UsageError(`--due "${text}" is not a date that exists (2026-12-01 or an ISO time)`);
+  return new Date(ms).toISOString();
 }
 
 const FIELD_OPTIONS = {

@@ -1,11 +1,11 @@
 import { invalid } from '../app-error.ts';
+import { parseIsoDate } from '../iso-dates.ts';
 import { clip } from '../validation.ts';
 
 const DAY = 86_400_000;
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: DAY, w: 7 * DAY };
 const PERIOD = /^(\d{1,5})([smhdw])$/;
 const RELATIVE = /^([+-]?)(\d{1,6})([smhdw])$/;
-const ISO_DATE = /^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(Z|[+-]\d\d:?\d\d)?)?$/i;
 
 /**
  * The widest read window, Sentry's MAX_STATS_PERIOD: a window is a scan over stored events, so
@@ -43,9 +43,9 @@ export function parseTimeRange(
 }
 
 /** A `statsPeriod` in milliseconds, at most MAX_WINDOW_DAYS; `name` is the parameter errors name. */
-export function periodMs(period: string, name = 'statsPeriod'): number {
+export function periodMs(period: string, name = 'statsPeriod', examples = '1h, 24h, 14d'): number {
   const match = PERIOD.exec(period);
-  if (!match) throw invalid(`invalid ${name} "${clip(period)}": use e.g. 1h, 24h, 14d`);
+  if (!match) throw invalid(`invalid ${name} "${clip(period)}": use e.g. ${examples}`);
   const ms = Number(match[1]) * UNIT_MS[match[2]];
   if (ms > MAX_WINDOW_MS) throw invalid(`invalid ${name} "${clip(period)}": at most ${MAX_WINDOW_DAYS}d`);
   return ms;
@@ -53,11 +53,7 @@ export function periodMs(period: string, name = 'statsPeriod'): number {
 
 /** An ISO 8601 date or datetime in epoch ms, UTC unless it names a zone; null when it is neither. */
 export function parseUtcDate(value: string): number | null {
-  const match = ISO_DATE.exec(value);
-  if (!match) return null;
-  const iso = value.length === 10 ? `${value}T00:00:00` : value.replace(' ', 'T');
-  const at = Date.parse(match[1] ? iso : `${iso}Z`);
-  return Number.isNaN(at) ? null : at;
+  return parseIsoDate(value);
 }
 
 /**

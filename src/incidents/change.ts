@@ -13,7 +13,7 @@ import { parseInput } from '../validation.ts';
 import { type IncidentContext, resolveMember } from './access.ts';
 import { LinkUrl } from './declare.ts';
 import { type IncidentSettings, severityOf } from './settings.ts';
-import { MINUTE_MS, Timestamp } from './timestamps.ts';
+import { MINUTE_MS, notInFuture, Timestamp } from './timestamps.ts';
 
 export const UpdateIncidentInput = z
   .object({
@@ -98,6 +98,8 @@ export async function updateIncident(
     throw conflict(`The incident is at version ${incident.version}, not ${input.expectedVersion}.`);
   }
   const now = ctx.clock.now();
+  notInFuture(input.detectedAt, now, 'detectedAt');
+  notInFuture(input.firstEventAt, now, 'firstEventAt');
   const actor = principal.actor;
   const fields: Partial<IncidentFields> = {};
   const entries: NewTimelineEntry[] = [];

@@ -13,7 +13,7 @@ import { parseInput } from '../validation.ts';
 import { INCIDENT_WRITE, resolveIssueRefs } from './access.ts';
 import { firstEventOf, linkEntry } from './issue-links.ts';
 import { loadIncidentSettings, severityOf } from './settings.ts';
-import { Timestamp } from './timestamps.ts';
+import { notInFuture, Timestamp } from './timestamps.ts';
 
 /**
  * A ticket or channel link: http(s) only. Clients show it as a link, and zod's url() alone
@@ -80,6 +80,8 @@ export async function declareIncidentAs(
   const linked = await resolveIssueRefs(ctx, org, input.issues);
   if (!input.title && linked.length === 0) throw invalid('an incident needs a title or at least one issue');
   const now = ctx.clock.now();
+  notInFuture(input.detectedAt, now, 'detectedAt');
+  notInFuture(input.firstEventAt, now, 'firstEventAt');
   const first = linked[0];
   const title = input.title ?? `${shortIdOf(first.project, first.issue)}: ${first.issue.title}`.slice(0, 200);
   const services = input.services ?? [...new Set(linked.map((l) => l.project.slug))];

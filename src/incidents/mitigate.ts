@@ -13,7 +13,7 @@ import { clip, parseInput } from '../validation.ts';
 import { formatIncidentRef, type IncidentContext } from './access.ts';
 import { callMitigationHooks, type HookResult } from './mitigation-hook-call.ts';
 import { type TimelineEntryView, withActorNames } from './timeline.ts';
-import { Timestamp } from './timestamps.ts';
+import { notInFuture, Timestamp } from './timestamps.ts';
 
 export const MITIGATION_TYPES = [
   'rollback',
@@ -103,9 +103,7 @@ export async function recordMitigation(
     );
   }
   const now = ctx.clock.now();
-  if (input.occurredAt !== undefined && input.occurredAt > now + 60_000) {
-    throw invalid('invalid occurredAt: a mitigation cannot be recorded ahead of time');
-  }
+  notInFuture(input.occurredAt, now, 'occurredAt');
   const at = input.occurredAt ?? now;
   let targets: Project[];
   if (input.project) {

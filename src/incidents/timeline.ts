@@ -6,7 +6,7 @@ import { shortIdOf } from '../issues/short-id.ts';
 import type { Incident, TimelineEdit, TimelineEntry } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import type { IncidentContext } from './access.ts';
-import { Timestamp } from './timestamps.ts';
+import { notInFuture, Timestamp } from './timestamps.ts';
 
 /** Entries people write; every other kind is written by Firebreak and only starred by people. */
 export const MANUAL_KINDS = ['note', 'hypothesis', 'decision', 'action'] as const;
@@ -40,6 +40,7 @@ export async function addTimelineEntry(
 ): Promise<TimelineEntryView> {
   const input = parseInput(NewEntryInput, body, 'entry');
   const now = ctx.clock.now();
+  notInFuture(input.occurredAt, now, 'occurredAt');
   const [entry] = await ctx.store.timeline.add(
     incident.id,
     [{ kind: input.kind, body: input.body, actor: principal.actor, occurredAt: input.occurredAt ?? now }],

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { invalid } from '../app-error.ts';
+import { parseIsoDate } from '../iso-dates.ts';
 
 /**
  * The latest moment a timestamp may name: the end of year 9999. Dates derived from one (response
@@ -16,11 +18,25 @@ export const Timestamp = z.union(
     z
       .string()
       .max(40)
-      .refine((text) => !Number.isNaN(Date.parse(text)), 'expected an RFC 3339 date')
-      .transform((text) => Date.parse(text))
+      .refine(
+        (text) => parseIsoDate(text) !== null,
+        'expected an RFC 3339 date that exists (2026-11-22T09:00:00Z)',
+      )
+      .transform((text) => parseIsoDate(text) as number)
       .refine((ms) => ms >= 0 && ms <= MAX_TIMESTAMP_MS, RANGE_ERROR),
   ],
   { error: 'expected an RFC 3339 date (2026-11-22T09:00:00Z) or epoch milliseconds' },
 );
 
 export const MINUTE_MS = 60_000;
+
+/** How far ahead of this server's clock a time may be and still be "now" on the sender's. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Refuses a moment that has not happened yet: an incident detected, a note or a mitigation dated
+ * after now would read as the future on the timeline and turn its durations negative.
+ */
+export function notInFuture(ms: number | undefined, now: number, field: string): void {
+  if (ms !== undefined && ms > now + CLOCK_SKEW_MS) throw invalid(`invalid ${field}: it is in the future`);
+}
