@@ -102,5 +102,8 @@ describe('firebreak alert over the REST API', () => {
     );
     const none = await run(['firings', '1', '--project', s.project], env);
     assert.equal(none.code, 0, none.err);
+    const badLimit = await run(['firings', '--limit', 'abc'], env);
+    assert.equal(badLimit.code, 2);
+    assert.match(badLimit.err, /--limit must be a positive whole number, not "abc"/);
   });
 });

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -154,6 +156,26 @@ describe('firebreak check guardrails: read-only, secrets masked, network down, s
       assert.equal(checkOf(all.json, mode).status, 'PARTIAL', mode);
     }
     assert.deepEqual(validateJsonSchema(CHECK_OUTPUT_JSON_SCHEMA, all.json), []);
+  });
+
+  test('a URL that answers a web page instead of the API says so, not that the server refused', async () => {
+    const page = createServer((_request, response) => {
+      response.writeHead(200, { 'Content-Type': 'text/html' });
+      response.end('<html><body>Welcome</body></html>');
+    });
+    await new Promise<void>((resolve) => page.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(page.address() as AddressInfo).port}`;
+      const result = await runCheck(['--mode', 'prod-health', '--url', url], env());
+      assert.equal(result.code, 1);
+      assert.match(
+        result.out,
+        /GET \/api\/0\/\S* answered 200, but not as the Web API does: the answer is not JSON/,
+      );
+      assert.doesNotMatch(result.out, /refused/);
+    } finally {
+      page.close();
+    }
   });
 
   test('slug discovery: several projects fail fast; an invalid slug lists the candidates; one is auto-selected', async () => {

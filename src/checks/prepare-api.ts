@@ -136,6 +136,9 @@ export function reportApiFailure(ctx: CheckContext, report: Findings, error: unk
     report.next(rerunCommand(ctx, 'local-smoke'));
   } else if (error.status === 404) {
     report.fail(`not found (404 on ${where}): ${error.detail}`);
+  } else if (error.status >= 200 && error.status < 300) {
+    // Answered, but not with the API's JSON: a web page, a proxy's sign-in, another service.
+    report.fail(`${where} answered ${error.status}, but not as the Web API does: ${error.detail}`);
   } else {
     report.fail(`the server refused ${where} (${error.status}): ${error.detail}`);
   }

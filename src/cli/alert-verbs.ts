@@ -6,6 +6,7 @@ import {
   list,
   noExtraArgs,
   orgPath,
+  positiveInt,
   projectPath,
   str,
   UsageError,
@@ -190,8 +191,8 @@ export const ALERT_VERBS: Record<string, Verb> = {
     options: { project: { type: 'string' }, limit: { type: 'string' } },
     plan: (input) => {
       noExtraArgs(input, 1);
-      const limit = str(input.values, 'limit');
-      const query = { per_page: limit };
+      const limit = positiveInt(input.values, 'limit');
+      const query = { per_page: limit === undefined ? undefined : String(limit) };
       if (input.positionals[0] !== undefined) {
         return { method: 'GET', path: `${rulesPath(input, ruleId(input))}firings/`, query };
       }

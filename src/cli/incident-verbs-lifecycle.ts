@@ -40,7 +40,13 @@ const list_: Verb = {
     noExtraArgs(input, 0);
     const wanted = str(input.values, 'status');
     if (wanted !== 'open' && wanted !== 'all') {
-      for (const s of wanted?.split(',') ?? []) status(s.trim(), '--status');
+      for (const s of wanted?.split(',') ?? []) {
+        if (!(INCIDENT_STATUSES as readonly string[]).includes(s.trim())) {
+          throw new UsageError(
+            `--status must be open, all, or a list of ${INCIDENT_STATUSES.join(', ')}; not "${s.trim()}"`,
+          );
+        }
+      }
     }
     const limit = positiveInt(input.values, 'limit');
     if (limit !== undefined && limit > 100)

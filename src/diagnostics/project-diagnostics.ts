@@ -52,8 +52,8 @@ export async function projectDiagnostics(
   requireScope(principal, 'event:read');
   const { org, project } = await resolveProject(ctx, principal, input.org, input.project);
   const query = parseInput(DiagnosticsQuery, input);
-  const sinceMs = periodMs(query.since, 'since');
   const maxHours = ctx.config.minuteBucketRetentionHours;
+  const sinceMs = periodMs(query.since, 'since', `30m, 1h, ${maxHours}h`);
   if (sinceMs < MINUTE_MS) throw invalid('invalid since: at least 1m');
   if (sinceMs > maxHours * HOUR_MS) {
     throw invalid(`invalid since: at most ${maxHours}h (how long per-minute counts are kept)`);

@@ -35,13 +35,13 @@ export async function resolveIncident(
   const rootCause = input.rootCause ?? incident.rootCause;
   const verification = await computeVerification(ctx, incident, settings);
   const missing: string[] = [];
-  if (!rootCause) missing.push('a root cause (give rootCause, or set it on the incident)');
+  if (!rootCause) missing.push('a root cause (give rootCause / --root-cause, or set it on the incident)');
   if (verification.verdict !== 'resolved') {
     missing.push(`a "resolved" verification (${verificationGap(verification)})`);
   }
   if (missing.length > 0 && !input.override) {
     throw invalid(
-      `${ref} cannot be resolved yet: it needs ${missing.join(' and ')}; or resolve with override: "<reason>"`,
+      `${ref} cannot be resolved yet: it needs ${missing.join(' and ')}; or resolve with override: "<reason>" (--override "<reason>")`,
     );
   }
   const now = ctx.clock.now();

@@ -26,10 +26,12 @@ export async function closeIncident(
     missing.push(`to be resolved first (it is ${incident.status}; POST …/resolve/)`);
   }
   if (!postmortem) {
-    missing.push(`a post-mortem (generate it with POST …/incidents/${ref}/postmortem/)`);
+    missing.push(
+      `a post-mortem (generate it with POST …/incidents/${ref}/postmortem/, or firebreak postmortem ${ref} --generate)`,
+    );
   } else if (incident.resolvedAt !== null && postmortem.generatedAt < incident.resolvedAt) {
     missing.push(
-      `a post-mortem generated since it was resolved (${adrRef(postmortem.number)} predates the resolution; regenerate it with POST …/postmortem/)`,
+      `a post-mortem generated since it was resolved (${adrRef(postmortem.number)} predates the resolution; regenerate it with POST …/postmortem/ or firebreak postmortem ${ref} --generate)`,
     );
   }
   if (missing.length > 0) throw invalid(`${ref} cannot be closed yet: it needs ${missing.join(' and ')}`);
