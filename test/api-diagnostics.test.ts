@@ -211,6 +211,36 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         assert.equal((await cli()).code, 2);
         const missing = await cli('--project', 'nope');
         assert.equal(missing.code, 3);
+
+        // A service as incidents name it: a tag value its events carry, or a project's slug.
+        await sendEvent(t, s, error(5, 'Error', 'payments', { tags: { service: 'payments' } }));
+        for (const name of ['payments', 'service:payments']) {
+          const byTag = await cli('--service', name, '--json');
+          assert.equal(byTag.code, 0, byTag.stderr);
+          const answer = JSON.parse(byTag.stdout);
+          assert.deepEqual(
+            [answer.tag, answer.projects.map((p: any) => [p.project, p.taggedIssues])],
+            ['service:payments', [[s.project, 1]]],
+          );
+          assert.equal(answer.projects[0].diagnostics.project.slug, s.project);
+        }
+        const people = await cli('--service', 'payments');
+        assert.match(
+          people.stdout,
+          new RegExp(
+            `^service payments: project ${s.project} \\(1 unresolved issue\\(s\\) tagged service:payments\\)$`,
+            'm',
+          ),
+        );
+        const bySlug = await cli('--service', s.project, '--json');
+        assert.equal(JSON.parse(bySlug.stdout).tag, null);
+        const unknown = await cli('--service', 'ledger');
+        assert.equal(unknown.code, 3);
+        assert.match(
+          unknown.stderr,
+          /service ledger: no project is named so, and no unresolved issue .* carries service:ledger/,
+        );
+        assert.equal((await cli('--service', 'payments', '--project', s.project)).code, 2);
       }
     });
 
@@ -233,6 +263,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal((await api.get(`${path}?since=3d`)).status, 400);
       assert.match((await api.get(`${path}?since=3d`)).body.detail, /at most 48h/);
       assert.equal((await api.get(`${path}?since=soon`)).status, 400);
+      // The example offered must itself be accepted (it said 14d, which is past the 48 h kept).
+      assert.match((await api.get(`${path}?since=1y`)).body.detail, /use e\.g\. 30m, 1h, 48h$/);
       assert.equal((await api.get(`${path}?limit=0`)).status, 400);
       assert.equal((await api.get(`/api/0/projects/${s.org}/nope/diagnostics/`)).status, 404);
       assert.equal((await apiClient(t.url, other.token).get(path)).status, 404);
