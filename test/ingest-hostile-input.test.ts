@@ -91,6 +91,29 @@ describe('ingest: hostile and odd input', () => {
     assert.equal(stored.message, 'path C:\\u0000dir and nul \ufffd end');
   });
 
+  test('a lone surrogate escape is U+FFFD everywhere: payload, release, tags and search agree', async () => {
+    const event = '{"message":"Lone \\ud800 surrogate","release":"web@\\udc00","tags":{"shard":"s\\ud800"}}';
+    assert.equal((await post(`{}\n{"type":"event"}\n${event}`)).status, 200);
+    const stored = await storedEvent('Lone \ufffd surrogate');
+    assert.equal(stored.release?.version ?? stored.release, 'web@\ufffd');
+    assert.ok(
+      stored.tags.some((t: { key: string; value: string }) => t.key === 'shard' && t.value === 's\ufffd'),
+    );
+    const api = apiClient(t.url, setup.token);
+    const releases = (await api.get(`/api/0/organizations/${setup.org}/releases/`)).body;
+    assert.ok(
+      releases.some((r: { version: string }) => r.version === 'web@\ufffd'),
+      JSON.stringify(releases),
+    );
+    const found = await api.get(
+      `/api/0/projects/${setup.org}/${setup.project}/issues/?query=${encodeURIComponent('release:"web@\ufffd"')}`,
+    );
+    assert.deepEqual(
+      found.body.map((i: { title: string }) => i.title),
+      ['Lone \ufffd surrogate'],
+    );
+  });
+
   /** Raw bytes to the server; resolves with everything it sent back before closing. */
   function raw(request: string, keepOpen = false): Promise<string> {
     return new Promise((resolve, reject) => {

@@ -2,6 +2,7 @@ import { parentPort } from 'node:worker_threads';
 import { AppError } from '../app-error.ts';
 import { parseJsonObject } from '../ingest/envelope.ts';
 import type { Project } from '../store/types.ts';
+import { withStorableEscapes } from './json-escapes.ts';
 import { prepareEvent } from './prepare.ts';
 
 /** One event to prepare: the raw item bytes and what the request knew about it. */
@@ -28,38 +29,9 @@ export type PrepareReply =
 /** Parses and prepares one event; the same function runs inline or inside a worker. */
 export function runPrepareJob(job: Omit<PrepareJob, 'id'>): PrepareOutcome {
   const bytes = Buffer.from(job.payload.buffer, job.payload.byteOffset, job.payload.byteLength);
-  const raw = parseJsonObject(withoutNulEscapes(bytes), job.maxJsonDepth);
+  const raw = parseJsonObject(withStorableEscapes(bytes), job.maxJsonDepth);
   if (raw.type === 'transaction') return { kind: 'transaction' };
   return { kind: 'event', event: prepareEvent(raw, job) };
-}
-
-const NUL_ESCAPE = Buffer.from('\\u0000');
-const REPLACEMENT_ESCAPE = Buffer.from('\\ufffd');
-
-/**
- * PostgreSQL text and jsonb cannot hold U+0000, and JSON can only carry it as the escape
- * `\u0000`: turning those into U+FFFD before parsing keeps every string, key and tag storable
- * on both backends instead of failing the event with a 500.
- */
-function withoutNulEscapes(bytes: Buffer): Buffer {
-  let at = bytes.indexOf(NUL_ESCAPE);
-  if (at < 0) return bytes;
-  const copy = Buffer.from(bytes);
-  while (at >= 0) {
-    // `\\u0000` in JSON is a backslash and the text "u0000", not an escape: leave it as sent.
-    if (!isEscapedBackslash(copy, at)) REPLACEMENT_ESCAPE.copy(copy, at);
-    at = copy.indexOf(NUL_ESCAPE, at + NUL_ESCAPE.length);
-  }
-  return copy;
-}
-
-const BACKSLASH = 0x5c;
-
-/** Whether the backslash at `at` is itself escaped: an odd run of backslashes before it. */
-function isEscapedBackslash(bytes: Buffer, at: number): boolean {
-  let run = 0;
-  while (at - run - 1 >= 0 && bytes[at - run - 1] === BACKSLASH) run++;
-  return run % 2 === 1;
 }
 
 function replyTo(job: PrepareJob): PrepareReply {
