@@ -250,9 +250,30 @@ describe('options', () => {
       '/',
     );
     assert.deepEqual([fromFlags.url, fromFlags.org], ['http://127.0.0.1:9', 'flag']);
-    assert.equal(checkOptionsFrom({ mode: 'all' }, {}, '/').url, 'https://sentry.io');
+    // Only a Sentry token with nothing else named goes to sentry.io, as with sentry-cli.
+    assert.equal(checkOptionsFrom({ mode: 'all' }, { SENTRY_AUTH_TOKEN: 's' }, '/').url, 'https://sentry.io');
+    assert.equal(checkOptionsFrom({ mode: 'all' }, {}, '/').url, 'http://127.0.0.1:8000');
     const both = checkOptionsFrom({ mode: 'all' }, { FIREBREAK_TOKEN: 'f', SENTRY_AUTH_TOKEN: 's' }, '/');
-    assert.deepEqual([both.token, both.tokenSource], ['f', 'FIREBREAK_TOKEN']);
+    assert.deepEqual(
+      [both.token, both.tokenSource, both.url],
+      ['f', 'FIREBREAK_TOKEN', 'http://127.0.0.1:8000'],
+    );
+    // The environment every other firebreak command reads counts here too, before Sentry's.
+    const firebreakEnv = checkOptionsFrom(
+      { mode: 'all' },
+      {
+        FIREBREAK_TOKEN: 'f',
+        FIREBREAK_URL: 'http://fb:8000',
+        FIREBREAK_ORG: 'acme',
+        SENTRY_URL: 'https://x',
+        SENTRY_ORG: 'o',
+      },
+      '/',
+    );
+    assert.deepEqual(
+      [firebreakEnv.url, firebreakEnv.urlSource, firebreakEnv.org, firebreakEnv.orgSource],
+      ['http://fb:8000', 'FIREBREAK_URL', 'acme', 'FIREBREAK_ORG'],
+    );
     assert.throws(() => checkOptionsFrom({}, {}, '/'), /--mode is required/);
     assert.throws(() => checkOptionsFrom({ mode: 'everything' }, {}, '/'), /unknown --mode/);
     assert.throws(() => checkOptionsFrom({ mode: 'all', url: 'ftp://x' }, {}, '/'), /http or https/);

@@ -2,8 +2,10 @@ import { join, resolve } from 'node:path';
 import { invalid } from '../app-error.ts';
 import { CHECK_MODES, type CheckMode } from './schemas.ts';
 
-/** sentry-cli's default server; a Firebreak user passes --url or SENTRY_URL (or an org token). */
+/** sentry-cli's default server, for a token from SENTRY_AUTH_TOKEN and no URL. */
 export const DEFAULT_URL = 'https://sentry.io';
+/** Where every other firebreak command looks by default (src/cli/connect.ts). */
+const FIREBREAK_DEFAULT_URL = 'http://127.0.0.1:8000';
 
 /** The flags `firebreak check` takes (secrets never come from flags: shell history keeps them). */
 export interface CheckFlags {
@@ -61,14 +63,19 @@ export function checkOptionsFrom(flags: CheckFlags, env: Env, cwd: string): Chec
   }
   const [tokenSource, token] = firstSet(env, ['FIREBREAK_TOKEN', 'SENTRY_AUTH_TOKEN']);
   const claims = token ? orgTokenClaims(token) : null;
+  // Like every firebreak command, FIREBREAK_URL and FIREBREAK_ORG count, before Sentry's names.
+  // Only a token from SENTRY_AUTH_TOKEN defaults to sentry.io (as sentry-cli): a Firebreak token
+  // with no URL given goes to the local server, never to a third party.
   const [urlSource, url] = pick([
     ['--url', flags.url],
+    ['FIREBREAK_URL', env.FIREBREAK_URL],
     ['SENTRY_URL', env.SENTRY_URL],
     ['the organisation token', claims?.url],
-    ['default', DEFAULT_URL],
+    ['default', tokenSource === 'SENTRY_AUTH_TOKEN' ? DEFAULT_URL : FIREBREAK_DEFAULT_URL],
   ]);
   const [orgSource, org] = pick([
     ['--org', flags.org],
+    ['FIREBREAK_ORG', env.FIREBREAK_ORG],
     ['SENTRY_ORG', env.SENTRY_ORG],
     ['the organisation token', claims?.org],
   ]);
