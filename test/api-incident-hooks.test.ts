@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startHttpReceiver } from './helpers/http-receiver.ts';
 import { apiClient, memberWithToken, mintToken } from './helpers/issues.ts';
+import { run } from './helpers/run.ts';
 import { startTestServer, type TestServer } from './helpers/server.ts';
 
 /** A real receiver that answers every request with `status` (and `headers`). */
@@ -44,7 +45,7 @@ describe('mitigation hooks: failing webhooks, and command hooks off by default',
   after(() => t.close());
 
   test('a failing, unreachable or redirecting webhook is ok:false on the timeline; the mitigation stands', async () => {
-    const { api, base, hookPath } = await incidentIn(t);
+    const { s, api, base, hookPath } = await incidentIn(t);
     const target = await receiver(200);
     const redirecting = await receiver(302, { Location: target.url });
     try {
@@ -71,6 +72,16 @@ describe('mitigation hooks: failing webhooks, and command hooks off by default',
       // No hooks for a mitigation recorded after the fact with runHooks: false.
       const quiet = await api.post(`${base}mitigations/`, { type: 'other', runHooks: false });
       assert.deepEqual(quiet.body.hooks, []);
+
+      // The CLI records the mitigation too, and its exit code says the hook failed (a playbook's
+      // "rollback failed → escalate" depends on it); without hooks it is 0.
+      const env = { FIREBREAK_URL: t.url, FIREBREAK_ORG: s.org, FIREBREAK_TOKEN: s.token };
+      const cli = (...args: string[]) =>
+        run(process.execPath, ['bin/firebreak.js', 'incident', 'mitigate', 'INC-1', ...args], { env });
+      const failed = await cli('--type', 'rollback', '--release', 'web@1');
+      assert.equal(failed.code, 6, failed.stderr);
+      assert.match(failed.stdout, /webhook hook for .*: FAILED — .*redirect, not followed/);
+      assert.equal((await cli('--type', 'other', '--no-hooks')).code, 0);
       // Declared by hand, no linked issues: nothing to measure, so no verdict to resolve on.
       const verification = (await api.get(`${base}verification/`)).body;
       assert.equal(verification.verdict, 'no_data');

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { incidentCommand } from '../src/cli/incident.ts';
 import { manualClock } from '../src/clock.ts';
 import type { SetupResult } from '../src/projects/setup-project.ts';
 import { apiClient, mintToken, sendEvent, startServerOn } from './helpers/issues.ts';
@@ -167,6 +168,17 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(similar.body.compared, 6);
       assert.equal((await api.get(`${org}/incidents/${inc7}/similar/?limit=2`)).body.similar.length, 2);
       assert.equal((await api.get(`${org}/incidents/${inc7}/similar/?limit=0`)).status, 400);
+
+      // The CLI's view of the same answer (003's "similar past incidents").
+      const out: string[] = [];
+      const io = { out: (line: string) => out.push(line), err: (line: string) => out.push(line) };
+      const env = { FIREBREAK_URL: t.url, FIREBREAK_ORG: web.org, FIREBREAK_TOKEN: web.token };
+      assert.equal(await incidentCommand(['similar', inc7, '--limit', '2'], io, env), 0, out.join('\n'));
+      assert.match(out[0], new RegExp(`^${inc1}  score 15  `));
+      assert.ok(out.includes('    root cause: web@2 dropped the cart on retries'), out.join('\n'));
+      assert.ok(out.includes('    fix: Rollback to web@1 in production'), out.join('\n'));
+      assert.ok(out.some((line) => line.startsWith(`${inc5}  score 14  `)));
+      assert.equal(await incidentCommand(['similar', inc7, '--limit', 'x'], io, env), 2);
 
       const later = (await api.get(`${org}/incidents/${inc1}/similar/`)).body;
       assert.deepEqual(

@@ -5,6 +5,7 @@ import {
   isoTime,
   noExtraArgs,
   oneOf,
+  positiveInt,
   str,
   UsageError,
   type Verb,
@@ -68,6 +69,9 @@ const mitigate: Verb = {
     const hooks = asArray(result.hooks).map(asObject);
     for (const hook of hooks) io.out(hookLine(hook));
   },
+  // The mitigation is recorded either way; a script (or a playbook's "rollback failed → escalate")
+  // must still see that a hook did not run: 6, as for anything unreachable.
+  exitCode: (answer) => (asArray(asObject(answer).hooks).some((hook) => asObject(hook).ok !== true) ? 6 : 0),
 };
 
 /** `command hook for web: FAILED — exit 1: …` (the detail already names the status). */
@@ -109,4 +113,39 @@ const verify: Verb = {
   render: (io, answer) => renderVerification(io, answer),
 };
 
-export const RESPONSE_VERBS: Record<string, Verb> = { triage, mitigate, mitigations, verify };
+/** 003's "similar past incidents": what an earlier incident shared with this one, and how it was fixed. */
+const similar: Verb = {
+  usage: 'REF [--limit N]',
+  summary: 'earlier incidents like this one, highest score first, with their root cause and fix',
+  options: { limit: { type: 'string' } },
+  plan: (input) => {
+    noExtraArgs(input, 1);
+    const limit = positiveInt(input.values, 'limit');
+    return {
+      method: 'GET',
+      path: incidentPath(input, 'similar'),
+      query: { limit: limit === undefined ? undefined : String(limit) },
+    };
+  },
+  render: (io, answer) => {
+    const report = asObject(answer);
+    const found = asArray(report.similar).map(asObject);
+    if (found.length === 0)
+      io.out(`no earlier incident is like this one (${oneLine(report.compared)} compared)`);
+    for (const past of found) {
+      io.out(
+        `${oneLine(past.ref)}  score ${oneLine(past.score)}  ${oneLine(past.severity)}  ${oneLine(past.status)}  ${oneLine(past.title)}`,
+      );
+      for (const reason of asArray(past.reasons).map(asObject))
+        io.out(`    because: ${oneLine(reason.detail)}`);
+      if (past.rootCause) io.out(`    root cause: ${oneLine(past.rootCause, 300)}`);
+      const fix = asObject(past.fix);
+      for (const mitigation of asArray(fix.mitigations).map(asObject))
+        io.out(`    fix: ${oneLine(mitigation.summary)}`);
+      if (fix.resolutionOverride)
+        io.out(`    resolved without a verified fix: ${oneLine(fix.resolutionOverride)}`);
+    }
+  },
+};
+
+export const RESPONSE_VERBS: Record<string, Verb> = { triage, mitigate, mitigations, verify, similar };
