@@ -243,6 +243,15 @@ describe('events API: issue and project events, Discover, validation', () => {
       [ids.e2, ids.e1],
     );
     assert.match(second.headers.get('link') ?? '', /rel="next"; results="false"/);
+    // previous names the page before (it used to repeat the current one with results="true").
+    const back = /<([^>]+)>; rel="previous"; results="true"; cursor="([^"]+)"/.exec(
+      second.headers.get('link') ?? '',
+    );
+    assert.ok(back, second.headers.get('link') ?? '');
+    assert.equal(back[2], '0:0:1');
+    const again = await get(new URL(back[1]).pathname + new URL(back[1]).search);
+    assert.deepEqual(again.body.data, first.body.data);
+    assert.match(first.headers.get('link') ?? '', /rel="previous"; results="false"/);
   });
 
   test('Discover aggregates group by the other fields', async () => {
@@ -270,6 +279,10 @@ describe('events API: issue and project events, Discover, validation', () => {
 
     const having = await discover(`field=issue&field=count()&query=${encodeURIComponent('count():>1')}`);
     assert.deepEqual(having.body.data, [{ issue: boomIssue.shortId, 'count()': 3 }]);
+    // Read as free text it silently matched nothing.
+    const negated = await discover(`field=issue&field=count()&query=${encodeURIComponent('!count():>1')}`);
+    assert.equal(negated.status, 400);
+    assert.match(negated.body.detail, /cannot be negated; compare the other way/);
     const total = await discover(`field=count()&field=epm()&statsPeriod=1h&project=${a.projectId}`);
     assert.deepEqual(total.body.data, [{ 'count()': 5, 'epm()': 5 / 60 }]);
     assert.equal(total.body.meta.units['epm()'], '1/minute');
@@ -306,6 +319,13 @@ describe('events API: issue and project events, Discover, validation', () => {
     assert.match(bad.body.query.error, /level:>error/);
     assert.equal(bad.body.orderby[0].valid, false);
     assert.match(bad.body.orderby[0].error, /not selected/);
+
+    // What the search itself refuses, validate refuses too: the MCP server validates first.
+    for (const params of ['statsPeriod=91d', 'statsPeriod=abc', 'start=2026-01-01T00:00:00', 'cursor=zzz']) {
+      const refused = await get(org(`/events/validate/?field=title&${params}`));
+      assert.equal(refused.status, 400, params);
+      assert.equal((await get(org(`/events/?field=title&${params}`))).status, 400, params);
+    }
 
     const spans = await get(
       org(

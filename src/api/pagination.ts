@@ -7,7 +7,10 @@ interface LinkTarget {
 
 /**
  * Sentry's cursor Link header (reference §5.2): always both rels, `results` says whether the
- * page exists; sentry-cli stops when `next` has results="false".
+ * page exists; sentry-cli stops when `next` has results="false". For offset cursors
+ * (`0:OFFSET:0`) `previous` is the page before, by the request's page size; a keyset cursor
+ * cannot be walked back, so there `previous` has results="false" (it once repeated the current
+ * page with results="true", sending a client that pages back in circles).
  */
 export function setLinkHeader(
   request: FastifyRequest,
@@ -16,9 +19,26 @@ export function setLinkHeader(
   page: { cursor: string | undefined; nextCursor: string | null },
 ): void {
   writeLinks(request, reply, publicUrl, {
-    previous: { cursor: page.cursor ?? '', results: page.cursor !== undefined && page.cursor !== '' },
+    previous: previousOf(request, page),
     next: { cursor: page.nextCursor ?? '', results: page.nextCursor !== null },
   });
+}
+
+const OFFSET_CURSOR = /^\d{1,15}:(\d{1,15}):[01]$/;
+
+function previousOf(
+  request: FastifyRequest,
+  page: { cursor: string | undefined; nextCursor: string | null },
+): LinkTarget {
+  const offset = OFFSET_CURSOR.exec(page.cursor ?? '')?.[1];
+  if (offset === undefined || Number(offset) === 0) return { cursor: '0:0:1', results: false };
+  const query = request.query as Record<string, unknown>;
+  const nextOffset = OFFSET_CURSOR.exec(page.nextCursor ?? '')?.[1];
+  const size =
+    Number(query.per_page ?? query.limit) ||
+    (nextOffset !== undefined ? Number(nextOffset) - Number(offset) : Number.NaN);
+  if (!Number.isSafeInteger(size) || size <= 0) return { cursor: '0:0:1', results: false };
+  return { cursor: `0:${Math.max(0, Number(offset) - size)}:1`, results: true };
 }
 
 /**

@@ -69,6 +69,12 @@ const AGGREGATE_TERM = /^([a-z_0-9]+\([^)]*\)):(>=|<=|>|<)?(.+)$/;
 
 /** The shared tokenizer reads `count():>10` as free text (its keys have no parentheses). */
 function aggregateTerm(term: Extract<SearchTerm, { kind: 'text' }>): Filter | null {
+  if (term.value.startsWith('!') && AGGREGATE_TERM.test(term.value.slice(1))) {
+    // Read as text it matched nothing, silently; Sentry has no negated aggregate filter either.
+    throw invalid(
+      `invalid search token "${clip(term.raw)}": an aggregate filter cannot be negated; compare the other way (count():<=10)`,
+    );
+  }
   const match = AGGREGATE_TERM.exec(term.value);
   if (!match) return null;
   return {

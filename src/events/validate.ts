@@ -6,11 +6,13 @@ import { parseSearchQuery } from '../search/parse.ts';
 import type { Org, Project } from '../store/types.ts';
 import { parseInput } from '../validation.ts';
 import { resolveAttribute } from './attributes.ts';
+import { parseOffsetCursor } from './cursors.ts';
 import { type DatasetKind, datasetKind, guessFieldType } from './datasets.ts';
-import { planQuery, planSort } from './discover-plan.ts';
+import { DEFAULT_PERIOD, planQuery, planSort } from './discover-plan.ts';
 import { type DiscoverField, type FieldType, isAggregateName, parseField } from './fields.ts';
 import { selectProjects } from './projects.ts';
 import { DiscoverInput } from './schemas.ts';
+import { parseTimeRange } from './time-range.ts';
 
 type AttrType = 'string' | 'number' | 'boolean' | null;
 interface Check {
@@ -46,6 +48,10 @@ export async function validateDiscover(
   requireScope(principal, 'event:read', 'event:write', 'event:admin');
   const parsed = parseInput(DiscoverInput, input);
   const org = await resolveOrg(ctx, principal, parsed.org);
+  // The window and the cursor are refused here as the search itself refuses them (400), so what
+  // validates also runs: the MCP server validates before it searches.
+  parseTimeRange(parsed, ctx.clock.now(), DEFAULT_PERIOD);
+  parseOffsetCursor(parsed.cursor);
   const dataset = parsed.dataset ?? 'discover';
   const kind = attempt(() => datasetKind(parsed.dataset));
   const projects = await attemptAsync(() => selectProjects(ctx, org, parsed.project));
