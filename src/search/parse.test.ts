@@ -44,3 +44,18 @@ test('a list holds at most 100 values; the error names the token', () => {
     /invalid search token "assigned:\[u0@example\.com,.*\.\.\.": more than 100 values in a list/,
   );
 });
+
+test('quoted list values keep their commas, brackets and escaped quotes; only \\" escapes', () => {
+  const values = (query: string) => {
+    const [term] = parseSearchQuery(query);
+    return term.kind === 'filter' ? term.values : term.value;
+  };
+  assert.deepEqual(values('customer:["Acme, Inc", cust-1]'), ['Acme, Inc', 'cust-1']);
+  assert.deepEqual(values('team:["a]b"]'), ['a]b']);
+  assert.deepEqual(values('customer:["Beta \\"Q\\" Ltd"]'), ['Beta "Q" Ltd']);
+  assert.deepEqual(values('message:"path C:\\temp\\new"'), ['path C:\\temp\\new']);
+  assert.deepEqual(values('env:[ a , b ]'), ['a', 'b']);
+  assert.throws(() => parseSearchQuery('x:["a" b]'), /expected , or \] after a quoted value/);
+  assert.throws(() => parseSearchQuery('x:["a", b'), /unterminated list/);
+  assert.throws(() => parseSearchQuery('x:["a'), /unterminated quote/);
+});

@@ -76,11 +76,20 @@ function readValue(query: string, start: number, termStart = start): [string, nu
     while (end < query.length && !/\s/.test(query[end])) end++;
     return [query.slice(start, end), end];
   }
+  return readQuoted(query, start, termStart);
+}
+
+/**
+ * A quoted value from the `"` at `start`: only `\"` is an escape, as in Sentry's grammar, so a
+ * Windows path (`"C:\temp"`) keeps its backslashes.
+ */
+function readQuoted(query: string, start: number, termStart: number): [string, number] {
   let value = '';
   for (let pos = start + 1; pos < query.length; pos++) {
     const c = query[pos];
-    if (c === '\\' && pos + 1 < query.length) {
-      value += query[++pos];
+    if (c === '\\' && query[pos + 1] === '"') {
+      value += '"';
+      pos++;
     } else if (c === '"') {
       return [value, pos + 1];
     } else {
@@ -90,22 +99,35 @@ function readValue(query: string, start: number, termStart = start): [string, nu
   throw invalid(`invalid search token "${clip(query.slice(termStart))}": unterminated quote`);
 }
 
+/** `[a, "b, c", "d]e"]`: commas and `]` inside quotes are part of the value. */
 function readList(query: string, open: number, termStart: number): [string[], number] {
-  const close = query.indexOf(']', open);
-  if (close < 0) throw invalid(`invalid search token "${clip(query.slice(termStart))}": unterminated list`);
-  const parts = query.slice(open + 1, close).split(',');
-  if (parts.length > MAX_LIST_VALUES)
-    throw invalid(
-      `invalid search token "${clip(query.slice(termStart, close + 1))}": more than ${MAX_LIST_VALUES} values in a list`,
-    );
   const values: string[] = [];
-  for (const part of parts) {
-    const trimmed = part.trim();
-    values.push(
-      trimmed.startsWith('"') && trimmed.endsWith('"') && trimmed.length >= 2
-        ? trimmed.slice(1, -1)
-        : trimmed,
-    );
+  let pos = open + 1;
+  for (;;) {
+    while (query[pos] === ' ') pos++;
+    let value: string;
+    if (query[pos] === '"') {
+      [value, pos] = readQuoted(query, pos, termStart);
+      while (query[pos] === ' ') pos++;
+    } else {
+      let end = pos;
+      while (end < query.length && query[end] !== ',' && query[end] !== ']') end++;
+      value = query.slice(pos, end).trim();
+      pos = end;
+    }
+    if (pos >= query.length)
+      throw invalid(`invalid search token "${clip(query.slice(termStart))}": unterminated list`);
+    if (query[pos] !== ',' && query[pos] !== ']') {
+      throw invalid(
+        `invalid search token "${clip(query.slice(termStart, pos + 1))}": expected , or ] after a quoted value`,
+      );
+    }
+    values.push(value);
+    if (values.length > MAX_LIST_VALUES) {
+      throw invalid(
+        `invalid search token "${clip(query.slice(termStart, pos + 1))}": more than ${MAX_LIST_VALUES} values in a list`,
+      );
+    }
+    if (query[pos++] === ']') return [values, pos];
   }
-  return [values, close + 1];
 }
