@@ -260,6 +260,12 @@ const ROWS: Row[] = [
   },
   { route: `POST ${I}/verify/`, need: INC_WRITE, expect: 200, body: () => ({}) },
   {
+    route: `POST ${I}/page/`,
+    need: INC_WRITE,
+    expect: 201,
+    body: (d) => ({ message: 'Matrix page', targets: [d.webhookId] }),
+  },
+  {
     route: `POST ${I}/updates/`,
     need: INC_WRITE,
     expect: 201,

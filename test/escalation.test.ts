@@ -229,5 +229,94 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
       assert.equal(l1.name, 'on-call');
     });
+
+    test('status updates and the resolution reach the update targets; without any, nobody', async () => {
+      clock.set(T0);
+      const { s, api, l1, l2, incidents } = await orgWithPolicy();
+      const stakeholders = (
+        await api.post(`/api/0/organizations/${s.org}/notification-targets/`, {
+          kind: 'webhook',
+          name: 'stakeholders',
+          url: `${receiver.url}/${s.org}/updates`,
+        })
+      ).body;
+      const quiet = (await api.post(incidents, { title: 'Nobody told', severity: 'P2' })).body.ref;
+      await api.post(`${incidents}${quiet}/acknowledge/`, {});
+      const untold = await api.post(`${incidents}${quiet}/updates/`, { impact: 'Some', message: 'Looking' });
+      assert.deepEqual(untold.body.data.notified, []);
+      assert.deepEqual((await tick()).received, [], 'no update targets: nothing sent');
+
+      const policy = await api.put(`/api/0/organizations/${s.org}/escalation-policies/P2/`, {
+        levels: [{ targets: [l1.id] }, { targets: [l2.id] }],
+        updateTargets: [stakeholders.id],
+      });
+      assert.deepEqual(policy.body.updateTargets, [stakeholders.id]);
+      const ref = (await api.post(incidents, { title: 'Checkout slow', severity: 'P2' })).body.ref;
+      await api.post(`${incidents}${ref}/acknowledge/`, {});
+      await tick();
+      const posted = await api.post(`${incidents}${ref}/updates/`, {
+        impact: 'Checkout for 5% of users',
+        message: 'Rolled back web@2; watching the error rate',
+        audience: 'stakeholder',
+      });
+      assert.equal(posted.status, 201, JSON.stringify(posted.body));
+      assert.deepEqual(posted.body.data.notified, ['stakeholders']);
+      const [update] = (await tick()).received;
+      assert.equal(update.path, `/${s.org}/updates`);
+      assert.equal(update.json.action, 'status_update');
+      assert.equal(update.json.data.incident.ref, ref);
+      assert.equal(update.json.data.update.impact, 'Checkout for 5% of users');
+      assert.match(update.json.notification.text, /^Impact: Checkout for 5% of users\n\nRolled back web@2/);
+
+      const resolved = await api.post(`${incidents}${ref}/resolve/`, {
+        rootCause: 'web@2 dropped the cart',
+        override: 'verified by hand',
+      });
+      assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+      const [announcement] = (await tick()).received;
+      assert.equal(announcement.json.action, 'resolved');
+      assert.equal(announcement.json.data.resolution.rootCause, 'web@2 dropped the cart');
+      assert.match(announcement.json.notification.title, new RegExp(`^${ref} resolved: Checkout slow`));
+    });
+
+    test('page: people are paged now, acknowledged or not, by level or by target, on the timeline', async () => {
+      clock.set(T0);
+      const { s, api, l1, l2, incidents } = await orgWithPolicy();
+      const ref = (await api.post(incidents, { title: 'Rollback failed', severity: 'P2' })).body.ref;
+      await tick();
+      await api.post(`${incidents}${ref}/acknowledge/`, {});
+      const paged = await api.post(`${incidents}${ref}/page/`, {
+        message: 'Rollback failed: deploy tool down',
+      });
+      assert.equal(paged.status, 201, JSON.stringify(paged.body));
+      assert.equal(paged.body.body, 'Paged level 2 (manager): Rollback failed: deploy tool down');
+      const [page] = (await tick()).received;
+      assert.equal(page.path, `/${s.org}/l2`);
+      assert.equal(page.json.action, 'escalated');
+      assert.equal(page.json.data.page.message, 'Rollback failed: deploy tool down');
+
+      const byTarget = await api.post(`${incidents}${ref}/page/`, {
+        message: 'All hands',
+        targets: [l1.id, l2.id],
+      });
+      assert.equal(byTarget.status, 201);
+      assert.deepEqual((await tick()).received.map((r) => r.path).sort(), [`/${s.org}/l1`, `/${s.org}/l2`]);
+      const refused = [
+        await api.post(`${incidents}${ref}/page/`, {}),
+        await api.post(`${incidents}${ref}/page/`, { message: 'x', level: 3 }),
+        await api.post(`${incidents}${ref}/page/`, { message: 'x', targets: ['999999'] }),
+        await api.post(`${incidents}${ref}/page/`, { message: 'x', level: 1, targets: [l1.id] }),
+      ];
+      assert.deepEqual(
+        refused.map((r) => r.status),
+        [400, 400, 400, 400],
+      );
+      const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['incident:read'] }));
+      assert.equal((await reader.post(`${incidents}${ref}/page/`, { message: 'x' })).status, 403);
+      const p3 = (await api.post(incidents, { title: 'No policy', severity: 'P3' })).body.ref;
+      const noPolicy = await api.post(`${incidents}${p3}/page/`, { message: 'x' });
+      assert.equal(noPolicy.status, 400);
+      assert.match(noPolicy.body.detail, /P3 has no escalation policy to page from/);
+    });
   });
 }

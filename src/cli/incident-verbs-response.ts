@@ -3,6 +3,7 @@ import {
   defined,
   incidentPath,
   isoTime,
+  list,
   noExtraArgs,
   oneOf,
   positiveInt,
@@ -148,4 +149,25 @@ const similar: Verb = {
   },
 };
 
-export const RESPONSE_VERBS: Record<string, Verb> = { triage, mitigate, mitigations, verify, similar };
+/** 001's "rollback fails → ESCALATE — page humans", acknowledged or not. */
+const page: Verb = {
+  usage: 'REF --message TEXT [--level N | --target ID…]',
+  summary: "page people now: a level of the severity's escalation policy (default the next) or given targets",
+  options: {
+    message: { type: 'string' },
+    level: { type: 'string' },
+    target: { type: 'string', multiple: true },
+  },
+  plan: (input) => {
+    noExtraArgs(input, 1);
+    const message = str(input.values, 'message');
+    if (!message) throw new UsageError('say why: --message TEXT');
+    const targets = list(input.values, 'target');
+    const level = positiveInt(input.values, 'level');
+    if (targets && level !== undefined) throw new UsageError('--level or --target, not both');
+    return { method: 'POST', path: incidentPath(input, 'page'), body: defined({ message, level, targets }) };
+  },
+  render: (io, answer) => renderTimeline(io, [asObject(answer)]),
+};
+
+export const RESPONSE_VERBS: Record<string, Verb> = { triage, mitigate, mitigations, verify, similar, page };

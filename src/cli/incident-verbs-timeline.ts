@@ -129,6 +129,12 @@ const post: Verb = {
     renderTimeline(io, [entry]);
     const due = asObject(entry.data).nextUpdateDue ?? asObject(entry.data).nextDue;
     if (due) io.out(`next update due ${time(due)}`);
+    const notified = asArray(asObject(entry.data).notified).map((name) => oneLine(name));
+    io.out(
+      notified.length > 0
+        ? `sent to ${notified.join(', ')}`
+        : `sent to nobody: the severity's escalation policy names no update targets (firebreak notify escalation SEV … --updates IDS)`,
+    );
   },
 };
 

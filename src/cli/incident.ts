@@ -32,7 +32,7 @@ const INCIDENT: VerbCommand = {
   groups: [
     ['the incident', ['list', 'declare', 'show', 'update', 'status', 'ack', 'role', 'link', 'unlink']],
     ['timeline and updates', ['timeline', 'note', 'edit', 'post', 'updates', 'draft']],
-    ['response', ['triage', 'similar', 'mitigate', 'mitigations', 'verify', 'resolve']],
+    ['response', ['triage', 'similar', 'mitigate', 'mitigations', 'verify', 'page', 'resolve']],
     ['configuration', ['settings', 'hook']],
   ],
   width: 12,

@@ -37,6 +37,7 @@ interface PolicyRow {
   defaultAckMinutes: number;
   levels: { level: number; targets: string[]; ackMinutes: number }[];
   reminderTargets: string[];
+  updateTargets: string[];
 }
 
 function fromEnv(input: VerbInput, flag: string): string | undefined {
@@ -210,12 +211,13 @@ function parseLevel(text: string) {
 }
 
 const escalation: Verb = {
-  usage: '[SEVERITY [--level IDS[:MIN]]… [--remind IDS] | SEVERITY --clear]',
+  usage: '[SEVERITY [--level IDS[:MIN]]… [--remind IDS] [--updates IDS] | SEVERITY --clear]',
   summary:
     'escalation policies: without arguments all severities; with --level the ordered levels (target ids, minutes to acknowledge) replace the policy',
   options: {
     level: { type: 'string', multiple: true },
     remind: { type: 'string' },
+    updates: { type: 'string' },
     clear: { type: 'boolean' },
   },
   plan: (input) => {
@@ -232,7 +234,11 @@ const escalation: Verb = {
     return {
       method: 'PUT',
       path,
-      body: { levels: levels.map(parseLevel), reminderTargets: list(input.values, 'remind') },
+      body: {
+        levels: levels.map(parseLevel),
+        reminderTargets: list(input.values, 'remind'),
+        updateTargets: list(input.values, 'updates'),
+      },
     };
   },
   render: (io, answer, input) => {
@@ -247,6 +253,8 @@ const escalation: Verb = {
       for (const l of p.levels)
         io.out(`  level ${l.level}: targets ${l.targets.join(', ')}, acknowledge within ${l.ackMinutes} min`);
       if (p.reminderTargets.length) io.out(`  reminders: targets ${p.reminderTargets.join(', ')}`);
+      if (p.updateTargets.length)
+        io.out(`  status updates and resolution: targets ${p.updateTargets.join(', ')}`);
     }
   },
 };

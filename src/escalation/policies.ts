@@ -19,6 +19,7 @@ export interface EscalationPolicyView {
   defaultAckMinutes: number;
   levels: EscalationPolicy['levels'];
   reminderTargetIds: number[];
+  updateTargetIds: number[];
   updatedAt: number | null;
 }
 
@@ -50,6 +51,8 @@ const PolicyInput = z
       .max(10),
     /** Who is reminded of an overdue status update; default the first level's targets. */
     reminderTargets: z.array(TargetId).max(20).default([]),
+    /** Who receives every status update and the resolution (stakeholders); default nobody. */
+    updateTargets: z.array(TargetId).max(20).default([]),
   })
   .strict();
 
@@ -62,6 +65,7 @@ function viewOf(severity: string, definition: Severity | undefined, policy: Esca
     defaultAckMinutes: defaultAckMinutes(definition),
     levels: policy?.levels ?? [],
     reminderTargetIds: policy?.reminderTargetIds ?? [],
+    updateTargetIds: policy?.updateTargetIds ?? [],
     updatedAt: policy?.updatedAt ?? null,
   } satisfies EscalationPolicyView;
 }
@@ -109,7 +113,7 @@ export async function putEscalationPolicy(
   }
   const input = parseInput(PolicyInput, body, 'policy');
   const known = new Set((await ctx.store.notificationTargets.list(org.id)).map((t) => t.id));
-  const named = [...input.levels.flatMap((l) => l.targets), ...input.reminderTargets];
+  const named = [...input.levels.flatMap((l) => l.targets), ...input.reminderTargets, ...input.updateTargets];
   const unknown = named.find((id) => !known.has(id));
   if (unknown !== undefined) throw invalid(`invalid targets: ${unknown} is not a notification target here`);
   const policy: EscalationPolicy = {
@@ -120,6 +124,7 @@ export async function putEscalationPolicy(
       ackMinutes: l.ackMinutes ?? defaultAckMinutes(definition),
     })),
     reminderTargetIds: [...new Set(input.reminderTargets)],
+    updateTargetIds: [...new Set(input.updateTargets)],
     updatedAt: ctx.clock.now(),
   };
   await ctx.store.escalationPolicies.put(policy);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { conflict, invalid } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
+import { announceToStakeholders, stakeholdersOf } from '../escalation/announce.ts';
 import { hasEnded, type Incident } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import { formatIncidentRef, type IncidentContext } from './access.ts';
@@ -47,7 +48,8 @@ export async function resolveIncident(
   const now = ctx.clock.now();
   const override = missing.length > 0 ? (input.override ?? null) : null;
   const summary = verificationSummary(verification);
-  return applyChange(ctx, incident, {
+  const stakeholders = await stakeholdersOf(ctx, incident);
+  const resolved = await applyChange(ctx, incident, {
     fields: {
       status: 'resolved',
       resolvedAt: now,
@@ -70,6 +72,7 @@ export async function resolveIncident(
           override,
           missing,
           verification: verificationRecord(verification),
+          notified: stakeholders.names,
         },
         actor: principal.actor,
         occurredAt: now,
@@ -77,6 +80,17 @@ export async function resolveIncident(
     ],
     now,
   });
+  await announceToStakeholders(ctx, resolved, stakeholders, {
+    kind: 'resolved',
+    title: `resolved: ${incident.title}`,
+    text: [
+      `Root cause: ${rootCause ?? 'not recorded'}.`,
+      override ? `Resolved without a verified fix: ${override}.` : `Verified: ${summary}.`,
+    ].join('\n'),
+    data: { resolution: { rootCause: rootCause ?? null, override, resolvedAt: new Date(now).toISOString() } },
+    dedupeKey: `resolved:${incident.id}:${now}`,
+  });
+  return resolved;
 }
 
 /** Why the verification is not "resolved" yet, in the numbers a responder acts on. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { conflict } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
+import { announceToStakeholders, stakeholdersOf } from '../escalation/announce.ts';
 import { hasEnded, INCIDENT_STATUSES } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import type { IncidentContext } from './access.ts';
@@ -48,6 +49,7 @@ export async function postStatusUpdate(
         : null;
   const entries = await ctx.store.timeline.list(incident.id);
   const number = entries.filter((e) => e.kind === 'status_update').length + 1;
+  const stakeholders = await stakeholdersOf(ctx, incident);
   const updated = await ctx.store.incidents.update(incident.id, {
     fields: { lastUpdateAt: now, nextUpdateDueAt: nextDue },
     entries: [
@@ -62,6 +64,7 @@ export async function postStatusUpdate(
           audience: input.audience,
           nextUpdateInMinutes: nextDue === null ? null : Math.round((nextDue - now) / MINUTE_MS),
           nextUpdateDue: nextDue === null ? null : new Date(nextDue).toISOString(),
+          notified: stakeholders.names,
         },
         actor: principal.actor,
         occurredAt: now,
@@ -70,6 +73,17 @@ export async function postStatusUpdate(
     now,
   });
   if (!updated) throw conflict('the incident is gone');
+  const [entry] = updated.written;
+  const due = nextDue === null ? '' : `\n\nNext update by ${new Date(nextDue).toISOString()}.`;
+  await announceToStakeholders(ctx, updated, stakeholders, {
+    kind: 'status_update',
+    title: `update #${number} (${status}): ${incident.title}`,
+    text: `Impact: ${input.impact}\n\n${input.message}${due}`,
+    data: {
+      update: { number, status, impact: input.impact, message: input.message, audience: input.audience },
+    },
+    dedupeKey: `update:${incident.id}:${entry.id}`,
+  });
   return (await withActorNames(ctx, updated.written))[0];
 }
 

@@ -11,6 +11,8 @@ const ACTIONS: Record<NotificationKind, string> = {
   alert: 'triggered',
   escalation: 'escalated',
   reminder: 'update_overdue',
+  status_update: 'status_update',
+  resolved: 'resolved',
   test: 'test',
 };
 
@@ -18,6 +20,8 @@ const RESOURCES: Record<NotificationKind, string> = {
   alert: 'event_alert',
   escalation: 'incident',
   reminder: 'incident',
+  status_update: 'incident',
+  resolved: 'incident',
   test: 'installation',
 };
 
@@ -54,6 +58,8 @@ const LABELS: Record<NotificationKind, string> = {
   alert: 'Alert',
   escalation: 'Escalation',
   reminder: 'Status update due',
+  status_update: 'Status update',
+  resolved: 'Resolved',
   test: 'Test',
 };
 

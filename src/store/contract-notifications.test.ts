@@ -255,11 +255,12 @@ for (const backend of testBackends()) {
         severity: 'P1',
         levels: [{ targetIds: [target.id], ackMinutes: 5 }],
         reminderTargetIds: [],
+        updateTargetIds: [target.id],
         updatedAt: T0,
       });
-      assert.deepEqual((await store.escalationPolicies.get(org.id, 'P1'))?.levels, [
-        { targetIds: [target.id], ackMinutes: 5 },
-      ]);
+      const stored = await store.escalationPolicies.get(org.id, 'P1');
+      assert.deepEqual(stored?.levels, [{ targetIds: [target.id], ackMinutes: 5 }]);
+      assert.deepEqual(stored?.updateTargetIds, [target.id]);
       assert.equal((await store.escalationPolicies.list(org.id)).length, 1);
       const incident = await store.incidents.create({
         orgId: org.id,

@@ -60,6 +60,7 @@ export const toPolicy = (row: Row): EscalationPolicy => ({
   severity: String(row.severity),
   levels: json<EscalationPolicy['levels']>(row.levels),
   reminderTargetIds: json<number[]>(row.reminder_target_ids),
+  updateTargetIds: json<number[]>(row.update_target_ids),
   updatedAt: Number(row.updated_at),
 });
 

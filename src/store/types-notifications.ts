@@ -10,7 +10,14 @@ import type { NewTimelineEntry } from './types-incidents.ts';
 export const TARGET_KINDS = ['webhook', 'slack', 'email'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
-export const NOTIFICATION_KINDS = ['alert', 'escalation', 'reminder', 'test'] as const;
+export const NOTIFICATION_KINDS = [
+  'alert',
+  'escalation',
+  'reminder',
+  'status_update',
+  'resolved',
+  'test',
+] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
 export const DELIVERY_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
@@ -104,6 +111,8 @@ export interface EscalationPolicy {
   levels: EscalationLevel[];
   /** Who is reminded of an overdue status update (empty: the first level's targets). */
   reminderTargetIds: number[];
+  /** Who receives every status update and the resolution: the stakeholders (none by default). */
+  updateTargetIds: number[];
   updatedAt: number;
 }
 

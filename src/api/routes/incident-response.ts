@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
+import { pageIncident } from '../../escalation/page.ts';
 import { draftStatusUpdate } from '../../incidents/draft-update.ts';
 import { listMitigations, recordMitigation } from '../../incidents/mitigate.ts';
 import {
@@ -73,6 +74,14 @@ export async function incidentResponseRoutes(app: FastifyInstance, opts: { ctx: 
   app.post(`${BASE}/updates/`, async (request, reply) => {
     const entry = await withIncident(request, 'write', (principal, loaded) =>
       postStatusUpdate(ctx, principal, loaded, request.body),
+    );
+    reply.status(201);
+    return serializeTimelineEntry(entry);
+  });
+
+  app.post(`${BASE}/page/`, async (request, reply) => {
+    const entry = await withIncident(request, 'write', (principal, loaded) =>
+      pageIncident(ctx, principal, loaded, request.body),
     );
     reply.status(201);
     return serializeTimelineEntry(entry);

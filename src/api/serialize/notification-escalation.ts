@@ -14,6 +14,7 @@ export function serializeEscalationPolicy(view: EscalationPolicyView) {
       ackMinutes: level.ackMinutes,
     })),
     reminderTargets: view.reminderTargetIds.map(String),
+    updateTargets: view.updateTargetIds.map(String),
     dateUpdated: view.updatedAt === null ? null : isoDate(view.updatedAt),
   };
 }

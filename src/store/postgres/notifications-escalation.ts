@@ -49,15 +49,17 @@ export function createEscalationParts(
         ).map(toPolicy),
       put: async (policy) => {
         await pool.query(
-          `INSERT INTO escalation_policies (org_id, severity, levels, reminder_target_ids, updated_at)
-           VALUES ($1, $2, $3::jsonb, $4::jsonb, $5) ON CONFLICT (org_id, severity) DO UPDATE SET
+          `INSERT INTO escalation_policies (org_id, severity, levels, reminder_target_ids, update_target_ids,
+             updated_at)
+           VALUES ($1, $2, $3::jsonb, $4::jsonb, $5::jsonb, $6) ON CONFLICT (org_id, severity) DO UPDATE SET
              levels = excluded.levels, reminder_target_ids = excluded.reminder_target_ids,
-             updated_at = excluded.updated_at`,
+             update_target_ids = excluded.update_target_ids, updated_at = excluded.updated_at`,
           [
             policy.orgId,
             policy.severity,
             JSON.stringify(policy.levels),
             JSON.stringify(policy.reminderTargetIds),
+            JSON.stringify(policy.updateTargetIds),
             policy.updatedAt,
           ],
         );

@@ -10,6 +10,7 @@ import { MIGRATION_0010_RUNBOOKS } from './migrations/0010-runbooks.ts';
 import { MIGRATION_0011_NOTIFICATIONS } from './migrations/0011-notifications.ts';
 import { MIGRATION_0012_DEFERRED_COUNTERS } from './migrations/0012-deferred-counters.ts';
 import { MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES } from './migrations/0013-unindexed-deferred-batches.ts';
+import { MIGRATION_0014_STATUS_UPDATE_TARGETS } from './migrations/0014-status-update-targets.ts';
 
 /**
  * Numbered SQLite migrations: index + 1 is the version recorded in schema_migrations. Append only;
@@ -201,4 +202,5 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   MIGRATION_0011_NOTIFICATIONS,
   MIGRATION_0012_DEFERRED_COUNTERS,
   MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES,
+  MIGRATION_0014_STATUS_UPDATE_TARGETS,
 ];

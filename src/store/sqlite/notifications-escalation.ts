@@ -65,13 +65,16 @@ export function createEscalationParts(
       put: (policy) =>
         writeTransaction(h, (db) => {
           db.run(
-            `INSERT INTO escalation_policies (org_id, severity, levels, reminder_target_ids, updated_at)
-             VALUES (?, ?, ?, ?, ?) ON CONFLICT (org_id, severity) DO UPDATE SET levels = excluded.levels,
-               reminder_target_ids = excluded.reminder_target_ids, updated_at = excluded.updated_at`,
+            `INSERT INTO escalation_policies (org_id, severity, levels, reminder_target_ids, update_target_ids,
+               updated_at)
+             VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, severity) DO UPDATE SET levels = excluded.levels,
+               reminder_target_ids = excluded.reminder_target_ids,
+               update_target_ids = excluded.update_target_ids, updated_at = excluded.updated_at`,
             policy.orgId,
             policy.severity,
             JSON.stringify(policy.levels),
             JSON.stringify(policy.reminderTargetIds),
+            JSON.stringify(policy.updateTargetIds),
             policy.updatedAt,
           );
         }),
