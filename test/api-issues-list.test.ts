@@ -77,6 +77,34 @@ describe('issue lists (project and organisation), stats, tags', () => {
     assert.match(tooWide.body.detail, /invalid start/);
   });
 
+  test('start/end list the issues seen in the window, not those seen only before and after it', async () => {
+    const own = await t.setup();
+    const ownList = (query: string) =>
+      apiClient(t.url, own.token).get(`/api/0/organizations/${own.org}/issues/?query=&${query}`);
+    await sendEvent(t, own, { message: 'Gap', timestamp: (Date.now() - 20 * DAY) / 1000 });
+    await sendEvent(t, own, { message: 'Gap' });
+    const iso = (daysAgo: number) => new Date(Date.now() - daysAgo * DAY).toISOString();
+    assert.deepEqual(titles(await ownList(`start=${iso(10)}&end=${iso(5)}`)), []);
+    assert.deepEqual(titles(await ownList(`start=${iso(21)}&end=${iso(19)}`)), ['Gap']);
+    assert.deepEqual(titles(await ownList(`start=${iso(1)}&end=${iso(-1)}`)), ['Gap']);
+  });
+
+  test('isUnhandled: an issue with an event whose exception was not handled', async () => {
+    const own = await t.setup();
+    const exception = (type: string, handled: boolean) => ({
+      exception: { values: [{ type, value: 'x', mechanism: { type: 'generic', handled } }] },
+    });
+    await sendEvent(t, own, exception('Crash', false));
+    await sendEvent(t, own, exception('Caught', true));
+    await sendEvent(t, own, { message: 'Just a message' });
+    const listed = await apiClient(t.url, own.token).get(`/api/0/organizations/${own.org}/issues/?query=`);
+    assert.deepEqual(listed.body.map((i: any) => [i.title.split(':')[0], i.isUnhandled]).sort(), [
+      ['Caught', false],
+      ['Crash', true],
+      ['Just a message', false],
+    ]);
+  });
+
   test('start/end without a zone are UTC, whatever zone the server runs in', async () => {
     const old = (await orgList('statsPeriod=30d&query=Old')).body[0];
     const seen = Date.parse(old.lastSeen);

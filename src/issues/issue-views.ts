@@ -21,6 +21,8 @@ export interface IssueView {
   statusDetails: StatusDetails | null;
   assignedTo: AssignedTo | null;
   numComments: number;
+  /** Sentry's isUnhandled: an event of the issue was not handled (mechanism.handled false). */
+  isUnhandled: boolean;
   /** Named series, e.g. {"24h": [[unixSeconds, count], …]}. */
   stats: Record<string, [number, number][]>;
 }
@@ -48,6 +50,7 @@ export async function loadIssueViews(
             ? assignees.get(`team:${teamId}`)
             : null) ?? null,
       numComments: workflow?.numComments ?? 0,
+      isUnhandled: workflow?.unhandled ?? false,
       stats: {},
     };
   });

@@ -87,7 +87,11 @@ async function listIssues(
     filter.conditions.push({ field: 'tag', key: 'environment', values: params.environment });
   if (range) {
     filter.conditions.push({ field: 'lastSeen', op: '>=', value: range.start });
-    if (range.explicitEnd) filter.conditions.push({ field: 'firstSeen', op: '<', value: range.end });
+    if (range.explicitEnd) {
+      // Seen before and after the window is not seen in it: ask the events and the buckets.
+      filter.conditions.push({ field: 'firstSeen', op: '<', value: range.end });
+      filter.conditions.push({ field: 'seenBetween', start: range.start, end: range.end });
+    }
   }
   const page = await ctx.store.issues.list({
     orgId: org.id,

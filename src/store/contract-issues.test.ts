@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { type OpenedTestStore, testBackends } from './test-databases.ts';
-import type { Issue, IssueSort, NewIssue, Project, Store, TagValueCount } from './types.ts';
+import type { Issue, IssueSort, NewIssue, Project, Store, StoredEvent, TagValueCount } from './types.ts';
 import type { IssueCondition } from './types-issues.ts';
 
 const T0 = Date.UTC(2025, 0, 1);
@@ -28,6 +28,24 @@ interface Seed {
 }
 
 /** An issue as ingest would leave it: counters, display fields and tag values. */
+/** A stored event of the issue at `timestamp`. */
+function eventAt(issue: Issue, timestamp: number): StoredEvent {
+  return {
+    eventId: randomBytes(16).toString('hex'),
+    projectId: issue.projectId,
+    issueId: issue.id,
+    timestamp,
+    receivedAt: timestamp,
+    level: 'error',
+    release: null,
+    environment: 'production',
+    userKey: null,
+    payload: new Uint8Array([1]),
+    payloadCodec: 'json',
+    size: 1,
+  };
+}
+
 async function seedIssue(store: Store, project: Project, seed: Seed = {}): Promise<Issue> {
   const firstSeen = seed.firstSeen ?? T0;
   const lastSeen = seed.lastSeen ?? firstSeen;
@@ -154,6 +172,32 @@ for (const backend of testBackends()) {
       );
     });
 
+    test('seenBetween: an event or a bucket wholly inside the window, not first and last seen around it', async () => {
+      const project = await seedProject(store);
+      const gap = await seedIssue(store, project, { title: 'Gap', firstSeen: T0, lastSeen: T0 + 10 * HOUR });
+      const bucketed = await seedIssue(store, project, { title: 'Bucketed', firstSeen: T0 + HOUR });
+      await store.ingestWrite(async (tx) => {
+        await tx.insertEvents([eventAt(gap, T0), eventAt(gap, T0 + 10 * HOUR)]);
+        // Counted in the 01:00 hour (and its first minute) but with no stored event, as after pruning.
+        await tx.addIssueBuckets([
+          { issueId: bucketed.id, projectId: project.id, start: T0 + HOUR, count: 3 },
+        ]);
+      });
+      const seen = (start: number, end: number) => search(project, [{ field: 'seenBetween', start, end }]);
+      assert.deepEqual(await seen(T0 + 2 * HOUR, T0 + 9 * HOUR), [], 'seen before and after only');
+      assert.deepEqual(await seen(T0, T0 + MINUTE), ['Gap'], 'an event at the start is inside');
+      assert.deepEqual(await seen(T0 + 9 * HOUR, T0 + 10 * HOUR), [], 'the end is outside');
+      assert.deepEqual(await seen(T0 + HOUR, T0 + 2 * HOUR), ['Bucketed'], 'a whole hour bucket');
+      assert.deepEqual(await seen(T0 + HOUR, T0 + HOUR + MINUTE), ['Bucketed'], 'a whole minute bucket');
+      assert.deepEqual(await seen(T0 + HOUR + 30_000, T0 + 2 * HOUR), [], 'a bucket only partly inside');
+      assert.deepEqual(
+        await search(project, [
+          { field: 'seenBetween', start: T0 + 2 * HOUR, end: T0 + 9 * HOUR, negate: true },
+        ]),
+        ['Bucketed', 'Gap'],
+      );
+    });
+
     test('search on tags: exact, lists, case-sensitive wildcards, has, and their negations', async () => {
       const project = await seedProject(store);
       await seedIssue(store, project, {
@@ -233,8 +277,16 @@ for (const backend of testBackends()) {
         statusDetails: details,
         assignee: { userId: user.id, teamId: null },
         numComments: 0,
+        unhandled: false,
       });
       assert.equal((await store.issues.workflow([issue.id, 999_999])).size, 1);
+      // Unhandled once any of its events was: the `handled:no` tag value ingest counts.
+      await store.ingestWrite((tx) =>
+        tx.addTagValues([
+          { issueId: issue.id, key: 'handled', value: 'no', count: 1, firstSeen: T0, lastSeen: T0 },
+        ]),
+      );
+      assert.equal((await store.issues.workflow([issue.id])).get(issue.id)?.unhandled, true);
       assert.deepEqual(
         (await store.issues.activities(issue.id)).map((a) => [a.type, a.actor]),
         [

@@ -17,6 +17,8 @@ export type IssueCondition = { negate?: boolean } & (
   | { field: 'substatus'; values: string[] }
   | { field: 'level' | 'firstRelease'; values: string[] }
   | { field: 'firstSeen' | 'lastSeen' | 'timesSeen'; op: CompareOp; value: number }
+  /** Issue has an event in [start, end): see seenBetweenSql (sql-text.ts). */
+  | { field: 'seenBetween'; start: number; end: number }
   | { field: 'id'; values: number[] }
   /** Issue has a tag `key` with one of the values; `*` in a value matches any run of characters. */
   | { field: 'tag'; key: string; values: string[] }
@@ -82,6 +84,8 @@ export interface IssueWorkflow {
   statusDetails: StatusDetails | null;
   assignee: Assignee;
   numComments: number;
+  /** An event of the issue had an exception with `mechanism.handled: false` (its `handled:no` tag). */
+  unhandled: boolean;
 }
 
 /** One conditional change to one issue; applied only while its status is one of `from`. */

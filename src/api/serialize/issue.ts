@@ -39,7 +39,7 @@ export function serializeIssue(base: { publicUrl: string; org: Org }, view: Issu
     annotations: [],
     issueType: 'error',
     issueCategory: 'error',
-    isUnhandled: false,
+    isUnhandled: view.isUnhandled,
     count: String(issue.timesSeen),
     userCount: issue.userCount,
     firstSeen: isoDate(issue.firstSeen),

@@ -1,4 +1,4 @@
-import { escapeLike, likePattern } from '../sql-text.ts';
+import { escapeLike, likePattern, seenBetweenSql } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 
 /**
@@ -33,6 +33,8 @@ function predicateOf(condition: IssueCondition, bind: Bind): string {
     case 'lastSeen':
     case 'timesSeen':
       return `${COLUMN[condition.field]} ${condition.op} ${bind(condition.value)}::bigint`;
+    case 'seenBetween':
+      return seenBetweenSql(condition.start, condition.end, (value) => `${bind(value)}::bigint`);
     case 'id':
       return `i.id = ANY(${bind(condition.values)}::bigint[])`;
     case 'tag':

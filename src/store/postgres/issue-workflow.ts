@@ -18,7 +18,9 @@ export function createIssueWorkflowReads(pool: pg.Pool): WorkflowReads {
       const found = await rows(
         pool,
         `SELECT i.id, i.status, i.status_details, i.assignee_user_id, i.assignee_team_id,
-           (SELECT count(*) FROM issue_activities a WHERE a.issue_id = i.id AND a.type = 'note') AS notes
+           (SELECT count(*) FROM issue_activities a WHERE a.issue_id = i.id AND a.type = 'note') AS notes,
+           EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = 'handled' AND t.value = 'no')
+             AS unhandled
          FROM issues i WHERE i.id = ANY($1::bigint[])`,
         [issueIds],
       );
@@ -111,5 +113,6 @@ function toWorkflow(row: Row): IssueWorkflow {
       teamId: row.assignee_team_id === null ? null : Number(row.assignee_team_id),
     },
     numComments: Number(row.notes),
+    unhandled: Boolean(row.unhandled),
   };
 }

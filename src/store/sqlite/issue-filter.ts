@@ -1,5 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
-import { escapeLike } from '../sql-text.ts';
+import { escapeLike, seenBetweenSql } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 
 /**
@@ -37,6 +37,8 @@ function predicateOf(condition: IssueCondition, params: SQLInputValue[]): string
     case 'lastSeen':
     case 'timesSeen':
       return `${COLUMN[condition.field]} ${condition.op} ${bind(condition.value)}`;
+    case 'seenBetween':
+      return seenBetweenSql(condition.start, condition.end, bind);
     case 'id':
       return `i.id IN ${list(condition.values)}`;
     case 'tag':

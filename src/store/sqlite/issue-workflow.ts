@@ -17,7 +17,9 @@ export function createIssueWorkflowReads(db: SqliteConnection): WorkflowReads {
     async workflow(issueIds) {
       const rows = db.all<Row>(
         `SELECT i.id, i.status, i.status_details, i.assignee_user_id, i.assignee_team_id,
-           (SELECT count(*) FROM issue_activities a WHERE a.issue_id = i.id AND a.type = 'note') AS notes
+           (SELECT count(*) FROM issue_activities a WHERE a.issue_id = i.id AND a.type = 'note') AS notes,
+           EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = 'handled' AND t.value = 'no')
+             AS unhandled
          FROM issues i WHERE i.id IN (SELECT value FROM json_each(?))`,
         JSON.stringify(issueIds),
       );
@@ -119,5 +121,6 @@ function toWorkflow(row: Row): IssueWorkflow {
       teamId: row.assignee_team_id === null ? null : Number(row.assignee_team_id),
     },
     numComments: Number(row.notes),
+    unhandled: Boolean(row.unhandled),
   };
 }
