@@ -163,6 +163,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
       const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['project:read'] }));
       assert.equal((await reader.get(`${org}/incidents/${declared.body.ref}/runbooks/`)).status, 403);
+
+      // A bare service naming no project is a value of the component tag (service when none is set).
+      const bare = await api.post(`${org}/incidents/`, { title: 'Database slow', services: ['db'] });
+      const forBare = await api.get(`${org}/incidents/${bare.body.ref}/runbooks/`);
+      assert.deepEqual(
+        forBare.body.map((r: any) => [r.title, r.matchedBy.tags]),
+        [['Database outage', [{ tag: 'service:db', seenOn: ['services'] }]]],
+      );
     });
   });
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { IncidentContext } from '../incidents/access.ts';
 import { affectedProjects } from '../incidents/mitigate.ts';
+import { loadIncidentSettings } from '../incidents/settings.ts';
 import { shortIdOf } from '../issues/short-id.ts';
 import type { Org } from '../store/types.ts';
 import type { Incident, NewTimelineEntry } from '../store/types-incidents.ts';
@@ -49,8 +50,13 @@ export async function suggestRunbooks(
         for (const { value } of values) see({ key, value }, shortIdOf(project, issue));
       }
     }
+    // A bare service naming no project ("checkout") is a value of the component tag, as for
+    // similar incidents and `diagnostics --service`: `service:checkout` when none is set.
+    const componentKey = (await loadIncidentSettings(ctx, org.id)).componentTag || 'service';
     for (const service of incident.services) {
-      const tag = parseTagRef(service);
+      const tag =
+        parseTagRef(service) ??
+        (projects.some((p) => p.slug === service) ? null : { key: componentKey, value: service });
       if (tag && keys.has(tag.key)) see(tag, 'services');
     }
   }
