@@ -373,3 +373,23 @@ test('--help lists every verb with its usage', () => {
     assert.ok(help.includes(`  ${name.padEnd(12)}${verb.usage}`), `${name} is missing from --help`);
   }
 });
+
+test('page: a message, then a level or targets, not both', () => {
+  assert.deepEqual(plan('page', 'INC-7', '--message', 'rollback failed'), {
+    method: 'POST',
+    path: `${INC}/page/`,
+    body: { message: 'rollback failed' },
+  });
+  assert.deepEqual(plan('page', '7', '--message', 'all hands', '--target', '3', '--target', '4,5').body, {
+    message: 'all hands',
+    targets: ['3', '4', '5'],
+  });
+  assert.deepEqual(plan('page', '7', '--message', 'm', '--level', '2').body, { message: 'm', level: 2 });
+  usageError('page', ['7'], /say why: --message TEXT/);
+  usageError(
+    'page',
+    ['7', '--message', 'm', '--level', '2', '--target', '3'],
+    /--level or --target, not both/,
+  );
+  usageError('page', ['7', '--message', 'm', '--level', 'x'], /positive whole number/);
+});
