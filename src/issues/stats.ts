@@ -30,9 +30,11 @@ export function parseStatsPeriod(
   if (period === '14d') return STATS_14D;
   if (period === '') return null;
   if (period === 'auto' && autoRange) {
-    const span = autoRange.end - autoRange.start;
-    const step = span <= 2 * DAY ? HOUR : DAY;
-    return { key: 'auto', step, points: Math.min(Math.ceil(span / step), 90), end: autoRange.end };
+    const step = autoRange.end - autoRange.start <= 2 * DAY ? HOUR : DAY;
+    // Whole buckets from the one holding the start to the one holding the end's last moment.
+    const first = Math.floor(autoRange.start / step) * step;
+    const end = Math.ceil(autoRange.end / step) * step;
+    return { key: 'auto', step, points: Math.min((end - first) / step, 90), end };
   }
   throw invalid(`invalid statsPeriod "${period.slice(0, 20)}": use 24h, 14d or an empty value`);
 }
@@ -47,8 +49,8 @@ export async function issueStats(
   const out = new Map<number, [number, number][]>();
   if (!spec || issueIds.length === 0) return out;
   const { step, points } = spec;
-  const last = spec.end ?? now;
-  const end = last - (last % step) + step;
+  // An explicit end is exclusive and already on a bucket boundary; now is inside its bucket.
+  const end = spec.end ?? now - (now % step) + step;
   const start = end - points * step;
   const buckets = await store.issues.buckets(issueIds, 'hour', start, end);
   for (const id of issueIds) {
