@@ -12,7 +12,7 @@ import type { SetupResult } from '../src/projects/setup-project.ts';
 import { createUser } from '../src/users/create-user.ts';
 import { validateJsonSchema } from './helpers/check-json-schema.ts';
 import { closedPort, type RecordingProxy, startRecordingProxy } from './helpers/check-proxy.ts';
-import { copyFixtureRepo } from './helpers/check-repo.ts';
+import { copyFixtureRepo, sentryCli } from './helpers/check-repo.ts';
 import { checkOf, runCheck } from './helpers/check-run.ts';
 import { run, runSdkApp } from './helpers/run.ts';
 import { apiGet, startTestServer, type TestServer } from './helpers/server.ts';
@@ -257,6 +257,31 @@ describe('firebreak check guardrails: read-only, secrets masked, network down, s
     assert.ok(
       result.json.risks.some((r: string) => /lacks event:read/.test(r)),
       'org:ci cannot read issues',
+    );
+    // 002 gives CI tokens the release work: release-gate checks the release and says what it could not.
+    await sentryCli(tmpdir(), { url: t.url, token: org.token, org: s.org, project: s.project }, [
+      'releases',
+      'new',
+      'ci-gate@1',
+    ]);
+    const gate = await runCheck(
+      [
+        '--mode',
+        'release-gate',
+        '--project',
+        s.project,
+        '--release',
+        'ci-gate@1',
+        '--repo-root',
+        tmpdir(),
+        '--json',
+      ],
+      { SENTRY_AUTH_TOKEN: org.token },
+    );
+    assert.equal(gate.json.status, 'PARTIAL', JSON.stringify(gate.json));
+    assert.ok(gate.json.evidence.includes(`release ci-gate@1 exists on the server for ${s.project}`));
+    assert.ok(
+      gate.json.risks.some((r: string) => /new and regressed issues of ci-gate@1 not checked/.test(r)),
     );
   });
 

@@ -14,8 +14,10 @@ export const SCOPE_NEEDS: { anyOf: string[]; neededBy: SingleMode[]; what: strin
     what: 'organisation and project lists',
   },
   {
+    // release-gate reads issues too, but a CI token (org:ci) cannot: it checks the rest and says
+    // so (release-server.ts), as 002 gives CI tokens release work and triage tokens event:read.
     anyOf: ['event:read'],
-    neededBy: ['prod-health', 'release-gate', 'issue-triage', 'verify-loop'],
+    neededBy: ['prod-health', 'issue-triage', 'verify-loop'],
     what: 'issue lists',
   },
   {

@@ -1,7 +1,9 @@
+import { expandScopes } from '../auth/scopes.ts';
 import { ApiRefused } from './api-client.ts';
 import { type CheckContext, rerunCommand, shellQuote } from './context.ts';
 import { counted, describeIssue, listIssues, summarise } from './issue-list.ts';
 import { cleanText } from './mask.ts';
+import { tokenInfo } from './prepare-api.ts';
 import type { CheckReport } from './report.ts';
 import type { ReleaseGateData } from './schemas.ts';
 import { enc, type Target } from './slugs.ts';
@@ -102,18 +104,13 @@ export async function checkReleaseOnServer(
     report.next(cli('deploys new -r {v} -e production'));
   }
 
-  const fresh = await listIssues(ctx, target, `is:unresolved firstRelease:${quoted(release)}`);
-  const regressed = await listIssues(ctx, target, `is:unresolved is:regressed release:${quoted(release)}`);
-  data.newIssues = fresh.issues.map(summarise);
-  data.regressedIssues = regressed.issues.map(summarise);
-  report.fact(
-    `${data.newIssues.length} unresolved issues first seen in ${name}, ${data.regressedIssues.length} regressed in it`,
-  );
-  const shown = (list: typeof data.newIssues) => list.slice(0, 3).map(describeIssue).join('; ');
-  if (data.newIssues.length > 0) report.warn(`new in ${name}: ${shown(data.newIssues)}`);
-  if (data.regressedIssues.length > 0) report.warn(`regressed in ${name}: ${shown(data.regressedIssues)}`);
-  if (data.newIssues.length + data.regressedIssues.length > 0)
-    report.next(rerunCommand(ctx, 'issue-triage', target));
+  if (!expandScopes((await tokenInfo(ctx)).scopes).has('event:read')) {
+    report.warn(
+      `new and regressed issues of ${name} not checked: the token lacks event:read (a CI token's org:ci reads no issues)`,
+    );
+  } else {
+    await checkReleaseIssues(ctx, report, target, release, data);
+  }
 
   const health = body.projects?.find((p) => p.slug === target.project);
   const sessions = health?.healthData?.crashFreeSessions;
@@ -128,4 +125,27 @@ export async function checkReleaseOnServer(
   } else {
     report.fact('crash-free rate: not available (the server has no release health data for this release)');
   }
+}
+
+/** The release's new and regressed unresolved issues (needs event:read). */
+async function checkReleaseIssues(
+  ctx: CheckContext,
+  report: CheckReport<'release-gate'>,
+  target: Target,
+  release: string,
+  data: ReleaseGateData,
+): Promise<void> {
+  const name = cleanText(release, 80);
+  const fresh = await listIssues(ctx, target, `is:unresolved firstRelease:${quoted(release)}`);
+  const regressed = await listIssues(ctx, target, `is:unresolved is:regressed release:${quoted(release)}`);
+  data.newIssues = fresh.issues.map(summarise);
+  data.regressedIssues = regressed.issues.map(summarise);
+  report.fact(
+    `${data.newIssues.length} unresolved issues first seen in ${name}, ${data.regressedIssues.length} regressed in it`,
+  );
+  const shown = (list: typeof data.newIssues) => list.slice(0, 3).map(describeIssue).join('; ');
+  if (data.newIssues.length > 0) report.warn(`new in ${name}: ${shown(data.newIssues)}`);
+  if (data.regressedIssues.length > 0) report.warn(`regressed in ${name}: ${shown(data.regressedIssues)}`);
+  if (data.newIssues.length + data.regressedIssues.length > 0)
+    report.next(rerunCommand(ctx, 'issue-triage', target));
 }
