@@ -198,6 +198,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         bare.body.reconciliation,
         /^Action: {6}none recorded\nResolution: {2}not resolved yet \(0 min so far\)$/m,
       );
+      // "alert" says how it was detected, not who declared it: here a person did.
+      await api.post(base, { issues: [issue.id], title: 'Paged by an alert', detectionSource: 'alert' });
+      const alerted = await api.post(`${base}INC-4/postmortem/`, {});
+      assert.deepEqual(alerted.body.fromTheData.detection, [
+        'It was detected by an alert, 5 min after the first event.',
+      ]);
 
       const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['incident:read'] }));
       assert.equal((await reader.get(`${inc}/postmortem/`)).status, 200);

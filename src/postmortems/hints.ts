@@ -31,7 +31,8 @@ export function hintsOf(facts: PostmortemFacts): Hints {
   } else {
     detection.push(
       source === 'alert'
-        ? `An alert declared it ${durationText(toDetect)} after the first event.`
+        ? // The source says how it was detected, not who declared it (a person may declare what an alert raised).
+          `It was detected by an alert, ${durationText(toDetect)} after the first event.`
         : `It was ${source === 'manual' ? 'declared by hand' : `detected via ${source}`}, ${durationText(toDetect)} after the first event: no alert declared it.`,
     );
   }
