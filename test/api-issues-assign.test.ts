@@ -53,6 +53,11 @@ describe('issue assignment, assigned: search, notes and activity', () => {
     assert.deepEqual(titles(await adaApi.get(listPath('!assigned:me'))), ['Slow search']);
     assert.deepEqual(titles(await api.get(listPath('assigned:#sre'))), ['Slow search']);
     assert.deepEqual(titles(await api.get(listPath(`assigned:${ada.user.email}`))), ['Login loop']);
+    assert.deepEqual(
+      titles(await api.get(listPath(`assigned:${ada.user.email.toUpperCase()}`))),
+      ['Login loop'],
+      'an email is a member whatever its case',
+    );
     assert.deepEqual(titles(await api.get(listPath('assigned:[#sre, none]'))), ['Slow search']);
     assert.deepEqual(titles(await api.get(listPath('is:assigned'))), ['Login loop', 'Slow search']);
     assert.deepEqual(titles(await api.get(listPath('has:assigned'))), ['Login loop', 'Slow search']);

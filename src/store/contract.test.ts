@@ -181,6 +181,11 @@ for (const backend of testBackends()) {
       const email = `${uniq('ada')}@example.com`;
       const user = await store.users.create({ email, name: 'Ada', passwordHash: 'scrypt$x', now: T0 });
       assert.deepEqual(await store.users.getByEmail(email), user);
+      assert.deepEqual(
+        await store.users.getByEmail(email.toUpperCase()),
+        user,
+        'emails are found without case',
+      );
       assert.deepEqual(await store.users.getById(user.id), user);
       assert.equal(await store.users.getByEmail('missing@example.com'), null);
       await assert.rejects(

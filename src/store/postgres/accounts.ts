@@ -53,7 +53,14 @@ export function createAccounts(pool: pg.Pool): AccountsStore {
           return user;
         }),
       getByEmail: async (email) =>
-        orNull(toUser)(await one(pool, 'SELECT * FROM users WHERE email = $1', [email])),
+        // Emails are compared without case (users are created lower-cased); an exact match first.
+        orNull(toUser)(
+          await one(
+            pool,
+            'SELECT * FROM users WHERE lower(email) = lower($1) ORDER BY email = $1 DESC, id LIMIT 1',
+            [email],
+          ),
+        ),
       getById: async (id) => orNull(toUser)(await one(pool, 'SELECT * FROM users WHERE id = $1', [id])),
     },
     tokens: {

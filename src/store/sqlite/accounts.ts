@@ -63,7 +63,14 @@ export function createAccounts(h: SqliteHandles): AccountsStore {
           { transaction: true },
         ),
       getByEmail: async (email) =>
-        nullable(read.get<Row>('SELECT * FROM users WHERE email = ?', email), toUser),
+        // Emails are compared without case (users are created lower-cased); an exact match first.
+        nullable(
+          read.get<Row>(
+            'SELECT * FROM users WHERE lower(email) = lower(?1) ORDER BY email = ?1 DESC, id LIMIT 1',
+            email,
+          ),
+          toUser,
+        ),
       getById: async (id) => nullable(read.get<Row>('SELECT * FROM users WHERE id = ?', id), toUser),
     },
     tokens: {
