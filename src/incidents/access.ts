@@ -71,9 +71,7 @@ export async function resolveMember(
   } else if (/^\d{1,15}$/.test(ref)) userId = Number(ref);
   else {
     const email = ref.trim();
-    userId =
-      ((await ctx.store.users.getByEmail(email)) ?? (await ctx.store.users.getByEmail(email.toLowerCase())))
-        ?.id ?? null;
+    userId = (await ctx.store.users.getByEmail(email))?.id ?? null;
   }
   if (userId === null || !(await ctx.store.members.get(org.id, userId))) {
     throw invalid(`${clip(ref)} is not a member of the organization`);

@@ -112,9 +112,7 @@ export async function recordMitigation(
     targets = [project];
   } else targets = await affectedProjects(ctx, org, incident);
   const owner = input.owner ?? null;
-  const ownerUser = owner?.includes('@')
-    ? ((await ctx.store.users.getByEmail(owner)) ?? (await ctx.store.users.getByEmail(owner.toLowerCase())))
-    : null;
+  const ownerUser = owner?.includes('@') ? await ctx.store.users.getByEmail(owner) : null;
   const ownerUserId = ownerUser && (await ctx.store.members.get(org.id, ownerUser.id)) ? ownerUser.id : null;
   const text = [
     `${LABELS[input.type]}${input.release ? ` ${input.release}` : ''}`,

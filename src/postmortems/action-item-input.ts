@@ -82,8 +82,7 @@ export async function memberId(
     userId = principal.userId;
   } else if (/^\d{1,15}$/.test(ref)) userId = Number(ref);
   else if (ref.includes('@')) {
-    const user =
-      (await ctx.store.users.getByEmail(ref)) ?? (await ctx.store.users.getByEmail(ref.toLowerCase()));
+    const user = await ctx.store.users.getByEmail(ref);
     userId = user?.id ?? null;
   }
   return userId !== null && (await ctx.store.members.get(org.id, userId)) ? userId : null;
