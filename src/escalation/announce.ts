@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { Incident } from '../store/types-incidents.ts';
 import type { NotificationKind } from '../store/types-notifications.ts';
-import { deliveriesTo, incidentSummary, targetNames } from './incident-notice.ts';
+import { deliveriesTo, incidentSummary, targetNameList } from './incident-notice.ts';
 
 /** An incident's stakeholders: its severity policy's update targets, by id and by name. */
 export interface Stakeholders {
@@ -13,7 +13,7 @@ export async function stakeholdersOf(ctx: AppContext, incident: Incident): Promi
   const policy = await ctx.store.escalationPolicies.get(incident.orgId, incident.severity);
   const targetIds = policy?.updateTargetIds ?? [];
   if (targetIds.length === 0) return { targetIds, names: [] };
-  return { targetIds, names: (await targetNames(ctx, incident.orgId, targetIds)).split(', ') };
+  return { targetIds, names: await targetNameList(ctx, incident.orgId, targetIds) };
 }
 
 /**

@@ -37,8 +37,13 @@ export function deliveriesTo(
 
 /** Target names for a timeline entry ("ops-webhook, pager-email"); ids of deleted targets as `#id`. */
 export async function targetNames(ctx: AppContext, orgId: number, ids: number[]): Promise<string> {
+  return (await targetNameList(ctx, orgId, ids)).join(', ');
+}
+
+/** The same names as a list (a name may itself hold a comma). */
+export async function targetNameList(ctx: AppContext, orgId: number, ids: number[]): Promise<string[]> {
   const targets = await ctx.store.notificationTargets.list(orgId);
-  return ids.map((id) => targets.find((t) => t.id === id)?.name ?? `#${id}`).join(', ');
+  return ids.map((id) => targets.find((t) => t.id === id)?.name ?? `#${id}`);
 }
 
 export const minutesText = (minutes: number): string =>
