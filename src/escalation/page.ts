@@ -8,8 +8,7 @@ import { type TimelineEntryView, withActorNames } from '../incidents/timeline.ts
 import { hasEnded } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import { deliveriesTo, incidentSummary, targetNames } from './incident-notice.ts';
-
-const TargetId = z.union([z.number().int().min(1), z.string().regex(/^\d{1,15}$/)]).transform(Number);
+import { TargetId } from './policies.ts';
 
 export const PageInput = z
   .object({

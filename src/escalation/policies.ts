@@ -33,7 +33,8 @@ export function defaultAckMinutes(severity: Severity | undefined): number {
   return Math.max(5, response);
 }
 
-const TargetId = z.union([z.number().int().min(1), z.string().regex(/^\d{1,15}$/)]).transform(Number);
+/** A notification target's id, as a number or a numeric string. */
+export const TargetId = z.union([z.number().int().min(1), z.string().regex(/^\d{1,15}$/)]).transform(Number);
 
 const PolicyInput = z
   .object({
