@@ -113,8 +113,14 @@ async function mapTerm(term: Filter, ctx: QueryContext, out: EventQuery): Promis
         ? false
         : fail('use true or false');
     if (!equality || term.values.length !== 1) fail('takes one value');
-    const handled = term.key === 'error.handled' ? truthy : !truthy;
-    out.filters.push({ kind: 'in', attr: { tag: 'handled' }, negated, values: [handled ? 'yes' : 'no'] });
+    // Sentry counts an exception without a mechanism's `handled` flag (no `handled` tag) as handled.
+    const unhandled = term.key === 'error.handled' ? !truthy : truthy;
+    out.filters.push({
+      kind: 'in',
+      attr: { tag: 'handled' },
+      negated: unhandled === negated,
+      values: ['no'],
+    });
     return;
   }
   const explicitTag = /^!?tags\[/.test(term.raw);

@@ -57,8 +57,8 @@ const KEYS: Record<string, KeyHandler> = {
   }),
   'error.type': (_ctx, _scope, term) => ({ field: 'errorType', values: equalityValues(term) }),
   'error.value': (_ctx, _scope, term) => ({ field: 'errorValue', values: equalityValues(term) }),
-  'error.handled': (_ctx, _scope, term) => tag('handled', [booleanValue(term) ? 'yes' : 'no']),
-  'error.unhandled': (_ctx, _scope, term) => tag('handled', [booleanValue(term) ? 'no' : 'yes']),
+  'error.handled': (_ctx, _scope, term) => handledCondition(booleanValue(term)),
+  'error.unhandled': (_ctx, _scope, term) => handledCondition(!booleanValue(term)),
   // Every Firebreak issue is an error issue (Sentry's category `error`, type `error`).
   'issue.category': (_ctx, _scope, term) => ({
     field: 'constant',
@@ -146,6 +146,19 @@ async function issueCondition(
 
 function tag(key: string, values: string[]): IssueCondition {
   return { field: 'tag', key, values };
+}
+
+/**
+ * Sentry counts an exception without a mechanism's `handled` flag as handled (and `handled` is
+ * tagged only when the flag is there): an issue is handled when one of its events was, or when
+ * none said either way; unhandled when one of its events was.
+ */
+function handledCondition(handled: boolean): IssueCondition {
+  if (!handled) return tag('handled', ['no']);
+  return {
+    field: 'any',
+    conditions: [tag('handled', ['yes']), { field: 'hasTag', key: 'handled', negate: true }],
+  };
 }
 
 /** Values of a `key:value` / `key:[a, b]` term; comparisons make no sense for these keys. */

@@ -1,4 +1,4 @@
-import { escapeLike, likePattern } from './sql-text.ts';
+import { likePattern } from './sql-text.ts';
 import {
   type DiscoverQuery,
   type EventAggregate,
@@ -110,7 +110,7 @@ export class EventSql {
         return filter.negated ? `NOT ${present}` : present;
       }
       case 'text': {
-        const pattern = `${this.param(`%${escapeLike(filter.value)}%`)} ESCAPE '\\'`;
+        const pattern = `${this.param(`%${likePattern(filter.value)}%`)} ESCAPE '\\'`;
         const match = `(e.title ${ilike} ${pattern} OR COALESCE(e.error_value, '') ${ilike} ${pattern})`;
         return filter.negated ? `NOT ${match}` : match;
       }

@@ -1,4 +1,4 @@
-import { escapeLike, likePattern, seenBetweenSql } from '../sql-text.ts';
+import { likePattern, seenBetweenSql } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 
 /**
@@ -45,13 +45,14 @@ function predicateOf(condition: IssueCondition, bind: Bind): string {
     case 'assignee':
       return condition.values.map((match) => assigneePredicate(match, bind)).join(' OR ') || 'FALSE';
     case 'text': {
-      const pattern = bind(`%${escapeLike(condition.value)}%`);
+      const pattern = bind(`%${likePattern(condition.value)}%`);
       return `i.title ILIKE ${pattern} OR i.culprit ILIKE ${pattern}`;
     }
     case 'errorType':
     case 'errorValue': {
       const field = condition.field === 'errorType' ? 'type' : 'value';
-      return valueMatch(`coalesce(i.metadata->>'${field}', '')`, condition.values, bind);
+      // A message issue's metadata holds its text as `value` too, but it has no exception.
+      return `i.type = 'error' AND (${valueMatch(`coalesce(i.metadata->>'${field}', '')`, condition.values, bind)})`;
     }
     case 'constant':
       return condition.value ? 'TRUE' : 'FALSE';

@@ -1,5 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
-import { escapeLike, seenBetweenSql } from '../sql-text.ts';
+import { likePattern, seenBetweenSql } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 
 /**
@@ -49,14 +49,21 @@ function predicateOf(condition: IssueCondition, params: SQLInputValue[]): string
     case 'assignee':
       return condition.values.map((match) => assigneePredicate(match, bind)).join(' OR ') || '0';
     case 'text': {
-      // SQLite's LIKE ignores ASCII case, like PostgreSQL's ILIKE does.
-      const pattern = `%${escapeLike(condition.value)}%`;
+      // SQLite's LIKE ignores ASCII case, like PostgreSQL's ILIKE does; `*` is Sentry's wildcard.
+      const pattern = `%${likePattern(condition.value)}%`;
       return `i.title LIKE ${bind(pattern)} ESCAPE '\\' OR i.culprit LIKE ${bind(pattern)} ESCAPE '\\'`;
     }
     case 'errorType':
     case 'errorValue': {
       const path = condition.field === 'errorType' ? '$.type' : '$.value';
-      return valueMatch(`coalesce(json_extract(i.metadata, '${path}'), '')`, condition.values, bind, list);
+      // A message issue's metadata holds its text as `value` too, but it has no exception.
+      const match = valueMatch(
+        `coalesce(json_extract(i.metadata, '${path}'), '')`,
+        condition.values,
+        bind,
+        list,
+      );
+      return `i.type = 'error' AND (${match})`;
     }
     case 'constant':
       return condition.value ? '1' : '0';
