@@ -47,3 +47,15 @@ test('release:latest is the latest release of each project; none matches nothing
   const none = await parseEventQuery('release:latest', context());
   assert.deepEqual(none.filters, [{ kind: 'in', attr: { column: 'release' }, negated: false, values: [] }]);
 });
+
+test('timestamp:VALUE is all of the time the value names: its day, minute, second or millisecond', async () => {
+  const span = async (value: string) => {
+    const [from, to] = (await parseEventQuery(`timestamp:${value}`, context())).filters;
+    assert.ok(from.kind === 'compare' && from.op === '>=' && to.kind === 'compare' && to.op === '<');
+    return [new Date(from.value).toISOString(), to.value - from.value];
+  };
+  assert.deepEqual(await span('2026-11-20'), ['2026-11-20T00:00:00.000Z', 86_400_000]);
+  assert.deepEqual(await span('2026-11-20T10:15'), ['2026-11-20T10:15:00.000Z', 60_000]);
+  assert.deepEqual(await span('2026-11-20T10:15:30Z'), ['2026-11-20T10:15:30.000Z', 1_000]);
+  assert.deepEqual(await span('2026-11-20T10:15:30.250Z'), ['2026-11-20T10:15:30.250Z', 1]);
+});

@@ -169,11 +169,21 @@ function mapTime(term: Filter, ctx: QueryContext, out: EventQuery): void {
   } else if (time.relative) {
     out.filters.push({ kind: 'compare', attr, op: time.relative === 'newer' ? '>=' : '<', value: time.at });
   } else {
-    // A bare date means that whole (UTC) day; a datetime, that instant.
-    const span = term.values[0].length === 10 ? 86_400_000 : 1;
+    // A value means all of the time it names: a bare date that whole (UTC) day, a datetime to
+    // the minute or second that minute or second, with milliseconds that millisecond.
+    const span = precisionOf(term.values[0]);
     out.filters.push({ kind: 'compare', attr, op: '>=', value: time.at });
     out.filters.push({ kind: 'compare', attr, op: '<', value: time.at + span });
   }
+}
+
+/** How long a time written as `value` lasts: its last written unit. */
+function precisionOf(value: string): number {
+  const time = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?/.exec(value);
+  if (!time) return 86_400_000;
+  if (!time[1]) return 60_000;
+  if (!time[2]) return 1_000;
+  return 1;
 }
 
 function mapAggregate(term: Filter, field: DiscoverField, ctx: QueryContext, out: EventQuery): void {
