@@ -4,8 +4,8 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { AppContext } from '../context.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { defaultMaxConnections } from './connection-limit.ts';
-import { acceptEmptyJsonBodies } from './empty-json.ts';
 import { installErrorHandler } from './http-errors.ts';
+import { acceptJsonBodies, refuseNulInUrl } from './json-bodies.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -73,12 +73,13 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   if (maxConnections !== null) app.server.maxConnections = maxConnections;
   installErrorHandler(app);
   // Every Web API route; the ingest plugin replaces the parsers in its own context.
-  acceptEmptyJsonBodies(app);
+  acceptJsonBodies(app);
   await app.register(ingestRoutes, { ctx });
   await app.register(async (api) => {
     // Under ingest load, tag-value and bucket counts are written once a second
     // (docs/decisions/0009-deferred-counters.md); what the API answers includes every event
     // that was acknowledged before the request.
+    api.addHook('onRequest', refuseNulInUrl);
     api.addHook('onRequest', async () => ctx.committer.writeDeferredCounters());
     await api.register(rootRoutes, { ctx });
     await api.register(organizationRoutes, { ctx });
