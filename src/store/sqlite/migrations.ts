@@ -1,3 +1,4 @@
+import type { DatabaseSync } from 'node:sqlite';
 import { MIGRATION_0002_ACCOUNTS } from './migrations/0002-accounts.ts';
 import { MIGRATION_0003_RELEASES } from './migrations/0003-releases.ts';
 import { MIGRATION_0004_ISSUE_WORKFLOW } from './migrations/0004-issue-workflow.ts';
@@ -11,12 +12,19 @@ import { MIGRATION_0011_NOTIFICATIONS } from './migrations/0011-notifications.ts
 import { MIGRATION_0012_DEFERRED_COUNTERS } from './migrations/0012-deferred-counters.ts';
 import { MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES } from './migrations/0013-unindexed-deferred-batches.ts';
 import { MIGRATION_0014_STATUS_UPDATE_TARGETS } from './migrations/0014-status-update-targets.ts';
+import { migration0015IdsNeverReused } from './migrations/0015-ids-never-reused.ts';
 
 /**
  * Numbered SQLite migrations: index + 1 is the version recorded in schema_migrations. Append only;
  * never edit a migration that has shipped. Versions 2–5 are one per Web API area (migrations/). Times are epoch ms (INTEGER), JSON is TEXT.
  */
-export const SQLITE_MIGRATIONS: readonly string[] = [
+/**
+ * A migration SQL alone cannot write: a function, run in the same transaction as any other but
+ * with foreign keys off (they cannot be switched inside a transaction) and checked before commit.
+ */
+export type SqliteMigrationStep = (db: DatabaseSync) => void;
+
+export const SQLITE_MIGRATIONS: readonly (string | SqliteMigrationStep)[] = [
   `
   CREATE TABLE orgs (
     id INTEGER PRIMARY KEY,
@@ -203,4 +211,5 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   MIGRATION_0012_DEFERRED_COUNTERS,
   MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES,
   MIGRATION_0014_STATUS_UPDATE_TARGETS,
+  migration0015IdsNeverReused,
 ];
