@@ -8,6 +8,7 @@ const UNHANDLED = 'TypeError: boom unhandled';
 const HANDLED = 'RangeError: boom handled';
 const NO_MECHANISM = 'SyntaxError: boom plain';
 const MESSAGE = 'a log line with star*inside';
+const UNICODE = 'Ünïcode Straße failure';
 
 /**
  * `error.handled` / `error.unhandled` as Sentry reads them (an exception without a mechanism's
@@ -31,6 +32,7 @@ for (const backend of ['sqlite', 'postgres'] as const)
       await sendEvent(t, s, exception('RangeError', 'boom handled', { type: 'generic', handled: true }));
       await sendEvent(t, s, exception('SyntaxError', 'boom plain'));
       await sendEvent(t, s, { message: MESSAGE });
+      await sendEvent(t, s, { message: UNICODE, release: 'web@Ärger-1' });
     });
     after(() => t.close());
 
@@ -47,7 +49,7 @@ for (const backend of ['sqlite', 'postgres'] as const)
     };
 
     test('an exception without a handled flag counts as handled', async () => {
-      const handled = [HANDLED, NO_MECHANISM, MESSAGE].sort();
+      const handled = [HANDLED, NO_MECHANISM, MESSAGE, UNICODE].sort();
       for (const search of [issues, events]) {
         assert.deepEqual(await search('error.handled:true'), handled);
         assert.deepEqual(await search('error.unhandled:false'), handled);
@@ -65,6 +67,22 @@ for (const backend of ['sqlite', 'postgres'] as const)
         assert.deepEqual(await search('message:*star*'), [MESSAGE]);
         assert.deepEqual(await search('message:"star*inside"'), [MESSAGE]);
       }
+    });
+
+    test('text matching ignores case in every script, as PostgreSQL does', async () => {
+      for (const search of [issues, events]) {
+        assert.deepEqual(await search('ünïcode'), [UNICODE]);
+        assert.deepEqual(await search('ÜNÏCODE straße'), [UNICODE]);
+        assert.deepEqual(await search('message:"*STRASSE*"'), []);
+      }
+      assert.deepEqual(await events('title:*ÜNÏCODE*'), [UNICODE]);
+      const releases = await api.get(
+        `/api/0/organizations/${s.org}/releases/?query=${encodeURIComponent('ärger')}`,
+      );
+      assert.deepEqual(
+        releases.body.map((r: { version: string }) => r.version),
+        ['web@Ärger-1'],
+      );
     });
 
     test('error.type and error.value match exceptions only, not message issues', async () => {

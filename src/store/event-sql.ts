@@ -19,8 +19,8 @@ export interface EventSqlDialect {
   typed(placeholder: string, type: SqlType): string;
   /** The text value of tag `key` in `e.tags`, NULL when absent. */
   tag(key: string, param: (value: unknown) => string): string;
-  /** The case-insensitive LIKE operator. */
-  ilike: string;
+  /** `expr` matches the LIKE pattern bound at `placeholder` (escape `\\`), ignoring case. */
+  ilike(expr: string, placeholder: string, pattern: string): string;
   /** Sorts text in byte order, so both backends order rows alike. */
   sortText(expr: string): string;
 }
@@ -85,7 +85,7 @@ export class EventSql {
   }
 
   filter(filter: EventFilter): string {
-    const { ilike } = this.#dialect;
+    const ilike = this.#dialect.ilike;
     switch (filter.kind) {
       case 'in': {
         if (filter.values.length === 0) return filter.negated ? '1 = 1' : '1 = 0';
@@ -97,10 +97,9 @@ export class EventSql {
         return `${this.attr(filter.attr)} ${filter.op} ${this.param(filter.value)}`;
       case 'like': {
         const expr = this.attr(filter.attr);
-        const pattern = `${this.param(likePattern(filter.pattern))} ESCAPE '\\'`;
-        return filter.negated
-          ? `(${expr} IS NULL OR ${expr} NOT ${ilike} ${pattern})`
-          : `${expr} ${ilike} ${pattern}`;
+        const pattern = likePattern(filter.pattern);
+        const match = ilike(expr, this.param(pattern), pattern);
+        return filter.negated ? `(${expr} IS NULL OR NOT (${match}))` : match;
       }
       case 'has': {
         const expr = this.attr(filter.attr);
@@ -110,8 +109,9 @@ export class EventSql {
         return filter.negated ? `NOT ${present}` : present;
       }
       case 'text': {
-        const pattern = `${this.param(`%${likePattern(filter.value)}%`)} ESCAPE '\\'`;
-        const match = `(e.title ${ilike} ${pattern} OR COALESCE(e.error_value, '') ${ilike} ${pattern})`;
+        const pattern = `%${likePattern(filter.value)}%`;
+        const placeholder = this.param(pattern);
+        const match = `(${ilike('e.title', placeholder, pattern)} OR ${ilike("COALESCE(e.error_value, '')", placeholder, pattern)})`;
         return filter.negated ? `NOT ${match}` : match;
       }
       case 'issue-status': {

@@ -9,7 +9,7 @@ const POSTGRES_DIALECT: EventSqlDialect = {
   placeholder: (index) => `$${index}`,
   typed: (placeholder, type) => `${placeholder}::${type}`,
   tag: (key, param) => `(e.tags ->> ${param(key)})`,
-  ilike: 'ILIKE',
+  ilike: (expr, placeholder) => `${expr} ILIKE ${placeholder} ESCAPE '\\'`,
   // SQLite compares text bytewise; "C" makes PostgreSQL sort the same way.
   sortText: (expr) => `${expr} COLLATE "C"`,
 };

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../app-error.ts';
 import { Mutex } from './mutex.ts';
@@ -173,9 +173,27 @@ export function openSqlite(
   };
 }
 
+/**
+ * SQLite's `lower()` and `LIKE` fold ASCII letters only, where PostgreSQL's `lower()` and `ILIKE`
+ * fold every script: `fold_case(x)` is the Unicode fold, for case-insensitive text matching that
+ * agrees across backends (`Ünïcode` found by `ünïcode`).
+ */
+function foldCase(value: SQLOutputValue): SQLOutputValue {
+  return typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+/** Case-insensitive `LIKE` (escape `\`): SQLite's own where the pattern is ASCII, the Unicode fold otherwise. */
+export function sqliteILike(expr: string, placeholder: string, pattern: string): string {
+  return /^\p{ASCII}*$/u.test(pattern)
+    ? `${expr} LIKE ${placeholder} ESCAPE '\\'`
+    : `fold_case(${expr}) LIKE fold_case(${placeholder}) ESCAPE '\\'`;
+}
+
 function openDatabase(path: string): DatabaseSync {
   try {
-    return new DatabaseSync(path, { enableForeignKeyConstraints: true });
+    const db = new DatabaseSync(path, { enableForeignKeyConstraints: true });
+    db.function('fold_case', { deterministic: true }, foldCase);
+    return db;
   } catch (error) {
     throw new AppError('UNAVAILABLE', `cannot open SQLite database ${path}: ${(error as Error).message}`, {
       cause: error,

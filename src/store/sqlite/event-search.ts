@@ -2,7 +2,7 @@ import type { SQLInputValue } from 'node:sqlite';
 import { cell, discoverSql, type EventSqlDialect, eventListSql, tagKeysSql } from '../event-sql.ts';
 import type { StoredEvent } from '../types.ts';
 import type { EventQueryStore } from '../types-events.ts';
-import type { SqliteConnection } from './connection.ts';
+import { type SqliteConnection, sqliteILike } from './connection.ts';
 import { toStoredEvent } from './rows.ts';
 
 type Row = Record<string, unknown>;
@@ -15,7 +15,7 @@ const SQLITE_DIALECT: EventSqlDialect = {
     /["\\]/.test(key)
       ? `(SELECT j.value FROM json_each(e.tags) AS j WHERE j.key = ${param(key)})`
       : `json_extract(e.tags, ${param(`$."${key}"`)})`,
-  ilike: 'LIKE',
+  ilike: sqliteILike,
   sortText: (expr) => expr,
 };
 

@@ -1,6 +1,7 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { likePattern, seenBetweenSql } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
+import { sqliteILike } from './connection.ts';
 
 /**
  * IssueFilter → SQLite predicates over `issues i`, every value a bound parameter. Each
@@ -49,9 +50,9 @@ function predicateOf(condition: IssueCondition, params: SQLInputValue[]): string
     case 'assignee':
       return condition.values.map((match) => assigneePredicate(match, bind)).join(' OR ') || '0';
     case 'text': {
-      // SQLite's LIKE ignores ASCII case, like PostgreSQL's ILIKE does; `*` is Sentry's wildcard.
+      // Case-insensitive in every script, as PostgreSQL's ILIKE; `*` is Sentry's wildcard.
       const pattern = `%${likePattern(condition.value)}%`;
-      return `i.title LIKE ${bind(pattern)} ESCAPE '\\' OR i.culprit LIKE ${bind(pattern)} ESCAPE '\\'`;
+      return `${sqliteILike('i.title', bind(pattern), pattern)} OR ${sqliteILike('i.culprit', bind(pattern), pattern)}`;
     }
     case 'errorType':
     case 'errorValue': {

@@ -77,7 +77,7 @@ export function createReleaseReads(db: SqliteConnection) {
         const projectIds = q.projectIds ? JSON.stringify(q.projectIds) : null;
         const rows = db.all<Row>(
           `SELECT ${RELEASE_COLUMNS} FROM releases r
-           WHERE r.org_id = ? AND r.status = ? AND (? IS NULL OR instr(lower(r.version), lower(?)) > 0)
+           WHERE r.org_id = ? AND r.status = ? AND (? IS NULL OR instr(fold_case(r.version), fold_case(?)) > 0)
              AND (? IS NULL OR EXISTS (SELECT 1 FROM release_projects rp
                                        WHERE rp.release_id = r.id AND rp.project_id ${IN_IDS}))
            ORDER BY coalesce(r.date_created, r.first_seen) DESC, r.id DESC LIMIT ? OFFSET ?`,
@@ -146,7 +146,7 @@ export function createReleaseReads(db: SqliteConnection) {
     async list(orgId, page) {
       return db
         .all<Row>(
-          `SELECT * FROM repositories WHERE org_id = ? AND (? IS NULL OR instr(lower(name), lower(?)) > 0)
+          `SELECT * FROM repositories WHERE org_id = ? AND (? IS NULL OR instr(fold_case(name), fold_case(?)) > 0)
            ORDER BY name, id LIMIT ? OFFSET ?`,
           orgId,
           page.query ?? null,
