@@ -19,6 +19,15 @@ export function parseOffsetCursor(cursor: string | undefined, maxOffset = MAX_OF
 
 export const offsetCursor = (offset: number): string => `0:${offset}:0`;
 
+/**
+ * Sentry's cursor for the first page, `0:0:0` or `0:0:1`: what a `previous` link with
+ * results="false" carries on every list. A keyset list reads it as no cursor, so following that
+ * link gives the first page instead of a 400.
+ */
+export function isFirstPageCursor(cursor: string | undefined): boolean {
+  return cursor === '0:0:0' || cursor === '0:0:1';
+}
+
 /** Fetch one more row than shown: its presence is what says a next page exists. */
 export function nextOffsetCursor(offset: number, limit: number, fetched: number): string | null {
   return fetched > limit ? offsetCursor(offset + limit) : null;

@@ -209,6 +209,22 @@ describe('issue lists (project and organisation), stats, tags', () => {
     }
     assert.deepEqual(seen.sort(), ['API only', 'Frequent', 'Old one']);
     assert.equal((await orgList('cursor=garbage')).status, 400);
+
+    // A keyset list cannot page back: its previous link, results="false", leads to the first page.
+    const last = await client.get(path);
+    const previous = /<([^>]+)>; rel="previous"; results="false"; cursor="0:0:1"/.exec(
+      last.headers.get('link') ?? '',
+    );
+    assert.ok(previous, last.headers.get('link') ?? '');
+    const back = await client.get(new URL(previous[1]).pathname + new URL(previous[1]).search);
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    assert.equal(back.body.length, 1);
+    for (const list of [
+      `/api/0/projects/${web.org}/${web.project}/events/?cursor=0:0:1`,
+      `/api/0/organizations/${web.org}/audit-logs/?cursor=0:0:1`,
+    ]) {
+      assert.equal((await client.get(list)).status, 200, list);
+    }
   });
 
   test('shortIdLookup: a short id as the query answers that issue directly', async () => {

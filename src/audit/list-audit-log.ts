@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
+import { isFirstPageCursor } from '../offset-cursor.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import type { Org } from '../store/types.ts';
 import type { AuditRow } from '../store/types-audit.ts';
@@ -10,7 +11,7 @@ export const ListAuditLogInput = z.object({
   /** Keyset cursor: the id of the last row of the previous page, as Sentry's `value:offset:is_prev`. */
   cursor: z
     .string()
-    .regex(/^\d{1,15}:0:0$/, 'invalid cursor')
+    .regex(/^\d{1,15}:0:0$|^0:0:1$/, 'invalid cursor')
     .optional(),
   per_page: z.coerce.number().int().min(1).max(100).default(100),
 });
@@ -30,7 +31,8 @@ export async function listAuditLog(
   requireScope(principal, 'org:write', 'org:admin');
   const params = parseInput(ListAuditLogInput, input);
   const org = await resolveOrg(ctx, principal, input.org);
-  const cursor = params.cursor ? Number(params.cursor.split(':')[0]) : undefined;
+  const cursor =
+    params.cursor && !isFirstPageCursor(params.cursor) ? Number(params.cursor.split(':')[0]) : undefined;
   const rows = await ctx.store.audit.list(org.id, { limit: params.per_page + 1, cursor });
   const page = rows.slice(0, params.per_page);
   const names = new Map<string, string>();

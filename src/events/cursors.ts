@@ -1,5 +1,5 @@
 import { invalid } from '../app-error.ts';
-import { offsetCursor, parseOffsetCursor as parseCursor } from '../offset-cursor.ts';
+import { isFirstPageCursor, offsetCursor, parseOffsetCursor as parseCursor } from '../offset-cursor.ts';
 import type { StoredEvent } from '../store/types.ts';
 
 /** Discover pages by offset; deep offsets are a scan, so they stop at MAX_OFFSET. */
@@ -12,7 +12,7 @@ export { offsetCursor };
 export function parseEventCursor(
   cursor: string | undefined,
 ): { timestamp: number; eventId: string } | undefined {
-  if (!cursor) return undefined;
+  if (!cursor || isFirstPageCursor(cursor)) return undefined;
   const match = /^(\d{1,15}):([0-9a-f]{32}):0$/.exec(cursor);
   if (!match) throw invalid('invalid cursor');
   return { timestamp: Number(match[1]), eventId: match[2] };

@@ -2,6 +2,7 @@ import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { selectProjects } from '../events/projects.ts';
 import { parseTimeRange } from '../events/time-range.ts';
+import { isFirstPageCursor } from '../offset-cursor.ts';
 import { resolveOrg, resolveProject } from '../orgs/resolve.ts';
 import type { Org, Project } from '../store/types.ts';
 import { parseInput } from '../validation.ts';
@@ -99,7 +100,7 @@ async function listIssues(
     filter,
     sort: params.sort,
     limit: params.limit ?? params.per_page ?? 25,
-    cursor: params.cursor || undefined,
+    cursor: params.cursor && !isFirstPageCursor(params.cursor) ? params.cursor : undefined,
   });
   const views = await loadIssueViews(ctx, page.issues, (issue) => byId.get(issue.projectId)!);
   return { org, views: await withStats(ctx, views, stats), nextCursor: page.nextCursor, directHit: false };
