@@ -93,3 +93,34 @@ for (const backend of ['sqlite', 'postgres'] as const)
       }
     });
   });
+
+for (const backend of ['sqlite', 'postgres'] as const)
+  describe(`substatus: as the issue shows it (${backend})`, () => {
+    let t: TestServer;
+    let s: SetupResult;
+    let api: ReturnType<typeof apiClient>;
+
+    before(async () => {
+      t = await startServerOn(backend);
+      s = await t.setup();
+      api = apiClient(t.url, s.token);
+      await sendEvent(t, s, {
+        message: 'seen ten days ago',
+        timestamp: (Date.now() - 10 * 86_400_000) / 1000,
+      });
+      await sendEvent(t, s, { message: 'seen today' });
+    });
+    after(() => t.close());
+
+    test('a new issue older than 7 days shows and is found as ongoing', async () => {
+      const list = async (query: string) =>
+        (
+          await api.get(`/api/0/projects/${s.org}/${s.project}/issues/?query=${encodeURIComponent(query)}`)
+        ).body.map((issue: { title: string; substatus: string }) => `${issue.title}: ${issue.substatus}`);
+      assert.deepEqual(await list('substatus:ongoing'), ['seen ten days ago: ongoing']);
+      assert.deepEqual(await list('substatus:new'), ['seen today: new']);
+      assert.deepEqual(await list('!substatus:new'), ['seen ten days ago: ongoing']);
+      assert.deepEqual((await list('substatus:[new, ongoing]')).length, 2);
+      assert.deepEqual(await list('substatus:regressed'), []);
+    });
+  });

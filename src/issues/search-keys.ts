@@ -6,7 +6,7 @@ import { clip } from '../validation.ts';
 import { findIssueInOrg, parseIssueRef } from './get-issue.ts';
 import { latestReleaseVersions } from './latest-release.ts';
 import type { SearchScope } from './search.ts';
-import { assignedCondition, hasCondition, isCondition } from './search-states.ts';
+import { assignedCondition, hasCondition, isCondition, substatusCondition } from './search-states.ts';
 import { numberCondition, timeCondition } from './search-values.ts';
 
 export type FilterTerm = Extract<SearchTerm, { kind: 'filter' }>;
@@ -45,7 +45,7 @@ const KEYS: Record<string, KeyHandler> = {
   assigned_or_suggested: (ctx, scope, term) => assignedCondition(ctx, scope, term),
   level: (_ctx, _scope, term) => ({ field: 'level', values: equalityValues(term) }),
   firstrelease: (_ctx, _scope, term) => ({ field: 'firstRelease', values: equalityValues(term) }),
-  substatus: (_ctx, _scope, term) => ({ field: 'substatus', values: equalityValues(term) }),
+  substatus: (_ctx, scope, term) => substatusCondition(equalityValues(term), scope.now),
   release: (ctx, scope, term) => releaseCondition(ctx, scope, term),
   environment: (_ctx, _scope, term) => tag('environment', equalityValues(term)),
   firstseen: (_ctx, scope, term) => timeCondition('firstSeen', term, scope.now),

@@ -17,6 +17,19 @@ export function newIssueCondition(now: number): IssueCondition {
   };
 }
 
+/**
+ * `substatus:` as the issue shows it: a stored `new` reads `ongoing` after 7 days (issue-views.ts),
+ * so `new` and `ongoing` match as `is:new` and `is:ongoing` do; other values as stored.
+ */
+export function substatusCondition(values: string[], now: number): IssueCondition {
+  return {
+    field: 'any',
+    conditions: values.map((value) =>
+      value === 'new' || value === 'ongoing' ? IS[value](now) : { field: 'substatus', values: [value] },
+    ),
+  };
+}
+
 const IS: Record<string, (now: number) => IssueCondition> = {
   unresolved: () => ({ field: 'status', values: ['unresolved'] }),
   resolved: () => ({ field: 'status', values: ['resolved'] }),
