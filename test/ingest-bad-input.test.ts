@@ -91,6 +91,25 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
     );
   });
 
+  test('an envelope refused with a 400 counts none of its items as accepted', async () => {
+    const other = await t.setup();
+    const url = `${t.url}/api/${other.projectId}/envelope/?sentry_key=${new URL(other.dsn).username}`;
+    const sid = 'a'.repeat(32);
+    const session = JSON.stringify({
+      sid,
+      init: true,
+      started: new Date().toISOString(),
+      attrs: { release: 'web@1' },
+    });
+    const res = await post(
+      url,
+      `{}\n{"type":"check_in"}\n{"check_in_id":"x"}\n{"type":"session"}\n${session}\n{"type":"event"}\n{bad json`,
+    );
+    assert.equal(res.status, 400);
+    await t.server.ctx.committer.drain();
+    assert.deepEqual(await t.server.ctx.store.outcomes.totals(Number(other.projectId), 0), []);
+  });
+
   test('disabled key → 403', async () => {
     const other = await t.setup();
     const store = t.server.ctx.store;

@@ -120,17 +120,14 @@ async function ingestEnvelope(
       });
     }
   }
-  for (const item of envelope.items) {
-    if (item.headers.type !== EVENT_ITEM && !isSessionItem(item)) count(item.headers.type, 'accepted');
-  }
   // Release health: sessions are aggregated (docs/alerting.md), never stored one by one. An item
   // with nothing usable in it is counted `invalid`, as Relay discards it.
   const sessions = parseSessionItems(envelope.items, project, receivedAt, ctx.limits.maxJsonDepth);
-  for (const item of sessions.items) count(item.type, item.outcome);
   const kept = sessions.updates.length + sessions.aggregates.length;
   const envelopeEventId = normalizeEventId(envelope.headers.event_id) ?? undefined;
   const sentAt = parseSentAt(envelope.headers.sent_at);
   const prepared: PreparedEvent[] = [];
+  let transactions = 0;
   // The body's memory moves to the prepare worker when this request allocated it and it holds
   // one event: nothing reads an item's payload after this point (sessions were parsed above).
   const handOver = eventItems.length === 1 && isPrivate(eventItems[0].payload);
@@ -146,9 +143,15 @@ async function ingestEnvelope(
     };
     const outcome = await ctx.preparer.prepare(job, { handOver });
     // Transactions sent to /store/ carry type "transaction"; they are not errors to group.
-    if (outcome.kind === 'transaction') count('transaction', 'accepted');
+    if (outcome.kind === 'transaction') transactions++;
     else prepared.push(outcome.event);
   }
+  // Counted once no item refused the envelope: a request answered 400 took nothing.
+  for (const item of envelope.items) {
+    if (item.headers.type !== EVENT_ITEM && !isSessionItem(item)) count(item.headers.type, 'accepted');
+  }
+  for (const item of sessions.items) count(item.type, item.outcome);
+  if (transactions > 0) count('transaction', 'accepted', transactions);
   await Promise.all([
     prepared.length > 0 ? ctx.committer.submit(prepared) : undefined,
     kept > 0 ? ctx.committer.submitSessions(sessions) : undefined,
