@@ -17,7 +17,13 @@ test('session updates: status and errors decide the outcome; init starts a sessi
     item('session', { sid: 'a', did: 'u1', init: true, started, status: 'ok', attrs }),
     item('session', { sid: 'a', started, status: 'ok', errors: 2, attrs }),
     item('session', { sid: 'b', started, status: 'crashed', attrs }),
-    item('session', { sid: 'c', started, status: 'exited', errors: 0, attrs: { release: 'web@1' } }),
+    item('session', {
+      sid: 'c',
+      started,
+      status: 'exited',
+      errors: 0,
+      attrs: { release: 'web@1', environment: 'a/b' },
+    }),
     item('session', { sid: 'd', started, status: 'unhandled', attrs }),
     item('event', { message: 'not a session' }),
   );

@@ -177,7 +177,18 @@ describe('normalizeEvent', () => {
     }
     assert.equal(normalize({ release: ' web@1.0.0 ' }).release, 'web@1.0.0');
     assert.equal(normalize({ release: ' web@1.0.0 ' }).tags.release, 'web@1.0.0');
-    for (const release of ['', '  ', '.', '..', 'a\nb', 'r'.repeat(201), {}]) {
+    for (const release of [
+      '',
+      '  ',
+      '.',
+      '..',
+      'latest',
+      'a\nb',
+      'web/1.0',
+      'web\\1.0',
+      'r'.repeat(201),
+      {},
+    ]) {
       const event = normalize({ release });
       assert.equal('release' in event, false, JSON.stringify(release));
       assert.equal(event.tags.release, undefined);
@@ -300,13 +311,40 @@ describe('normalizeEvent', () => {
     assert.equal(normalize({ breadcrumbs: 'junk' }).breadcrumbs, undefined);
   });
 
-  test('tags: object or pairs, stringified, trimmed, capped, payload wins over derived', () => {
+  test('tags: object or pairs, stringified, trimmed, capped; the event alone decides level, environment, release, user', () => {
     assert.deepEqual(
       normalize({
         level: 'warning',
         tags: [['team', 'core'], ['count', 3], ['flag', true], ['level', 'custom'], 'junk'],
       }).tags,
-      { level: 'custom', environment: 'production', team: 'core', count: '3', flag: 'true' },
+      { level: 'warning', environment: 'production', team: 'core', count: '3', flag: 'true' },
+    );
+    const spoofed = normalize({
+      user: { id: 'real' },
+      tags: { environment: 'stg', release: 'fake@1', user: 'id:spoof', dist: '7', url: 'https://x/' },
+    });
+    assert.equal(
+      spoofed.environment,
+      'stg',
+      'an environment tag names the environment when the event does not',
+    );
+    assert.deepEqual(spoofed.tags, {
+      level: 'error',
+      environment: 'stg',
+      user: 'id:real',
+      url: 'https://x/',
+    });
+    const named = normalize({
+      environment: 'prod-eu',
+      release: 'web@2',
+      tags: [
+        ['environment', 'stg'],
+        ['release', 'x'],
+      ],
+    });
+    assert.deepEqual(
+      [named.environment, named.tags.environment, named.tags.release],
+      ['prod-eu', 'prod-eu', 'web@2'],
     );
     const tags = normalize({
       tags: {

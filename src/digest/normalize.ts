@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { cleanEnvironmentName, cleanReleaseName } from '../releases/names.ts';
 import { textOf } from '../validation.ts';
 import type { Breadcrumb, EventUser, NormalizedEvent, SingleException, Stacktrace } from './event.ts';
+import { parsedJsonBody } from './request-body.ts';
 import { userKeyOf } from './user-key.ts';
 
 export interface NormalizeContext {
@@ -48,8 +50,6 @@ const HEX_ID = /^[0-9a-f]{32}$/i;
 const DASHED_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const NUMERIC = /^\s*\d+(?:\.\d+)?\s*$/;
 const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
-const BAD_ENVIRONMENT = /[/\r\n\t\f\v]/;
-const BAD_RELEASE = /[\r\n\t\f\v]/;
 
 export function normalizeEvent(raw: Obj, ctx: NormalizeContext): NormalizedEvent {
   const received = ctx.receivedAt / 1000;
@@ -64,12 +64,13 @@ export function normalizeEvent(raw: Obj, ctx: NormalizeContext): NormalizedEvent
     received,
     level: parseLevel(raw.level),
     platform: (typeof raw.platform === 'string' && raw.platform.trim()) || 'other',
-    environment: cleanEnvironment(raw.environment),
+    // Relay: an old SDK's `environment` tag is the environment when the event names none.
+    environment: cleanEnvironmentName(raw.environment ?? tagOf(raw.tags, 'environment')),
     type: exception ? 'error' : 'default',
     tags: {},
   };
   setField(event, 'exception', exception);
-  setField(event, 'release', cleanRelease(raw.release));
+  setField(event, 'release', cleanReleaseName(raw.release));
   for (const key of ['dist', 'logger', 'transaction', 'server_name', 'checksum'] as const) {
     setField(event, key, lenientString(raw[key]));
   }
@@ -162,18 +163,6 @@ function eventTimestamp(value: unknown, received: number, drift: number): number
   const corrected = parsed + drift;
   const plausible = corrected >= received - MAX_SECS_IN_PAST && corrected <= received + MAX_SECS_IN_FUTURE;
   return plausible ? corrected : received;
-}
-
-function cleanEnvironment(value: unknown): string {
-  if (typeof value !== 'string') return 'production';
-  const env = value.trim();
-  return env && env.length <= 64 && !BAD_ENVIRONMENT.test(env) ? env : 'production';
-}
-
-function cleanRelease(value: unknown): string | undefined {
-  const release = lenientString(value)?.trim();
-  if (!release || release.length > 200 || release === '.' || release === '..') return undefined;
-  return BAD_RELEASE.test(release) ? undefined : release;
 }
 
 /** Accepts a logentry object, a legacy `message` string, or a `message` object shaped like a logentry. */
@@ -292,6 +281,11 @@ function normalizeRequest(value: unknown): NormalizedEvent['request'] {
   const request: NonNullable<NormalizedEvent['request']> = { ...value };
   setOptional(request, 'url', typeof value.url === 'string' ? value.url : undefined);
   setOptional(request, 'headers', normalizeHeaders(value.headers));
+  const body = parsedJsonBody(value.data);
+  if (body) {
+    request.data = body.value;
+    request.inferred_content_type = 'application/json';
+  }
   return request;
 }
 
@@ -346,12 +340,36 @@ function buildTags(event: NormalizedEvent, rawTags: unknown): Record<string, str
   put('mechanism', mechanism?.type);
   if (typeof mechanism?.handled === 'boolean') put('handled', mechanism.handled ? 'yes' : 'no');
 
-  const pairs = Array.isArray(rawTags) ? rawTags : isObject(rawTags) ? Object.entries(rawTags) : [];
-  for (const pair of pairs) {
+  for (const pair of tagPairs(rawTags)) {
     if (!Array.isArray(pair)) continue;
     const key = lenientString(pair[0])?.trim();
-    if (!key || key.length > MAX_TAG_CHARS || key === '__proto__') continue;
+    if (!key || key.length > MAX_TAG_CHARS || key === '__proto__' || DERIVED_ONLY_TAGS.has(key)) continue;
     put(key, pair[1]);
   }
   return tags;
+}
+
+/**
+ * Tags only the event itself decides, as in Sentry: Relay drops `release`, `dist`, `user`,
+ * `filename` and `function` tags and turns an `environment` tag into the environment, and Sentry
+ * sets `level` from the event's level. A payload tag of these names would otherwise make search
+ * find a release or environment that does not exist, or a user that is not the one counted.
+ */
+const DERIVED_ONLY_TAGS = new Set([
+  'level',
+  'environment',
+  'release',
+  'dist',
+  'user',
+  'filename',
+  'function',
+]);
+
+function tagPairs(rawTags: unknown): unknown[] {
+  return Array.isArray(rawTags) ? rawTags : isObject(rawTags) ? Object.entries(rawTags) : [];
+}
+
+function tagOf(rawTags: unknown, name: string): unknown {
+  const pair = tagPairs(rawTags).find((p) => Array.isArray(p) && lenientString(p[0])?.trim() === name);
+  return (pair as unknown[] | undefined)?.[1];
 }

@@ -21,3 +21,32 @@ test('a prepared payload owns exactly its bytes, so crossing threads copies only
   assert.equal(decoded.event_id, 'a'.repeat(32));
   assert.equal(decoded.extra?.text, 'x'.repeat(5000));
 });
+
+test('a JSON request body sent as text (as @sentry/node sends it) is parsed, so its secrets are filtered', () => {
+  const prepare = (data: string) =>
+    decodePayload({
+      payload: prepareEvent(
+        { message: 'login failed', request: { method: 'POST', url: 'http://x/login', data } },
+        { project, receivedAt: Date.UTC(2026, 10, 22) },
+      ).payload,
+      payloadCodec: PAYLOAD_CODEC,
+    }).request;
+  const login = prepare(
+    ' {"username":"bob","password":"hunter2","nested":{"api_key":"k-123"},"list":[{"token":"t"}]}',
+  );
+  assert.deepEqual(login?.data, {
+    username: 'bob',
+    password: '[Filtered]',
+    nested: { api_key: '[Filtered]' },
+    list: [{ token: '[Filtered]' }],
+  });
+  assert.equal(login?.inferred_content_type, 'application/json');
+  // Form bodies and plain text stay text (the key=value rule filters forms); broken JSON too.
+  assert.equal(prepare('user=bob&password=hunter2')?.data, 'user=bob&password=[Filtered]');
+  assert.equal(
+    prepare('{"user": "bob", "password": "hunter2", "pin": 1234, "api_key": "k-12')?.data,
+    '{"user": "bob", "password": "[Filtered]", "pin": 1234, "api_key": "[Filtered]"',
+  );
+  // Nesting too deep to walk is withheld whole rather than stored unscrubbed.
+  assert.equal(prepare(`${'['.repeat(40)}"password"${']'.repeat(40)}`)?.data, '[Filtered]');
+});

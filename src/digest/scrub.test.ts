@@ -27,7 +27,7 @@ describe('scrubEvent', () => {
     assert.equal(scrub(event), event);
   });
 
-  test('filters the process environment sentry-cli uploads in extra.environ', () => {
+  test('drops the process environment sentry-cli uploads in extra.environ', () => {
     const event = build({
       logentry: { message: 'hello' },
       extra: {
@@ -39,7 +39,7 @@ describe('scrubEvent', () => {
         build: 'nightly',
       },
     });
-    assert.deepEqual(scrub(event).extra, { environ: '[Filtered]', build: 'nightly' });
+    assert.deepEqual(scrub(event).extra, { build: 'nightly' });
   });
 
   test('filters sensitive keys at any depth in extra, contexts, user, tags and frame vars', () => {
@@ -111,6 +111,11 @@ describe('scrubEvent', () => {
     assert.equal(
       scrub(build({ request: { query_string: 'token=abc&q=1' } })).request?.query_string,
       'token=[Filtered]&q=1',
+    );
+    // The code around a URL in a source line is kept: a URL holds quotes only escaped.
+    assert.equal(
+      scrub(build({ message: "fetch('https://x/api?token=abc', { method: 'GET' })" })).logentry?.formatted,
+      "fetch('https://x/api?token=[Filtered]', { method: 'GET' })",
     );
   });
 

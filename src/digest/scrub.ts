@@ -21,7 +21,7 @@ const SENSITIVE_KEY =
 const KEY_CACHE_LIMIT = 4096;
 const sensitiveKeyCache = new Map<string, boolean>();
 
-function isSensitiveKey(key: string): boolean {
+export function isSensitiveKey(key: string): boolean {
   let sensitive = sensitiveKeyCache.get(key);
   if (sensitive === undefined) {
     sensitive = SENSITIVE_KEY.test(key);
@@ -34,8 +34,10 @@ function isSensitiveKey(key: string): boolean {
 // Word-ish boundaries keep digit runs inside hex ids and decimals from matching.
 const CARD_NUMBER = /(?<!\w|\d[.,])\d(?:[ -]?\d){12,18}(?!\w|[.,]\d)/g;
 
+// A `key=value` value ends where a query string's or cookie's would, or at a quote or angle
+// bracket, which a URL holds only escaped: the code around a URL in a source line is kept.
 const TEXT_SECRET =
-  /\b(bearer|basic)(\s+)([\w.~+/-]+=*)|\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@:]*:[^\s/?#@]+@|(^|[?&]|;\s*)([^=&#;\s?]+)=([^&#;\s]*)/gi;
+  /\b(bearer|basic)(\s+)([\w.~+/-]+=*)|\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@:]*:[^\s/?#@]+@|(^|[?&]|;\s*)([^=&#;\s?]+)=([^&#;\s'"`<>]*)/gi;
 
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 
@@ -70,7 +72,10 @@ export function scrubEvent(event: NormalizedEvent): NormalizedEvent {
 /** Shapes the generic walk cannot see: sentry-cli's whole process env and query strings as pairs. */
 function preScrub(field: string, value: unknown): unknown {
   if (!isObject(value)) return value;
-  if (field === 'extra' && value.environ !== undefined) return { ...value, environ: FILTERED };
+  if (field === 'extra' && value.environ !== undefined) {
+    const { environ: _dropped, ...rest } = value;
+    return rest;
+  }
   if (field === 'request' && Array.isArray(value.query_string)) {
     const pairs = value.query_string.map((pair) =>
       Array.isArray(pair) && typeof pair[0] === 'string' && SENSITIVE_KEY.test(pair[0])

@@ -1,6 +1,7 @@
 import type { EnvelopeItem } from '../ingest/envelope.ts';
 import { parseJsonObject } from '../ingest/envelope.ts';
 import type { SessionAggregate, SessionOutcome, SessionUpdate } from '../store/types-alerts.ts';
+import { cleanEnvironmentName, cleanReleaseName } from './names.ts';
 
 const HOUR = 3_600_000;
 /** Relay drops sessions started more than 5 days ago (max_session_secs_in_past). */
@@ -8,7 +9,6 @@ const MAX_AGE_MS = 5 * 24 * HOUR;
 /** …and takes a start more than a minute ahead of the clock as "now" (max_secs_in_future). */
 const MAX_FUTURE_MS = 60_000;
 const MAX_AGGREGATES = 100;
-const DEFAULT_ENVIRONMENT = 'production';
 
 export interface SessionBatch {
   orgId: number;
@@ -135,9 +135,9 @@ function addAggregates(
 function attrsOf(value: unknown): { release: string; environment: string } | null {
   if (typeof value !== 'object' || value === null) return null;
   const attrs = value as Record<string, unknown>;
-  const release = text(attrs.release, 200);
-  if (!release || /[\n\r\t/\\]/.test(release)) return null;
-  return { release, environment: text(attrs.environment, 64) ?? DEFAULT_ENVIRONMENT };
+  const release = cleanReleaseName(attrs.release);
+  if (!release) return null;
+  return { release, environment: cleanEnvironmentName(attrs.environment) };
 }
 
 /** RFC 3339 or unix seconds; null when unusable or too old, the receive time when ahead of it. */
