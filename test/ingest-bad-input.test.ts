@@ -245,6 +245,11 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
       envelope(event('x'), JSON.stringify({ dsn: setup.dsn })),
     );
     assert.ok(conflicting.status === 401 || conflicting.status === 403);
+    const otherProject = new URL(setup.dsn);
+    otherProject.pathname = '/999';
+    const elsewhere = await post(bare, envelope(event('x'), JSON.stringify({ dsn: otherProject.href })));
+    assert.equal(elsewhere.status, 401);
+    assert.match(elsewhere.body.detail, /names another project/);
   });
 });
 

@@ -114,6 +114,16 @@ describe('ingest: hostile and odd input', () => {
     );
   });
 
+  test('a JSON request body sent as text is stored as an object with its secrets filtered', async () => {
+    const login = JSON.stringify({ username: 'bob', password: 'hunter2', api_key: 'k-123' });
+    const event = { message: 'Login body', request: { method: 'POST', url: 'http://x/login', data: login } };
+    assert.equal((await post(envelope(event))).status, 200);
+    const stored = await storedEvent('Login body');
+    const request = stored.entries.find((e: { type: string }) => e.type === 'request');
+    assert.deepEqual(request.data.data, { username: 'bob', password: '[Filtered]', api_key: '[Filtered]' });
+    assert.doesNotMatch(JSON.stringify(stored), /hunter2|k-123/);
+  });
+
   /** Raw bytes to the server; resolves with everything it sent back before closing. */
   function raw(request: string, keepOpen = false): Promise<string> {
     return new Promise((resolve, reject) => {

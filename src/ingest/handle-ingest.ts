@@ -57,6 +57,10 @@ export async function handleIngest(ctx: AppContext, req: IngestRequest, body: Bu
     throw new AppError('UNAUTHORIZED', 'envelope dsn does not match the request authentication');
   }
   if (!early.found && !dsnAuth) throw new AppError('UNAUTHORIZED', 'missing authorization information');
+  // A tunnelled envelope's DSN names its project as well as its key: both must be the URL's.
+  if (!early.requestAuth && dsnAuth && Number(dsnAuth.projectId) !== early.projectId) {
+    throw new AppError('UNAUTHORIZED', 'envelope dsn names another project than the URL');
+  }
   const { key, project } = early.found ?? (await authorize(ctx, dsnAuth!.publicKey, early.projectId));
   return ingestEnvelope(ctx, req, envelope, key, project);
 }
