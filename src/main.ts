@@ -84,7 +84,18 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
         await stopDetectorTicker();
         await stopEscalationTicker();
         await stopDeliveryWorker();
-        await app.close();
+        // Node stops enforcing the request timeout once the server closes: a client holding a
+        // half-sent request would keep shutdown waiting forever. After that timeout it is cut,
+        // as it would have been without the shutdown (408 then; here the connection is closed).
+        const cutStalled = setTimeout(
+          () => app.server.closeAllConnections(),
+          config.requestTimeoutSeconds * 1000,
+        );
+        try {
+          await app.close();
+        } finally {
+          clearTimeout(cutStalled);
+        }
         await ctx.committer.close();
         await stopCounterRecovery();
         await ctx.preparer.close();
@@ -111,6 +122,15 @@ function listenFailure(error: unknown, config: Config): unknown {
       return new AppError(
         'UNAVAILABLE',
         `cannot listen on ${where}: ${config.host} is not an address of this machine`,
+        {
+          cause: error,
+        },
+      );
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new AppError(
+        'UNAVAILABLE',
+        `cannot listen on ${where}: ${config.host} does not resolve to an address`,
         {
           cause: error,
         },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,5 +88,39 @@ describe('serve and the admin commands: startup mistakes', () => {
     }
     assert.equal(existsSync(typo), false);
     assert.equal(existsSync(join(dir, 'missing')), false);
+  });
+
+  test('a file that is no database, a host that does not resolve, a bad env-only setting: one line each', async () => {
+    const notDatabase = join(dir, 'notes.txt');
+    writeFileSync(notDatabase, 'not a database, just text\n'.repeat(200));
+    for (const args of [
+      ['serve', '--port', '0'],
+      ['setup', '--org', 'acme', '--project', 'web'],
+      ['token', 'list'],
+    ]) {
+      const result = await firebreak(...args, '--database', `sqlite:${notDatabase}`);
+      assert.equal(result.code, 6, `${args.join(' ')}: ${result.stderr}`);
+      assert.equal(
+        result.stderr.trim(),
+        `firebreak: cannot use SQLite database ${notDatabase}: file is not a database`,
+      );
+    }
+    const unresolvable = await run(
+      process.execPath,
+      ['bin/firebreak.js', 'serve', '--port', '0', '--database', `sqlite:${join(dir, 'h.db')}`],
+      { timeoutMs: 40_000, env: { FIREBREAK_HOST: 'no-such-host.invalid' } },
+    );
+    assert.equal(unresolvable.code, 6, unresolvable.stderr);
+    assert.match(
+      unresolvable.stderr.trim(),
+      /^firebreak: cannot listen on no-such-host\.invalid:0: .* does not resolve/,
+    );
+    const envOnly = await run(
+      process.execPath,
+      ['bin/firebreak.js', 'serve', '--port', '0', '--database', `sqlite:${join(dir, 'e.db')}`],
+      { timeoutMs: 40_000, env: { FIREBREAK_COMMIT_BATCH_SIZE: '0' } },
+    );
+    assert.notEqual(envOnly.code, 0);
+    assert.match(envOnly.stderr, /invalid setting commitBatchSize \(FIREBREAK_COMMIT_BATCH_SIZE\)/);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -91,4 +92,36 @@ test('SIGKILL mid-way loses no acknowledged event; SIGTERM shuts down cleanly', 
   }
   restarted.child.kill('SIGTERM');
   assert.equal(await restarted.exited, 0);
+});
+
+test('SIGTERM with a client holding a half-sent request: shutdown ends after the request timeout', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'firebreak-stalled-'));
+  const database = `sqlite:${join(dir, 'db.sqlite')}`;
+  const setup = await run(process.execPath, [
+    'bin/firebreak.js',
+    'setup',
+    '--org',
+    'acme',
+    '--project',
+    'web',
+    '--database',
+    database,
+    '--json',
+  ]);
+  const { dsn, projectId } = JSON.parse(setup.stdout);
+  const server = await spawnServe(['--database', database], { FIREBREAK_REQUEST_TIMEOUT_SECONDS: '2' });
+  const { port } = new URL(server.url);
+  const socket = net.connect(Number(port), '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.on('error', () => {});
+  const closed = new Promise((resolve) => socket.once('close', resolve));
+  // Headers and 11 of 1,000 body bytes, then nothing more.
+  socket.write(
+    `POST /api/${projectId}/store/?sentry_key=${new URL(dsn).username} HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"message":`,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  server.child.kill('SIGTERM');
+  assert.equal(await server.exited, 0);
+  await closed;
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { AppError } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
 import { defaultMaxConnections } from './connection-limit.ts';
@@ -61,9 +62,27 @@ export function serverOptions(logger: AppContext['logger'], requestTimeoutSecond
     bodyLimit: 20 * 1024 * 1024,
     // Trust X-Forwarded-For only when configured behind a proxy; the client IP feeds {{auto}}.
     trustProxy: false,
-    return503OnClosing: true,
+    // Answered by refuseWhileClosing instead, in the API's own error shape.
+    return503OnClosing: false,
     forceCloseConnections: 'idle' as const,
   };
+}
+
+/**
+ * Once shutdown starts, a request arriving on a kept-alive connection is answered 503 like any
+ * other error (`{"detail"}`, `Retry-After`, CORS and `X-Sentry-Error` on ingest) and its connection
+ * closed, so the SDK retries against the next server instead of reading Fastify's own body.
+ */
+function refuseWhileClosing(app: FastifyInstance): void {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    reply.header('Connection', 'close');
+    throw new AppError('UNAVAILABLE', 'the server is shutting down; retry', { retryAfter: 1 });
+  });
 }
 
 /** Builds the HTTP server: ingest (DSN auth) and the Web API (Bearer tokens) on one port. */
@@ -72,6 +91,7 @@ export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
   const maxConnections = ctx.config.maxConnections ?? defaultMaxConnections();
   if (maxConnections !== null) app.server.maxConnections = maxConnections;
   installErrorHandler(app);
+  refuseWhileClosing(app);
   // Every Web API route; the ingest plugin replaces the parsers in its own context.
   acceptJsonBodies(app);
   await app.register(ingestRoutes, { ctx });

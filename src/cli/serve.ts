@@ -28,7 +28,11 @@ export async function serveCommand(args: string[], io: CliIo): Promise<number> {
   });
 }
 
-/** The database URL without credentials, for logs. */
+/**
+ * The database URL without credentials, for logs: everything before the last `@` of the
+ * authority goes, so a password holding an unencoded `@` (which the driver accepts) is not
+ * half printed.
+ */
 export function describeDatabase(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
+  return url.replace(/\/\/[^/]*@/, '//***@');
 }

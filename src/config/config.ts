@@ -131,17 +131,19 @@ export function loadConfig(
     const issue = parsed.error.issues[0];
     const key = String(issue.path[0] ?? '');
     const envName = Object.entries(ENV_KEYS).find(([, k]) => k === key)?.[0];
-    throw new AppError(
-      'VALIDATION',
-      `invalid setting ${key}${envName ? ` (--${kebab(key)} / ${envName})` : ''}: ${issue.message}`,
-    );
+    const names = [FLAGS[key as keyof Config], envName].filter(Boolean).join(' / ');
+    throw new AppError('VALIDATION', `invalid setting ${key}${names ? ` (${names})` : ''}: ${issue.message}`);
   }
   return parsed.data;
 }
 
-function kebab(key: string): string {
-  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
+/** The settings `serve` and `setup` also take as flags; every other one is an environment variable only. */
+const FLAGS: Partial<Record<keyof Config, string>> = {
+  host: '--host',
+  port: '--port',
+  databaseUrl: '--database',
+  publicUrl: '--public-url',
+};
 
 /** The URL SDKs and CLIs should use to reach this server. */
 export function publicUrlOf(config: Config, boundPort?: number): string {

@@ -114,17 +114,16 @@ export function openSqlite(
   const inMemory = path === ':memory:';
   if (!inMemory) mkdirSync(dirname(path), { recursive: true });
   const writerDb = openDatabase(path);
-  writerDb.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
-  // 8 KiB pages (only applies to a new file): compressed event rows are 1–3 KB, and with 4 KiB
-  // pages only one fits per page, wasting ~45 % of the events table (bench:ingest).
-  writerDb.exec('PRAGMA page_size = 8192');
-  if (!inMemory) writerDb.exec('PRAGMA journal_mode = WAL');
-  // In WAL mode NORMAL skips the fsync per commit: a killed process loses nothing (the WAL is
-  // in the OS cache), only a power loss or OS crash can drop the last transactions. FULL
-  // fsyncs every commit for those who need that too.
-  writerDb.exec(`PRAGMA synchronous = ${synchronous}`);
-  writerDb.exec('PRAGMA temp_store = MEMORY');
-  writerDb.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  try {
+    configureWriter(writerDb, inMemory, synchronous);
+  } catch (error) {
+    writerDb.close();
+    // A file that is no database, or one this process may only read (SQLite then opens it
+    // read-only without a word, and every event would fail while /_health/ said 200).
+    throw new AppError('UNAVAILABLE', `cannot use SQLite database ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
   const writer = new SqliteConnection(writerDb);
   let reader = writer;
   let checkpointer: Worker | null = null;
@@ -167,7 +166,11 @@ export function openSqlite(
         await exited;
       }
       if (reader !== writer) reader.db.close();
-      writer.db.exec('PRAGMA optimize');
+      try {
+        writer.db.exec('PRAGMA optimize');
+      } catch {
+        // Best effort: statistics for the next start, never a reason to fail a clean stop.
+      }
       writer.db.close();
     },
   };
@@ -187,6 +190,29 @@ export function sqliteILike(expr: string, placeholder: string, pattern: string):
   return /^\p{ASCII}*$/u.test(pattern)
     ? `${expr} LIKE ${placeholder} ESCAPE '\\'`
     : `fold_case(${expr}) LIKE fold_case(${placeholder}) ESCAPE '\\'`;
+}
+
+function configureWriter(writerDb: DatabaseSync, inMemory: boolean, synchronous: SqliteSynchronous): void {
+  writerDb.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+  // 8 KiB pages (only applies to a new file): compressed event rows are 1–3 KB, and with 4 KiB
+  // pages only one fits per page, wasting ~45 % of the events table (bench:ingest).
+  writerDb.exec('PRAGMA page_size = 8192');
+  if (!inMemory) writerDb.exec('PRAGMA journal_mode = WAL');
+  // In WAL mode NORMAL skips the fsync per commit: a killed process loses nothing (the WAL is
+  // in the OS cache), only a power loss or OS crash can drop the last transactions. FULL
+  // fsyncs every commit for those who need that too.
+  writerDb.exec(`PRAGMA synchronous = ${synchronous}`);
+  writerDb.exec('PRAGMA temp_store = MEMORY');
+  writerDb.exec(`PRAGMA journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
+  // A page written and rolled back proves the file writable (the write lock alone does not, in
+  // WAL mode): a read-only one fails here, not at the first event.
+  const { user_version: version } = writerDb.prepare('PRAGMA user_version').get() as { user_version: number };
+  writerDb.exec('BEGIN IMMEDIATE');
+  try {
+    writerDb.exec(`PRAGMA user_version = ${Number(version)}`);
+  } finally {
+    writerDb.exec('ROLLBACK');
+  }
 }
 
 function openDatabase(path: string): DatabaseSync {
