@@ -34,6 +34,7 @@ describe('the real @sentry/node SDK against a live server', () => {
     assert.equal(rangeError.count, '1');
     assert.match(rangeError.shortId, /^WEB\d+-\d+$/);
     assert.match(rangeError.culprit, /checkout/);
+    assert.equal(rangeError.platform, 'node', 'the platform of the event, not of the project');
     assert.match(rangeError.firstSeen, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.equal(typeof rangeError.id, 'string');
 

@@ -154,6 +154,7 @@ function newIssueFrom(event: PreparedEvent) {
     firstSeen: event.timestamp,
     firstRelease: event.release,
     groupingVersion: event.groupingVersion,
+    platform: event.platform,
   };
 }
 

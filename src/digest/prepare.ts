@@ -13,6 +13,7 @@ export interface PreparedEvent {
   timestamp: number;
   receivedAt: number;
   level: string;
+  platform: string;
   release: string | null;
   environment: string;
   userKey: string | null;
@@ -53,6 +54,7 @@ export function prepareEvent(raw: Record<string, unknown>, ctx: PrepareContext):
     timestamp: Math.round(event.timestamp * 1000),
     receivedAt: ctx.receivedAt,
     level: event.level,
+    platform: event.platform,
     release: event.release ?? null,
     environment: event.environment,
     userKey: userKeyOf(event.user),

@@ -213,13 +213,14 @@ for (const backend of testBackends()) {
       assert.equal(await store.tokens.getByHash(tokenHash), null);
     });
 
-    test('createIssue numbers 1, 2, 3 per project, independently per project, and links hashes', async () => {
+    test('createIssue numbers 1, 2, 3 per project, independently per project, links hashes, keeps the platform', async () => {
       const a = await seedProject(store);
       const b = await seedProject(store, a.orgId);
       const a1 = await create(store, newIssue(a.id, ['h1', 'h1-alt']));
       const a2 = await create(store, newIssue(a.id, ['h2']));
       const b1 = await create(store, newIssue(b.id, ['h1']));
-      const a3 = await create(store, newIssue(a.id, ['h3']));
+      const a3 = await create(store, { ...newIssue(a.id, ['h3']), platform: 'python' });
+      assert.deepEqual([a1.platform, a3.platform], [null, 'python']);
       assert.deepEqual(
         [a1, a2, a3, b1].map((i) => i.shortIdNumber),
         [1, 2, 3, 1],

@@ -110,6 +110,8 @@ export interface Issue {
   lastRelease: string | null;
   /** Grouping config that created the issue, e.g. 'v1'. */
   groupingVersion: string;
+  /** Its first event's platform; null for issues created before it was recorded. */
+  platform: string | null;
   resolvedAt: number | null;
 }
 
@@ -184,6 +186,8 @@ export interface NewIssue {
   firstSeen: number;
   firstRelease: string | null;
   groupingVersion: string;
+  /** The platform of the event that created it (`node`, `python`…), as Sentry's issue has. */
+  platform?: string;
 }
 
 /** Applied once per issue per batch; counters are deltas. */

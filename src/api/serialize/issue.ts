@@ -26,7 +26,8 @@ export function serializeIssue(base: { publicUrl: string; org: Org }, view: Issu
     statusDetails: serializeStatusDetails(view.statusDetails),
     substatus: view.substatus,
     isPublic: false,
-    platform: project.platform ?? 'other',
+    // Sentry's issue has its first event's platform; an event that named none, the project's.
+    platform: issue.platform && issue.platform !== 'other' ? issue.platform : (project.platform ?? 'other'),
     project: serializeProjectRef(project),
     type: issue.type,
     metadata: issue.metadata,

@@ -11,6 +11,8 @@ import { MIGRATION_0011_NOTIFICATIONS } from './migrations/0011-notifications.ts
 import { MIGRATION_0012_DEFERRED_COUNTERS } from './migrations/0012-deferred-counters.ts';
 import { MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES } from './migrations/0013-unindexed-deferred-batches.ts';
 import { MIGRATION_0014_STATUS_UPDATE_TARGETS } from './migrations/0014-status-update-targets.ts';
+import { MIGRATION_0015_IDS_NEVER_REUSED } from './migrations/0015-ids-never-reused.ts';
+import { MIGRATION_0016_ISSUE_PLATFORM } from './migrations/0016-issue-platform.ts';
 
 /**
  * Numbered PostgreSQL migrations: index + 1 is the version recorded in schema_migrations. Append
@@ -205,4 +207,6 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   MIGRATION_0012_DEFERRED_COUNTERS,
   MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES,
   MIGRATION_0014_STATUS_UPDATE_TARGETS,
+  MIGRATION_0015_IDS_NEVER_REUSED,
+  MIGRATION_0016_ISSUE_PLATFORM,
 ];

@@ -101,6 +101,7 @@ export function toIssue(row: DbRow): Issue {
     firstRelease: strOrNull(row.first_release),
     lastRelease: strOrNull(row.last_release),
     groupingVersion: String(row.grouping_version),
+    platform: strOrNull(row.platform),
     resolvedAt: numOrNull(row.resolved_at),
   };
 }

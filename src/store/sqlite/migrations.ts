@@ -13,6 +13,7 @@ import { MIGRATION_0012_DEFERRED_COUNTERS } from './migrations/0012-deferred-cou
 import { MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES } from './migrations/0013-unindexed-deferred-batches.ts';
 import { MIGRATION_0014_STATUS_UPDATE_TARGETS } from './migrations/0014-status-update-targets.ts';
 import { migration0015IdsNeverReused } from './migrations/0015-ids-never-reused.ts';
+import { MIGRATION_0016_ISSUE_PLATFORM } from './migrations/0016-issue-platform.ts';
 
 /**
  * Numbered SQLite migrations: index + 1 is the version recorded in schema_migrations. Append only;
@@ -212,4 +213,5 @@ export const SQLITE_MIGRATIONS: readonly (string | SqliteMigrationStep)[] = [
   MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES,
   MIGRATION_0014_STATUS_UPDATE_TARGETS,
   migration0015IdsNeverReused,
+  MIGRATION_0016_ISSUE_PLATFORM,
 ];
