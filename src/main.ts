@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildServer } from './api/server.ts';
+import { trackStalledRequests } from './api/stalled-requests.ts';
 import { AppError } from './app-error.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { type Config, publicUrlOf } from './config/config.ts';
@@ -55,6 +56,7 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
   };
   const stopCounterRecovery = await startCounterRecovery(ctx);
   const app = await buildServer(ctx);
+  const cutStalled = trackStalledRequests(app.server);
   try {
     await app.listen({ host: config.host, port: config.port });
   } catch (error) {
@@ -84,17 +86,13 @@ export async function startServer(config: Config, deps: { clock?: Clock } = {}):
         await stopDetectorTicker();
         await stopEscalationTicker();
         await stopDeliveryWorker();
-        // Node stops enforcing the request timeout once the server closes: a client holding a
-        // half-sent request would keep shutdown waiting forever. After that timeout it is cut,
-        // as it would have been without the shutdown (408 then; here the connection is closed).
-        const cutStalled = setTimeout(
-          () => app.server.closeAllConnections(),
-          config.requestTimeoutSeconds * 1000,
-        );
+        // A request still arriving after the request timeout is cut, as it would have been
+        // without the shutdown (408 then; here the connection is closed): it cannot hold the stop.
+        const cutting = setTimeout(cutStalled, config.requestTimeoutSeconds * 1000);
         try {
           await app.close();
         } finally {
-          clearTimeout(cutStalled);
+          clearTimeout(cutting);
         }
         await ctx.committer.close();
         await stopCounterRecovery();

@@ -47,6 +47,22 @@ test('a JSON request body sent as text (as @sentry/node sends it) is parsed, so 
     prepare('{"user": "bob", "password": "hunter2", "pin": 1234, "api_key": "k-12')?.data,
     '{"user": "bob", "password": "[Filtered]", "pin": 1234, "api_key": "[Filtered]"',
   );
+  // Cut short inside or after a sensitive object or array: the whole of it goes.
+  assert.equal(
+    prepare('{"api_keys": ["sk_live_1", "sk_live_2"], "credentials":{"user":"bob","pin":"1234"}, "n": "x')
+      ?.data,
+    '{"api_keys": "[Filtered]", "credentials":"[Filtered]", "n": "x',
+  );
+  assert.equal(
+    prepare('{"user": "bob", "secret": {"a": "s3cr3t-A", "b": "s3')?.data,
+    '{"user": "bob", "secret": "[Filtered]"',
+  );
+  // Too long to parse here: filtered by key as text (the scrubber then keeps its first 16 KiB).
+  const long = prepare(`{"password": "hunter2", "pad": "${'x'.repeat(70_000)}"}`)?.data as string;
+  assert.match(long, /^\{"password": "\[Filtered\]", "pad": "xxx/);
+  // Hostile text is one linear pass (a regex took seconds on this one).
+  const hostile = `{${'\\"'.repeat(40_000)}`;
+  assert.equal(prepare(hostile)?.data, hostile.slice(0, 16 * 1024));
   // Nesting too deep to walk is withheld whole rather than stored unscrubbed.
   assert.equal(prepare(`${'['.repeat(40)}"password"${']'.repeat(40)}`)?.data, '[Filtered]');
 });

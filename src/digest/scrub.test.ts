@@ -112,6 +112,17 @@ describe('scrubEvent', () => {
       scrub(build({ request: { query_string: 'token=abc&q=1' } })).request?.query_string,
       'token=[Filtered]&q=1',
     );
+    // A quoted value is filtered whole, quotes and all, closed or not.
+    for (const [text, filtered] of [
+      ['Login failed; password="hunter2" for bob', 'Login failed; password=[Filtered] for bob'],
+      ["api_key='sk_live_abc123'", 'api_key=[Filtered]'],
+      ['set-cookie: a=b; session="s3cr3t"; Path=/', 'set-cookie: a=b; session=[Filtered]; Path=/'],
+      ['DATABASE_PASSWORD=`hunter2`', 'DATABASE_PASSWORD=[Filtered]'],
+      ['secret=<abc123>', 'secret=[Filtered]'],
+      ['password="hunter2', 'password=[Filtered]'],
+    ]) {
+      assert.equal(scrub(build({ message: text })).logentry?.formatted, filtered, text);
+    }
     // The code around a URL in a source line is kept: a URL holds quotes only escaped.
     assert.equal(
       scrub(build({ message: "fetch('https://x/api?token=abc', { method: 'GET' })" })).logentry?.formatted,

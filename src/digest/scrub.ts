@@ -34,10 +34,12 @@ export function isSensitiveKey(key: string): boolean {
 // Word-ish boundaries keep digit runs inside hex ids and decimals from matching.
 const CARD_NUMBER = /(?<!\w|\d[.,])\d(?:[ -]?\d){12,18}(?!\w|[.,]\d)/g;
 
-// A `key=value` value ends where a query string's or cookie's would, or at a quote or angle
-// bracket, which a URL holds only escaped: the code around a URL in a source line is kept.
+// A `key=value` value is quoted whole (`password="…"`, to its closing quote on the line), or
+// it ends where a query string's or cookie's would, or at a quote, which a URL holds only
+// escaped: the code around a URL in a source line is kept. An opening quote that is never
+// closed does not end the value before it starts.
 const TEXT_SECRET =
-  /\b(bearer|basic)(\s+)([\w.~+/-]+=*)|\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@:]*:[^\s/?#@]+@|(^|[?&]|;\s*)([^=&#;\s?]+)=([^&#;\s'"`<>]*)/gi;
+  /\b(bearer|basic)(\s+)([\w.~+/-]+=*)|\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@:]*:[^\s/?#@]+@|(^|[?&]|;\s*)([^=&#;\s?]+)=("[^"\n]*"|'[^'\n]*'|`[^`\n]*`|["'`]?[^&#;\s'"`]*)/gi;
 
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 

@@ -58,4 +58,6 @@ test('timestamp:VALUE is all of the time the value names: its day, minute, secon
   assert.deepEqual(await span('2026-11-20T10:15'), ['2026-11-20T10:15:00.000Z', 60_000]);
   assert.deepEqual(await span('2026-11-20T10:15:30Z'), ['2026-11-20T10:15:30.000Z', 1_000]);
   assert.deepEqual(await span('2026-11-20T10:15:30.250Z'), ['2026-11-20T10:15:30.250Z', 1]);
+  assert.deepEqual(await span('"2026-11-20 10:15:30"'), ['2026-11-20T10:15:30.000Z', 1_000]);
+  assert.deepEqual(await span('2026-11-20t10:15'), ['2026-11-20T10:15:00.000Z', 60_000]);
 });

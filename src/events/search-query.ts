@@ -179,7 +179,7 @@ function mapTime(term: Filter, ctx: QueryContext, out: EventQuery): void {
 
 /** How long a time written as `value` lasts: its last written unit. */
 function precisionOf(value: string): number {
-  const time = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?/.exec(value);
+  const time = /[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?/.exec(value);
   if (!time) return 86_400_000;
   if (!time[1]) return 60_000;
   if (!time[2]) return 1_000;
