@@ -20,6 +20,8 @@ test('ISO dates: date-only and datetimes, UTC unless zoned; impossible or loose 
     '2026-04-31',
     '2026-11-22T24:00',
     '2026-11-22T09:60',
+    '2026-11-23T12:00:00+25:00',
+    '2026-11-23T12:00:00-0099',
     'Nov 22 2026',
     '2026/11/22',
     '+275760-09-13',

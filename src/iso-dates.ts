@@ -17,6 +17,8 @@ export function parseIsoDate(text: string): number | null {
   const d = Number(day);
   if (m < 1 || m > 12 || d < 1 || d > daysIn(y, m)) return null;
   if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59) return null;
+  // An offset is hours 00–23 and minutes 00–59 (RFC 3339): `+25:00` is a typo, not a zone.
+  if (zone && zone.length > 1 && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(-2)) > 59)) return null;
   const ms = fraction ? Math.floor(Number(`0${fraction}`) * 1000) : 0;
   // setUTCFullYear, not Date.UTC: Date.UTC reads years 0–99 as 1900–1999.
   const at = new Date(0);

@@ -258,6 +258,20 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const late = await client.post(`${base}mitigations/`, { type: 'other' });
       assert.equal(late.status, 409);
       assert.match(late.body.detail, /resolved; reopen it/);
+
+      // Reopened much later, it owes updates again on its severity's cadence (P1: 15 minutes).
+      clock.set(T0 + 5 * 60 * MINUTE);
+      const reopened = await client.put(base, { status: 'investigating' });
+      assert.equal(reopened.status, 200, JSON.stringify(reopened.body));
+      assert.equal(reopened.body.update.nextDue, new Date(T0 + 5 * 60 * MINUTE + 15 * MINUTE).toISOString());
+      assert.equal(reopened.body.update.overdue, false);
+      // A mitigation is never dated before the impact began (the first event, T0 here).
+      const early = await client.post(`${base}mitigations/`, {
+        type: 'other',
+        occurredAt: new Date(T0 - MINUTE).toISOString(),
+      });
+      assert.equal(early.status, 400);
+      assert.match(early.body.detail, /before the incident began \(2026-11-22T09:00:00\.000Z\)/);
     });
 
     test('status updates: structured entries, cadence, overdue, drafts with the real numbers; scopes', async () => {

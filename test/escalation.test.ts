@@ -176,6 +176,17 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const quick = (await api.post(incidents, { title: 'Already on it', severity: 'P2' })).body.ref;
       await api.post(`${incidents}${quick}/acknowledge/`, {});
       assert.deepEqual((await tick()).received, []);
+      // Declared already out of triage: someone is on it, so it counts as acknowledged.
+      const onIt = await api.post(incidents, {
+        title: 'Investigating',
+        severity: 'P2',
+        status: 'investigating',
+      });
+      assert.equal(
+        onIt.body.milestones.acknowledged,
+        new Date(T0 + 5 * MINUTE + 2 * 60 * MINUTE).toISOString(),
+      );
+      assert.deepEqual((await tick()).received, [], 'declared investigating: never paged');
       const p3 = (await api.post(incidents, { title: 'No policy', severity: 'P3' })).body.ref;
       assert.deepEqual((await tick()).received, [], 'P3 has no policy');
       assert.deepEqual(
@@ -277,6 +288,20 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(announcement.json.action, 'resolved');
       assert.equal(announcement.json.data.resolution.rootCause, 'web@2 dropped the cart');
       assert.match(announcement.json.notification.title, new RegExp(`^${ref} resolved: Checkout slow`));
+
+      // A disabled target gets nothing, and the update does not claim it was told.
+      await api.put(`/api/0/organizations/${s.org}/notification-targets/${stakeholders.id}/`, {
+        enabled: false,
+      });
+      const other = (await api.post(incidents, { title: 'Search slow', severity: 'P2' })).body.ref;
+      await api.post(`${incidents}${other}/acknowledge/`, {});
+      await tick();
+      const unheard = await api.post(`${incidents}${other}/updates/`, {
+        impact: 'Search',
+        message: 'Looking',
+      });
+      assert.deepEqual(unheard.body.data.notified, []);
+      assert.deepEqual((await tick()).received, []);
     });
 
     test('page: people are paged now, acknowledged or not, by level or by target, on the timeline', async () => {
@@ -313,6 +338,20 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
       const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['incident:read'] }));
       assert.equal((await reader.post(`${incidents}${ref}/page/`, { message: 'x' })).status, 403);
+      // Disabled targets are not paged, nor named as paged; when none is left, nobody is paged.
+      await api.put(`/api/0/organizations/${s.org}/notification-targets/${l2.id}/`, { enabled: false });
+      const partly = await api.post(`${incidents}${ref}/page/`, {
+        message: 'Anyone?',
+        targets: [l1.id, l2.id],
+      });
+      assert.equal(partly.body.body, 'Paged on-call: Anyone?');
+      assert.deepEqual(
+        (await tick()).received.map((r) => r.path),
+        [`/${s.org}/l1`],
+      );
+      const nobody = await api.post(`${incidents}${ref}/page/`, { message: 'x', targets: [l2.id] });
+      assert.equal(nobody.status, 409);
+      assert.match(nobody.body.detail, /nobody would be paged: manager is disabled/);
       const p3 = (await api.post(incidents, { title: 'No policy', severity: 'P3' })).body.ref;
       const noPolicy = await api.post(`${incidents}${p3}/page/`, { message: 'x' });
       assert.equal(noPolicy.status, 400);

@@ -10,7 +10,8 @@ const NOTIFY: VerbCommand = {
   width: 12,
   notes: [
     URL_ORG_HELP,
-    'organisation. The token is read from FIREBREAK_TOKEN; reading needs org:read, changing org:write.',
+    'organisation. The token is read from FIREBREAK_TOKEN; reading needs alerts:read or org:write,',
+    'changing org:write.',
     'Aliases: ls (targets), rm (remove), log (deliveries). See docs/notifications.md.',
   ],
 };

@@ -9,10 +9,15 @@ export interface Stakeholders {
   names: string[];
 }
 
+/** Disabled targets receive nothing, so they are neither sent to nor named as informed. */
 export async function stakeholdersOf(ctx: AppContext, incident: Incident): Promise<Stakeholders> {
   const policy = await ctx.store.escalationPolicies.get(incident.orgId, incident.severity);
-  const targetIds = policy?.updateTargetIds ?? [];
-  if (targetIds.length === 0) return { targetIds, names: [] };
+  const wanted = policy?.updateTargetIds ?? [];
+  if (wanted.length === 0) return { targetIds: [], names: [] };
+  const enabled = new Set(
+    (await ctx.store.notificationTargets.list(incident.orgId)).filter((t) => t.enabled).map((t) => t.id),
+  );
+  const targetIds = wanted.filter((id) => enabled.has(id));
   return { targetIds, names: await targetNameList(ctx, incident.orgId, targetIds) };
 }
 

@@ -46,5 +46,6 @@ export async function targetNameList(ctx: AppContext, orgId: number, ids: number
   return ids.map((id) => targets.find((t) => t.id === id)?.name ?? `#${id}`);
 }
 
+/** A deadline after "within": `--level 1:0` reads "within less than a minute", not "within at once". */
 export const minutesText = (minutes: number): string =>
-  minutes === 0 ? 'at once' : minutes === 1 ? '1 minute' : `${minutes} minutes`;
+  minutes === 0 ? 'less than a minute' : minutes === 1 ? '1 minute' : `${minutes} minutes`;

@@ -39,12 +39,19 @@ export async function pageIncident(
   const input = parseInput(PageInput, body, 'page');
   if (hasEnded(incident.status)) throw conflict(`${incident.status} incidents page nobody; reopen it first`);
   const { targetIds, level } = await whomToPage(ctx, incident, input);
-  const known = new Set((await ctx.store.notificationTargets.list(incident.orgId)).map((t) => t.id));
-  const unknown = targetIds.find((id) => !known.has(id));
+  const targets = new Map((await ctx.store.notificationTargets.list(incident.orgId)).map((t) => [t.id, t]));
+  const unknown = targetIds.find((id) => !targets.has(id));
   if (unknown !== undefined) throw invalid(`invalid targets: ${unknown} is not a notification target here`);
+  // A disabled target receives nothing: the page must not say it went there.
+  const disabled = targetIds.filter((id) => !targets.get(id)!.enabled);
+  if (disabled.length === targetIds.length) {
+    const names = disabled.map((id) => targets.get(id)!.name).join(', ');
+    throw conflict(`nobody would be paged: ${names} ${disabled.length === 1 ? 'is' : 'are'} disabled`);
+  }
+  const paged = targetIds.filter((id) => targets.get(id)!.enabled);
   const now = ctx.clock.now();
   const summary = await incidentSummary(ctx, incident);
-  const names = await targetNames(ctx, incident.orgId, targetIds);
+  const names = await targetNames(ctx, incident.orgId, paged);
   const key = `page:${now}:${randomUUID()}`;
   const written = await ctx.store.escalations.notifyOnce({
     incidentId: incident.id,
@@ -52,13 +59,13 @@ export async function pageIncident(
     entry: {
       kind: 'escalation',
       body: `Paged ${level === null ? '' : `level ${level} (`}${names}${level === null ? '' : ')'}: ${input.message}`,
-      data: { action: 'paged', level, targets: targetIds.map(String), message: input.message },
+      data: { action: 'paged', level, targets: paged.map(String), message: input.message },
       actor: principal.actor,
       occurredAt: now,
       dedupeKey: key,
     },
     deliveries: deliveriesTo(
-      targetIds,
+      paged,
       {
         kind: 'escalation',
         title: `${summary.ref} (${incident.severity}) paging you: ${incident.title}`,

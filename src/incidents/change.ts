@@ -126,6 +126,10 @@ export async function updateIncident(
   }
   if (input.status !== undefined && input.status !== incident.status) {
     Object.assign(fields, statusFields(incident, input.status, now));
+    // Reopened, it owes its stakeholders updates again, from now on its severity's cadence (the
+    // due time it had, if any, passed or was cleared while it was resolved).
+    if (isFinished(incident))
+      fields.nextUpdateDueAt = nextUpdateDue(settings, fields.severity ?? incident.severity, now);
     entries.push({
       kind: isFinished(incident) ? 'reopened' : 'status',
       body: `Status ${incident.status} → ${input.status}`,

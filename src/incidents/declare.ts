@@ -95,11 +95,15 @@ export async function declareIncidentAs(
     },
     ...linked.map((l) => linkEntry(l, actor, now)),
   ];
+  const status = (input.status as Incident['status'] | undefined) ?? 'triage';
   const incident = await ctx.store.incidents.create({
     orgId: org.id,
     title,
     severity,
-    status: (input.status as Incident['status'] | undefined) ?? 'triage',
+    status,
+    // Declared already out of triage, someone is on it: acknowledged, as a later move out of
+    // triage would be, so escalation does not page its levels.
+    acknowledgedAt: status === 'triage' ? null : now,
     services,
     ticketUrl: input.ticketUrl ?? null,
     channelUrl: input.channelUrl ?? null,

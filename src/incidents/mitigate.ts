@@ -105,6 +105,14 @@ export async function recordMitigation(
   const now = ctx.clock.now();
   notInFuture(input.occurredAt, now, 'occurredAt');
   const at = input.occurredAt ?? now;
+  // Nothing is mitigated before its impact began (the first event, else detection): such a date
+  // would make every later error look like a relapse to verification.
+  const impactStart = incident.firstEventAt ?? incident.detectedAt;
+  if (impactStart !== null && at < impactStart) {
+    throw invalid(
+      `invalid occurredAt: it is before the incident began (${new Date(impactStart).toISOString()})`,
+    );
+  }
   let targets: Project[];
   if (input.project) {
     const project = await ctx.store.projects.getBySlug(org.id, input.project);

@@ -32,9 +32,10 @@ export function createIncidents(pool: pg.Pool): IncidentsStore & SignalsStore {
           const row = await one(
             db,
             `INSERT INTO incidents (org_id, number, title, severity, status, services, ticket_url, channel_url,
-               detection_source, first_event_at, detected_at, declared_at, next_update_due_at, created_by, updated_at)
+               detection_source, first_event_at, detected_at, declared_at, next_update_due_at, created_by, updated_at,
+               acknowledged_at)
              VALUES ($1, (SELECT COALESCE(MAX(number), 0) + 1 FROM incidents WHERE org_id = $1),
-               $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $11) RETURNING id`,
+               $2, $3, $4, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $11, $14) RETURNING id`,
             [
               input.orgId,
               input.title,
@@ -49,6 +50,7 @@ export function createIncidents(pool: pg.Pool): IncidentsStore & SignalsStore {
               input.now,
               input.nextUpdateDueAt ?? null,
               input.createdBy,
+              input.acknowledgedAt ?? null,
             ],
           );
           const id = Number(row?.id);

@@ -39,8 +39,9 @@ export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore
           );
           const row = db.get<Row>(
             `INSERT INTO incidents (org_id, number, title, severity, status, services, ticket_url, channel_url,
-               detection_source, first_event_at, detected_at, declared_at, next_update_due_at, created_by, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+               detection_source, first_event_at, detected_at, declared_at, next_update_due_at, created_by, updated_at,
+               acknowledged_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
             input.orgId,
             Number(next?.n ?? 1),
             input.title,
@@ -56,6 +57,7 @@ export function createIncidents(h: SqliteHandles): IncidentsStore & SignalsStore
             input.nextUpdateDueAt ?? null,
             input.createdBy,
             input.now,
+            input.acknowledgedAt ?? null,
           );
           const id = Number(row?.id);
           linkIssues(db, id, input.issueIds, input.now);
