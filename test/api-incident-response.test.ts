@@ -274,6 +274,19 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.match(early.body.detail, /before the incident began \(2026-11-22T09:00:00\.000Z\)/);
     });
 
+    test('status updates posted at once get distinct numbers, none refused', async () => {
+      const { client, base } = await spikingIncident();
+      const posted = await Promise.all(
+        [1, 2, 3, 4, 5].map((n) => client.post(`${base}updates/`, { impact: 'x', message: `race ${n}` })),
+      );
+      assert.deepEqual(
+        posted.map((p) => p.status),
+        [201, 201, 201, 201, 201],
+      );
+      const numbers = (await client.get(`${base}updates/`)).body.map((u: any) => u.data.number);
+      assert.deepEqual(numbers.sort(), [1, 2, 3, 4, 5]);
+    });
+
     test('status updates: structured entries, cadence, overdue, drafts with the real numbers; scopes', async () => {
       const { web, client, webIssue, apiIssue, base } = await spikingIncident();
       clock.set(T0 + 12 * MINUTE);

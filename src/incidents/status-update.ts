@@ -3,7 +3,7 @@ import { conflict } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { announceToStakeholders, stakeholdersOf } from '../escalation/announce.ts';
-import { hasEnded, INCIDENT_STATUSES } from '../store/types-incidents.ts';
+import { hasEnded, INCIDENT_STATUSES, type Incident } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import type { IncidentContext } from './access.ts';
 import { nextUpdateDue } from './change.ts';
@@ -31,6 +31,8 @@ export const StatusUpdateInput = z
  * The latest update decides when the next is due, so it is written unconditionally (a
  * concurrent note or role change must not turn a posted update into a 409).
  */
+const MAX_NUMBERING_ATTEMPTS = 10;
+
 export async function postStatusUpdate(
   ctx: AppContext,
   principal: Principal,
@@ -47,32 +49,43 @@ export async function postStatusUpdate(
       : open
         ? nextUpdateDue(settings, incident.severity, now)
         : null;
-  const entries = await ctx.store.timeline.list(incident.id);
-  const number = entries.filter((e) => e.kind === 'status_update').length + 1;
   const stakeholders = await stakeholdersOf(ctx, incident);
-  const updated = await ctx.store.incidents.update(incident.id, {
-    fields: { lastUpdateAt: now, nextUpdateDueAt: nextDue },
-    entries: [
-      {
-        kind: 'status_update',
-        body: `Update #${number} (${input.audience}, ${status}): ${input.message}`.slice(0, 10_000),
-        data: {
-          number,
-          status,
-          impact: input.impact,
-          message: input.message,
-          audience: input.audience,
-          nextUpdateInMinutes: nextDue === null ? null : Math.round((nextDue - now) / MINUTE_MS),
-          nextUpdateDue: nextDue === null ? null : new Date(nextDue).toISOString(),
-          notified: stakeholders.names,
+  // The number is the count of updates before it, so the write applies only to the incident as
+  // counted: two updates posted at once (on two nodes) would both be #N. A concurrent change of
+  // any kind means count again and retry, never a 409 for a posted update.
+  let updated: Awaited<ReturnType<typeof ctx.store.incidents.update>> = null;
+  let number = 0;
+  let current: Incident | null = incident;
+  for (let attempt = 1; !updated; attempt++) {
+    if (attempt > 1) current = await ctx.store.incidents.getById(incident.id);
+    if (!current) throw conflict('the incident is gone');
+    if (attempt > MAX_NUMBERING_ATTEMPTS) throw conflict('the incident kept changing; post the update again');
+    const entries = await ctx.store.timeline.list(current.id);
+    number = entries.filter((e) => e.kind === 'status_update').length + 1;
+    updated = await ctx.store.incidents.update(current.id, {
+      expectedVersion: current.version,
+      fields: { lastUpdateAt: now, nextUpdateDueAt: nextDue },
+      entries: [
+        {
+          kind: 'status_update',
+          body: `Update #${number} (${input.audience}, ${status}): ${input.message}`.slice(0, 10_000),
+          data: {
+            number,
+            status,
+            impact: input.impact,
+            message: input.message,
+            audience: input.audience,
+            nextUpdateInMinutes: nextDue === null ? null : Math.round((nextDue - now) / MINUTE_MS),
+            nextUpdateDue: nextDue === null ? null : new Date(nextDue).toISOString(),
+            notified: stakeholders.names,
+          },
+          actor: principal.actor,
+          occurredAt: now,
         },
-        actor: principal.actor,
-        occurredAt: now,
-      },
-    ],
-    now,
-  });
-  if (!updated) throw conflict('the incident is gone');
+      ],
+      now,
+    });
+  }
   const [entry] = updated.written;
   const due = nextDue === null ? '' : `\n\nNext update by ${new Date(nextDue).toISOString()}.`;
   await announceToStakeholders(ctx, updated, stakeholders, {
