@@ -251,6 +251,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(race.map((r) => r.status).sort(), [200, 409]);
       const won = race.find((r) => r.status === 200)!.body;
       assert.match(won.resolutionOverride, /customer confirmed|other tab/);
+      // Resolved straight from triage: that move out of triage is its acknowledgement.
+      assert.equal(won.milestones.acknowledged, won.milestones.resolved);
       const entry = (await client.get(`${base}timeline/`)).body.find((e: any) => e.kind === 'resolved');
       assert.equal(entry.data.override, won.resolutionOverride);
       assert.equal(entry.data.missing.length, 2);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
-import { apiClient, mintToken, sendEvent, startServerOn } from './helpers/issues.ts';
+import { apiClient, memberWithToken, mintToken, sendEvent, startServerOn } from './helpers/issues.ts';
 import { run } from './helpers/run.ts';
 import type { TestServer } from './helpers/server.ts';
 
@@ -111,6 +111,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
       clock.set(NOW);
       const due = (date: string) => `${date}T00:00:00Z`;
+      const ivy = await memberWithToken(t, web.org, 'Ivy');
       const items = [
         [
           `${org}/incidents/${refs[0]}/action-items/`,
@@ -126,7 +127,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         ],
         [
           `${org}/action-items/`,
-          { title: 'Gate deploys on checkout errors', kind: 'gate', dueAt: due('2026-04-01') },
+          {
+            title: 'Gate deploys on checkout errors',
+            kind: 'gate',
+            owner: ivy.user.email,
+            dueAt: due('2026-04-01'),
+          },
         ],
       ] as const;
       for (const [path, body] of items) {
@@ -227,7 +233,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         m.actionItems.overdueItems.map((i: any) => [i.title, i.kind, i.dueAt, i.incident, i.owner]),
         [
           ['Test the cart total', 'test', '2026-03-20T00:00:00.000Z', refs[0], 'dana'],
-          ['Gate deploys on checkout errors', 'gate', '2026-04-01T00:00:00.000Z', null, null],
+          ['Gate deploys on checkout errors', 'gate', '2026-04-01T00:00:00.000Z', null, 'Ivy'],
         ],
       );
       assert.deepEqual(m.actionItems.byKind, [

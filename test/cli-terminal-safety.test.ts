@@ -40,6 +40,14 @@ describe('CLI output is safe for a terminal', () => {
       'tabs and newlines stay; the rest is shown, not acted on',
     );
 
+    // A runbook saved with Windows line endings comes back byte for byte.
+    const crlf = await api.post(`/api/0/organizations/${s.org}/runbooks/`, {
+      title: 'Windows',
+      body: '# Win\r\n\r\nStep 1\r\n',
+      projects: [s.project],
+    });
+    assert.equal((await cli('show', crlf.body.id, '--raw')).stdout, '# Win\r\n\r\nStep 1\r\n');
+
     const json = await cli('show', made.body.id, '--json');
     assert.equal(json.code, 0, json.stderr);
     assert.doesNotMatch(json.stdout, /[\u007f-\u009f\u202a-\u202e]/);

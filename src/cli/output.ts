@@ -17,13 +17,31 @@ const TERMINAL_UNSAFE =
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export function terminalSafe(text: string): string {
-  return text.replace(TERMINAL_UNSAFE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(TERMINAL_UNSAFE, visibleEscape);
 }
+
+const visibleEscape = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+/** The same, but carriage returns stay: they end the lines of a CRLF document. */
+const DOCUMENT_UNSAFE =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(`${terminalSafe(text)}\n`),
   err: (text) => process.stderr.write(`${terminalSafe(text)}\n`),
 };
+
+/**
+ * A document printed to be saved (`runbook show --raw`, a post-mortem's Markdown): tabs, newlines
+ * and carriage returns as they are, so a CRLF file survives `> runbook.md` byte for byte; escape
+ * sequences and other controls a terminal would act on are still written as visible `\uXXXX`.
+ * The process's stdout gets it directly (its `out` would escape the carriage returns too).
+ */
+export function printDocument(io: CliIo, text: string): void {
+  const safe = text.replace(DOCUMENT_UNSAFE, visibleEscape);
+  if (io === processIo) process.stdout.write(`${safe}\n`);
+  else io.out(safe);
+}
 
 export function printJson(io: CliIo, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));

@@ -1,5 +1,5 @@
 import { asArray, asObject, fields, type Json, multiLine, oneLine, tableOrNone } from './incident-render.ts';
-import type { CliIo } from './output.ts';
+import { type CliIo, printDocument } from './output.ts';
 
 /** How post-mortems and action items look on a terminal (field names as the REST API serialises them). */
 
@@ -53,10 +53,10 @@ export function renderActionItem(io: CliIo, answer: unknown): void {
   ]);
 }
 
-/** The post-mortem's Markdown as the API rendered it, stripped of terminal control characters. */
+/** The post-mortem's Markdown as the API rendered it, a document to save (printDocument). */
 export function renderPostmortem(io: CliIo, answer: unknown): void {
   const postmortem = asObject(answer);
-  if (typeof postmortem.markdown === 'string') io.out(multiLine(postmortem.markdown));
+  if (typeof postmortem.markdown === 'string') printDocument(io, postmortem.markdown);
   else
     io.out(
       `${oneLine(postmortem.adr)}  ${oneLine(asObject(postmortem.incident).ref)}  ${oneLine(postmortem.status)}`,

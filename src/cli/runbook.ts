@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { AppError } from '../app-error.ts';
 import { type Connected, connect, type Env, TARGET_HELP } from './connect.ts';
 import { defined, list, orgPath, parseRef, str, UsageError } from './incident-args.ts';
-import { type CliIo, printJson } from './output.ts';
+import { type CliIo, printDocument, printJson } from './output.ts';
 import { runCommand } from './rest-command.ts';
 import { renderRunbook, renderRunbookList, renderSuggestions } from './runbook-view.ts';
 
@@ -103,7 +103,7 @@ export async function runbookCommand(
         method: 'GET',
         path: `${base}${idOf(c)}/`,
       });
-      if (c.values.raw === true && !c.json) io.out(String(answer.body ?? '').replace(/\n$/, ''));
+      if (c.values.raw === true && !c.json) printDocument(io, String(answer.body ?? '').replace(/\n$/, ''));
       else show(answer, renderRunbook);
     } else if (verb === 'edit') {
       const body = defined({

@@ -56,6 +56,8 @@ export async function resolveIncident(
       rootCause: rootCause ?? null,
       // An override given when nothing was missing changes nothing, so it is not recorded as one.
       resolutionOverride: override,
+      // Resolving straight from triage is a move out of it: the acknowledgement, if none came.
+      ...(incident.acknowledgedAt === null ? { acknowledgedAt: now } : {}),
     },
     entries: [
       {

@@ -12,9 +12,16 @@ export interface ActionItemMetrics {
   open: number;
   overdue: number;
   byKind: { kind: ActionItemKind; open: number; overdue: number }[];
-  /** The most overdue items (oldest due date first). */
-  overdueItems: { item: ActionItem; incidentRef: string | null }[];
+  /** The most overdue items (oldest due date first), with the owner's name as people read it. */
+  overdueItems: { item: ActionItem; incidentRef: string | null; owner: string | null }[];
   truncated: boolean;
+}
+
+/** A member owner by name (else email), as `action list` shows it; a free-text owner as written. */
+async function ownerName(ctx: AppContext, item: ActionItem): Promise<string | null> {
+  if (item.ownerUserId === null) return item.ownerName;
+  const user = await ctx.store.users.getById(item.ownerUserId);
+  return user ? user.name || user.email : `user:${item.ownerUserId}`;
 }
 
 /**
@@ -39,7 +46,11 @@ export async function actionItemMetrics(ctx: AppContext, org: Org, now: number):
   const overdueItems: ActionItemMetrics['overdueItems'] = [];
   for (const item of overdue.slice(0, LISTED_OVERDUE)) {
     const incident = item.incidentId === null ? null : await ctx.store.incidents.getById(item.incidentId);
-    overdueItems.push({ item, incidentRef: incident ? `INC-${incident.number}` : null });
+    overdueItems.push({
+      item,
+      incidentRef: incident ? `INC-${incident.number}` : null,
+      owner: await ownerName(ctx, item),
+    });
   }
   return {
     open: pending.length,

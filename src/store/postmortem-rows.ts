@@ -85,16 +85,22 @@ export function toActionItem(row: Row): ActionItem {
   };
 }
 
-/** The WHERE conditions of an action item list, as SQL with `?` marks and their values. */
-export function actionItemFilter(query: {
-  orgId: number;
-  statuses?: string[];
-  kinds?: string[];
-  incidentId?: number;
-  ownerUserId?: number;
-  ownerName?: string;
-  overdueAt?: number;
-}): { sql: string; params: (string | number)[] } {
+/**
+ * The WHERE conditions of an action item list, as SQL with `?` marks and their values. `fold` is
+ * the backend's Unicode lower-case function (SQLite's own `lower` folds ASCII only: `fold_case`).
+ */
+export function actionItemFilter(
+  query: {
+    orgId: number;
+    statuses?: string[];
+    kinds?: string[];
+    incidentId?: number;
+    ownerUserId?: number;
+    ownerName?: string;
+    overdueAt?: number;
+  },
+  fold: 'LOWER' | 'fold_case',
+): { sql: string; params: (string | number)[] } {
   const parts = ['org_id = ?'];
   const params: (string | number)[] = [query.orgId];
   const inList = (column: string, values: string[]) => {
@@ -112,7 +118,7 @@ export function actionItemFilter(query: {
     params.push(query.ownerUserId);
   }
   if (query.ownerName !== undefined) {
-    parts.push('LOWER(owner_name) = LOWER(?)');
+    parts.push(`${fold}(owner_name) = ${fold}(?)`);
     params.push(query.ownerName);
   }
   if (query.overdueAt !== undefined) {

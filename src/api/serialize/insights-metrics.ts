@@ -23,12 +23,12 @@ export function serializeIncidentMetrics(metrics: IncidentMetrics) {
       open: actionItems.open,
       overdue: actionItems.overdue,
       byKind: actionItems.byKind,
-      overdueItems: actionItems.overdueItems.map(({ item, incidentRef }) => ({
+      overdueItems: actionItems.overdueItems.map(({ item, incidentRef, owner }) => ({
         id: String(item.id),
         title: item.title,
         kind: item.kind,
         status: item.status,
-        owner: item.ownerName ?? (item.ownerUserId === null ? null : `user:${item.ownerUserId}`),
+        owner,
         dueAt: item.dueAt === null ? null : isoDate(item.dueAt),
         incident: incidentRef,
       })),

@@ -103,7 +103,7 @@ export function createPostmortems(pool: pg.Pool): PostmortemsStore {
         }),
       get: (id) => itemRow(pool, id),
       list: async (query) => {
-        const where = actionItemFilter(query);
+        const where = actionItemFilter(query, 'LOWER');
         const n = where.params.length;
         return (
           await rows(

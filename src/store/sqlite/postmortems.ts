@@ -113,7 +113,7 @@ export function createPostmortems(h: SqliteHandles): PostmortemsStore {
         }),
       get: async (id) => itemRow(read, id),
       list: async (query) => {
-        const where = actionItemFilter(query);
+        const where = actionItemFilter(query, 'fold_case');
         return read
           .all<Row>(
             `SELECT * FROM action_items WHERE ${where.sql}
