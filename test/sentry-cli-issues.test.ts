@@ -115,3 +115,13 @@ test('sentry-cli issues resolve / mute / unresolve change the server state, with
   const crash = await statusOf('Crash three');
   assert.deepEqual([crash.status, crash.statusDetails], ['resolved', { inNextRelease: true }]);
 });
+
+test('sentry-cli issues list lists past 125 issues: its default five pages hold 100 each, as in Sentry', async () => {
+  const s = await t.setup();
+  const count = 130;
+  for (let i = 0; i < count; i++) await sendEvent(t, s, { message: `Bulk ${i}`, fingerprint: [`bulk-${i}`] });
+  const result = await sentryCli(s, ['issues', 'list', '--max-rows', '500']);
+  assert.equal(result.code, 0, result.stderr);
+  const titles = new Set(parseTable(result.stdout).map((row) => row.Title));
+  assert.equal(titles.size, count);
+});

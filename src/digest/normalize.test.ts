@@ -346,6 +346,10 @@ describe('normalizeEvent', () => {
       [named.environment, named.tags.environment, named.tags.release],
       ['prod-eu', 'prod-eu', 'web@2'],
     );
+    // dist (of a release) and logger are tagged from the event, as Sentry does.
+    const shipped = normalize({ release: 'web@2', dist: '42', logger: 'app.checkout', tags: { dist: '7' } });
+    assert.deepEqual([shipped.tags.dist, shipped.tags.logger], ['42', 'app.checkout']);
+    assert.equal(normalize({ dist: '42' }).tags.dist, undefined, 'no dist without a release');
     const tags = normalize({
       tags: {
         ' spaced ': '  v  ',

@@ -336,6 +336,9 @@ function buildTags(event: NormalizedEvent, rawTags: unknown): Record<string, str
     put(`${name}.name`, contextName);
   }
   put('sdk', event.sdk?.name);
+  // Sentry sets these from the event (a client's own `dist` tag is dropped, below).
+  if (event.release) put('dist', event.dist);
+  put('logger', event.logger);
   const mechanism = event.exception?.values.at(-1)?.mechanism;
   put('mechanism', mechanism?.type);
   if (typeof mechanism?.handled === 'boolean') put('handled', mechanism.handled ? 'yes' : 'no');

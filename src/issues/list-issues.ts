@@ -20,6 +20,8 @@ export interface IssueListResult {
   directHit: boolean;
 }
 
+const DEFAULT_PAGE_SIZE = 100;
+
 /** The organisation list's default range when neither statsPeriod nor start/end is given (Sentry's). */
 const DEFAULT_RANGE = '14d';
 
@@ -99,7 +101,9 @@ async function listIssues(
     projectIds: projects.map((p) => p.id),
     filter,
     sort: params.sort,
-    limit: params.limit ?? params.per_page ?? 25,
+    // Sentry's search answers 100 when no limit is sent, and sentry-cli counts on it: its five
+    // default pages are "500 issues", so 25 a page listed 125 and stopped without a word.
+    limit: params.limit ?? params.per_page ?? DEFAULT_PAGE_SIZE,
     cursor: params.cursor && !isFirstPageCursor(params.cursor) ? params.cursor : undefined,
   });
   const views = await loadIssueViews(ctx, page.issues, (issue) => byId.get(issue.projectId)!);
