@@ -117,6 +117,13 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
       // A second incident on issue a: linked to the first, on both timelines.
       const inc7 = await declare({ issues: [a], severity: 'P1' });
+      const first1 = (await api.get(`${org}/incidents/${inc1}/`)).body.milestones.firstEvent;
+      assert.ok(first1, "the first incident has the issue's first event");
+      assert.equal(
+        (await api.get(`${org}/incidents/${inc7}/`)).body.milestones.firstEvent,
+        null,
+        "a recurrence does not take the first incident's first event as its own",
+      );
       const timeline = (await api.get(`${org}/incidents/${inc7}/timeline/`)).body;
       const recurrence = timeline.find((e: any) => e.kind === 'recurrence');
       assert.ok(recurrence, JSON.stringify(timeline.map((e: any) => e.kind)));

@@ -11,7 +11,7 @@ import type { Incident, NewTimelineEntry } from '../store/types-incidents.ts';
 import { hasEnded, INCIDENT_STATUSES } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import { INCIDENT_WRITE, resolveIssueRefs } from './access.ts';
-import { firstEventOf, linkEntry } from './issue-links.ts';
+import { firstEventOf, issuesNewToIncidents, linkEntry } from './issue-links.ts';
 import { loadIncidentSettings, severityOf } from './settings.ts';
 import { notInFuture, Timestamp } from './timestamps.ts';
 
@@ -112,7 +112,10 @@ export async function declareIncidentAs(
     firstEventAt:
       input.firstEventAt ??
       firstEventOf(
-        linked.map((l) => l.issue),
+        await issuesNewToIncidents(
+          ctx,
+          linked.map((l) => l.issue),
+        ),
         now,
       ),
     nextUpdateDueAt: level.updateCadenceMinutes === null ? null : now + level.updateCadenceMinutes * 60_000,

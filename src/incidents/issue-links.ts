@@ -4,7 +4,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { shortIdOf } from '../issues/short-id.ts';
 import type { Issue, Project } from '../store/types.ts';
-import type { Incident, NewTimelineEntry } from '../store/types-incidents.ts';
+import { hasEnded, type Incident, type NewTimelineEntry } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import { type IncidentContext, resolveIssueRefs } from './access.ts';
 
@@ -19,6 +19,26 @@ const SURGE_LOOKBACK_MS = 24 * 3_600_000;
 export function firstEventOf(issues: Issue[], declaredAt: number): number | null {
   const recent = issues.map((i) => i.firstSeen).filter((t) => t >= declaredAt - SURGE_LOOKBACK_MS);
   return recent.length ? Math.min(...recent) : null;
+}
+
+/**
+ * The issues whose first-seen can say when this incident's impact began: not those of an earlier
+ * incident that is over. A fixed issue that comes back within the day is a recurrence, and its
+ * first event was the earlier impact's (a recurrence reported that one's hour of errors and users
+ * as its own, and its time to detect from there). An earlier incident still open shares the
+ * impact, and its first event.
+ */
+export async function issuesNewToIncidents(
+  ctx: AppContext,
+  issues: Issue[],
+  incidentId?: number,
+): Promise<Issue[]> {
+  const fresh: Issue[] = [];
+  for (const issue of issues) {
+    const earlier = await ctx.store.incidents.listByIssue(issue.id);
+    if (!earlier.some((i) => i.id !== incidentId && hasEnded(i.status))) fresh.push(issue);
+  }
+  return fresh;
 }
 
 export function linkEntry(
@@ -54,7 +74,11 @@ export async function linkIssues(
   const candidates = [
     incident.firstEventAt,
     firstEventOf(
-      linked.map((l) => l.issue),
+      await issuesNewToIncidents(
+        ctx,
+        linked.map((l) => l.issue),
+        incident.id,
+      ),
       incident.declaredAt,
     ),
   ];
