@@ -4,6 +4,8 @@ import { AppError, type AppErrorCode } from '../app-error.ts';
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Writes already-filtered document text as it is (printDocument); without it, `out`. */
+  document?(text: string): void;
 }
 
 /**
@@ -29,17 +31,17 @@ const DOCUMENT_UNSAFE =
 export const processIo: CliIo = {
   out: (text) => process.stdout.write(`${terminalSafe(text)}\n`),
   err: (text) => process.stderr.write(`${terminalSafe(text)}\n`),
+  document: (text) => process.stdout.write(`${text}\n`),
 };
 
 /**
  * A document printed to be saved (`runbook show --raw`, a post-mortem's Markdown): tabs, newlines
  * and carriage returns as they are, so a CRLF file survives `> runbook.md` byte for byte; escape
  * sequences and other controls a terminal would act on are still written as visible `\uXXXX`.
- * The process's stdout gets it directly (its `out` would escape the carriage returns too).
  */
 export function printDocument(io: CliIo, text: string): void {
   const safe = text.replace(DOCUMENT_UNSAFE, visibleEscape);
-  if (io === processIo) process.stdout.write(`${safe}\n`);
+  if (io.document) io.document(safe);
   else io.out(safe);
 }
 

@@ -69,6 +69,11 @@ function isSpace(code: number): boolean {
   return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
 }
 
+/** A number, literal or word runs to whitespace, a comma or a closing bracket. */
+function endsBareToken(code: number): boolean {
+  return isSpace(code) || code === 0x2c || code === 0x7d || code === 0x5d;
+}
+
 /** Just past the string starting at `start` (a quote), or the end of a text cut inside it. */
 function stringEnd(text: string, start: number): number {
   for (let i = start + 1; i < text.length; i++) {
@@ -94,6 +99,6 @@ function jsonValueEnd(text: string, start: number): number {
     return text.length;
   }
   let i = start;
-  while (i < text.length && !/[\s,}\]]/.test(text[i])) i++;
+  while (i < text.length && !endsBareToken(text.charCodeAt(i))) i++;
   return i;
 }

@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import { type ActionItemView, isOverdue, viewActionItems } from '../postmortems/action-items.ts';
 import type { Org } from '../store/types.ts';
 import { ACTION_ITEM_PENDING, type ActionItem, type ActionItemKind } from '../store/types-postmortems.ts';
 
@@ -12,16 +13,9 @@ export interface ActionItemMetrics {
   open: number;
   overdue: number;
   byKind: { kind: ActionItemKind; open: number; overdue: number }[];
-  /** The most overdue items (oldest due date first), with the owner's name as people read it. */
-  overdueItems: { item: ActionItem; incidentRef: string | null; owner: string | null }[];
+  /** The most overdue items (oldest due date first), with owner and incident named as `action list` names them. */
+  overdueItems: ActionItemView[];
   truncated: boolean;
-}
-
-/** A member owner by name (else email), as `action list` shows it; a free-text owner as written. */
-async function ownerName(ctx: AppContext, item: ActionItem): Promise<string | null> {
-  if (item.ownerUserId === null) return item.ownerName;
-  const user = await ctx.store.users.getById(item.ownerUserId);
-  return user ? user.name || user.email : `user:${item.ownerUserId}`;
 }
 
 /**
@@ -40,18 +34,11 @@ export async function actionItemMetrics(ctx: AppContext, org: Org, now: number):
     pending.push(...page);
     if (page.length < PAGE) break;
   }
-  const isOverdue = (item: ActionItem) => item.dueAt !== null && item.dueAt < now;
-  const overdue = pending.filter(isOverdue).sort((a, b) => (a.dueAt ?? 0) - (b.dueAt ?? 0) || a.id - b.id);
+  const overdue = pending
+    .filter((item) => isOverdue(item, now))
+    .sort((a, b) => (a.dueAt ?? 0) - (b.dueAt ?? 0) || a.id - b.id);
   const kinds = [...new Set(pending.map((i) => i.kind))].sort();
-  const overdueItems: ActionItemMetrics['overdueItems'] = [];
-  for (const item of overdue.slice(0, LISTED_OVERDUE)) {
-    const incident = item.incidentId === null ? null : await ctx.store.incidents.getById(item.incidentId);
-    overdueItems.push({
-      item,
-      incidentRef: incident ? `INC-${incident.number}` : null,
-      owner: await ownerName(ctx, item),
-    });
-  }
+  const overdueItems = await viewActionItems(ctx, overdue.slice(0, LISTED_OVERDUE));
   return {
     open: pending.length,
     overdue: overdue.length,

@@ -23,14 +23,14 @@ export function serializeIncidentMetrics(metrics: IncidentMetrics) {
       open: actionItems.open,
       overdue: actionItems.overdue,
       byKind: actionItems.byKind,
-      overdueItems: actionItems.overdueItems.map(({ item, incidentRef, owner }) => ({
+      overdueItems: actionItems.overdueItems.map(({ item, incident, owner }) => ({
         id: String(item.id),
         title: item.title,
         kind: item.kind,
         status: item.status,
-        owner,
+        owner: owner?.name ?? null,
         dueAt: item.dueAt === null ? null : isoDate(item.dueAt),
-        incident: incidentRef,
+        incident: incident?.ref ?? null,
       })),
       truncated: actionItems.truncated,
     },

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type SQLInputValue, type SQLOutputValue, type StatementSync } from 'node:sqlite';
+import { DatabaseSync, type SQLInputValue, type StatementSync } from 'node:sqlite';
 import { Worker } from 'node:worker_threads';
 import { AppError } from '../../app-error.ts';
+import { foldCase } from './fold-case.ts';
 import { Mutex } from './mutex.ts';
 import { GATE, WalRestartGate } from './wal-restart.ts';
 
@@ -174,22 +175,6 @@ export function openSqlite(
       writer.db.close();
     },
   };
-}
-
-/**
- * SQLite's `lower()` and `LIKE` fold ASCII letters only, where PostgreSQL's `lower()` and `ILIKE`
- * fold every script: `fold_case(x)` is the Unicode fold, for case-insensitive text matching that
- * agrees across backends (`Ünïcode` found by `ünïcode`).
- */
-function foldCase(value: SQLOutputValue): SQLOutputValue {
-  return typeof value === 'string' ? value.toLowerCase() : value;
-}
-
-/** Case-insensitive `LIKE` (escape `\`): SQLite's own where the pattern is ASCII, the Unicode fold otherwise. */
-export function sqliteILike(expr: string, placeholder: string, pattern: string): string {
-  return /^\p{ASCII}*$/u.test(pattern)
-    ? `${expr} LIKE ${placeholder} ESCAPE '\\'`
-    : `fold_case(${expr}) LIKE fold_case(${placeholder}) ESCAPE '\\'`;
 }
 
 function configureWriter(writerDb: DatabaseSync, inMemory: boolean, synchronous: SqliteSynchronous): void {

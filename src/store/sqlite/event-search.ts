@@ -2,7 +2,8 @@ import type { SQLInputValue } from 'node:sqlite';
 import { cell, discoverSql, type EventSqlDialect, eventListSql, tagKeysSql } from '../event-sql.ts';
 import type { StoredEvent } from '../types.ts';
 import type { EventQueryStore } from '../types-events.ts';
-import { type SqliteConnection, sqliteILike } from './connection.ts';
+import type { SqliteConnection } from './connection.ts';
+import { sqliteILike } from './fold-case.ts';
 import { toStoredEvent } from './rows.ts';
 
 type Row = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { likePattern, seenBetweenSql } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
-import { sqliteILike } from './connection.ts';
+import { sqliteILike } from './fold-case.ts';
 
 /**
  * IssueFilter → SQLite predicates over `issues i`, every value a bound parameter. Each
