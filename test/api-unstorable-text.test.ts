@@ -61,4 +61,17 @@ for (const backend of ['sqlite', 'postgres'] as const)
       }
       assert.equal((await api.get(`/api/0/projects/${s.org}/${s.project}/issues/`)).status, 200);
     });
+
+    test('a path whose percent-escapes do not decode is a 400 with a detail', async () => {
+      for (const path of [
+        `/api/0/organizations/${s.org}/releases/%FF/`,
+        `/api/0/organizations/${s.org}/releases/with%percent/`,
+        '/api/0/organizations/%E0%A4%A/',
+      ]) {
+        const answer = await api.get(path);
+        assert.equal(answer.status, 400, `${path} → ${answer.status} ${JSON.stringify(answer.body)}`);
+        assert.match(answer.body.detail, /not a valid url component/);
+        assert.deepEqual(Object.keys(answer.body), ['detail']);
+      }
+    });
   });

@@ -1,6 +1,13 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import { AppError } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import { ingestRoutes } from '../ingest/routes.ts';
@@ -53,6 +60,8 @@ export function serverOptions(logger: AppContext['logger'], requestTimeoutSecond
     },
     // Malformed HTTP (bad framing, oversized headers) answers in the API's own error shape.
     clientErrorHandler: answerClientError,
+    // A path whose percent-escapes do not decode (`%FF`, a bare `%`) is a 400 in the same shape.
+    frameworkErrors: answerFrameworkError,
     // pino's Logger is a FastifyBaseLogger; the cast only drops pino-specific generics.
     loggerInstance: logger as FastifyBaseLogger,
     // Per-request access logs would cost more than an ingest request; errors are still logged.
@@ -66,6 +75,12 @@ export function serverOptions(logger: AppContext['logger'], requestTimeoutSecond
     return503OnClosing: false,
     forceCloseConnections: 'idle' as const,
   };
+}
+
+function answerFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  reply.status(status).send({ detail: error.message });
 }
 
 /**
