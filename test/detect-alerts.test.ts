@@ -232,6 +232,24 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         dateFinished: new Date(clock.now() - 4 * MINUTE - 10 * SECOND).toISOString(),
         minutesAfter: 4,
       });
+
+      // A later deploy to the same environment replaces the first: a new issue after it names
+      // it alone, and an issue first seen in a release nobody deployed names no deploy.
+      await api.post(`/api/0/organizations/${s.org}/releases/`, { version: 'web@2.1.0', projects: [s.project] });
+      const second = await api.post(`/api/0/organizations/${s.org}/releases/web@2.1.0/deploys/`, {
+        environment: 'production',
+        dateFinished: new Date(clock.now()).toISOString(),
+      });
+      assert.equal(second.status, 201, JSON.stringify(second.body));
+      clock.advance(MINUTE);
+      await sendEvent(t, s, error('NewerBug', 'after redeploy', clock.now(), { release: 'web@2.1.0' }));
+      await sendEvent(t, s, error('Undeployed', 'elsewhere', clock.now(), { release: 'web@9.9.9' }));
+      clock.advance(10 * SECOND);
+      const afterRedeploy = (await tick(t)).fired.filter((f) => f.detector === 'deploy');
+      assert.deepEqual(
+        afterRedeploy.map((f) => f.summary.replace(/^[A-Z0-9]+-\d+ /, '')),
+        ['first seen 1 min after the deploy of web@2.1.0 to production: NewerBug: after redeploy'],
+      );
     });
   });
 }
