@@ -235,7 +235,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
 
       // A later deploy to the same environment replaces the first: a new issue after it names
       // it alone, and an issue first seen in a release nobody deployed names no deploy.
-      await api.post(`/api/0/organizations/${s.org}/releases/`, { version: 'web@2.1.0', projects: [s.project] });
+      await api.post(`/api/0/organizations/${s.org}/releases/`, {
+        version: 'web@2.1.0',
+        projects: [s.project],
+      });
       const second = await api.post(`/api/0/organizations/${s.org}/releases/web@2.1.0/deploys/`, {
         environment: 'production',
         dateFinished: new Date(clock.now()).toISOString(),
@@ -250,6 +253,21 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         afterRedeploy.map((f) => f.summary.replace(/^[A-Z0-9]+-\d+ /, '')),
         ['first seen 1 min after the deploy of web@2.1.0 to production: NewerBug: after redeploy'],
       );
+    });
+
+    test('an issue whose first event was stamped hours before it arrived (an offline cache) fires as new', async () => {
+      clock.set(T0 + 600 * MINUTE);
+      const s = await t.setup();
+      await tick(t); // the default rules exist from now on
+      clock.advance(10 * SECOND);
+      await sendEvent(t, s, error('CachedOffline', 'sent late', clock.now() - 120 * MINUTE));
+      clock.advance(5 * SECOND);
+      const fired = (await tick(t)).fired.filter((f) => f.detector === 'new_issue');
+      assert.deepEqual(
+        fired.map((f) => f.summary.replace(/[A-Z0-9]+-\d+/, 'ID')),
+        ['New issue ID: CachedOffline: sent late'],
+      );
+      assert.equal(fired[0].data.firstSeen, new Date(clock.now() - 5 * SECOND - 120 * MINUTE).toISOString());
     });
   });
 }

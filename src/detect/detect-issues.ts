@@ -13,14 +13,22 @@ import { conditionsOf, type UsersConditions } from './schemas.ts';
  */
 export const LOOKBACK_MS = 60 * MINUTE;
 
-/** `new_issue` rules: issues first seen since the pass's lookback (and not before the rule existed). */
+/**
+ * `new_issue` rules: issues the server created since the pass's lookback (and not before the rule
+ * existed). By creation, not first seen: an event an SDK cached offline arrives stamped hours ago,
+ * and its issue is still new when it arrives (Sentry's "a new issue is created").
+ */
 export async function detectNewIssues(scan: ProjectScan, rules: AlertRule[]): Promise<Candidate[]> {
   if (rules.length === 0) return [];
   const since = Math.min(scan.from, scan.now) - LOOKBACK_MS;
-  const found = await scan.ctx.store.detectSignals.newIssues({ projectIds: [scan.project.id], since });
+  const found = await scan.ctx.store.detectSignals.newIssues({
+    projectIds: [scan.project.id],
+    since,
+    by: 'createdAt',
+  });
   const candidates: Candidate[] = [];
   for (const rule of rules) {
-    const recent = found.filter((i) => i.firstSeen >= rule.createdAt - MINUTE).map((i) => i.issueId);
+    const recent = found.filter((i) => i.createdAt >= rule.createdAt - MINUTE).map((i) => i.issueId);
     // The lookback sees each new issue on every pass for an hour: those that fired already are
     // dropped by one read, before their filters and rows are looked at again.
     const keyOf = (issueId: number) => firingKeyOf(rule.id, 'new_issue', `issue:${issueId}`, 'first_seen');

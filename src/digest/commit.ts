@@ -155,6 +155,7 @@ function newIssueFrom(event: PreparedEvent) {
     firstRelease: event.release,
     groupingVersion: event.groupingVersion,
     platform: event.platform,
+    createdAt: event.receivedAt,
   };
 }
 

@@ -102,6 +102,8 @@ export interface DetectedIssue {
   issueId: number;
   projectId: number;
   firstSeen: number;
+  /** When the server created it (new-issue rules look for issues by this, not by first seen). */
+  createdAt: number;
   level: string;
 }
 
@@ -215,7 +217,12 @@ export interface AlertsStore {
     advance(name: string, position: number): Promise<void>;
   };
   detectSignals: {
-    newIssues(input: { projectIds: number[]; since: number }): Promise<DetectedIssue[]>;
+    /** Issues first seen (by their events' time) or, with `by: 'createdAt'`, created since `since`. */
+    newIssues(input: {
+      projectIds: number[];
+      since: number;
+      by?: 'firstSeen' | 'createdAt';
+    }): Promise<DetectedIssue[]>;
     regressions(input: { projectIds: number[]; since: number }): Promise<RegressionActivity[]>;
     minuteCounts(query: CountSeriesQuery & { perIssue: boolean }): Promise<CountRow[]>;
     hourCounts(query: CountSeriesQuery & { perIssue: boolean }): Promise<CountRow[]>;

@@ -188,6 +188,8 @@ export interface NewIssue {
   groupingVersion: string;
   /** The platform of the event that created it (`node`, `python`…), as Sentry's issue has. */
   platform?: string;
+  /** When the server received its first event; its first seen when not given. */
+  createdAt?: number;
 }
 
 /** Applied once per issue per batch; counters are deltas. */

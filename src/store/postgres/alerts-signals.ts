@@ -29,21 +29,25 @@ async function counts(
   }));
 }
 
+/** The column each kind of new-issue lookup filters and orders by (both indexed with project_id). */
+const NEW_ISSUE_TIME = { firstSeen: 'first_seen', createdAt: 'created_at' } as const;
+
 /** The reads detectors make over ingest data (issues, activities, buckets, events, tag values). */
 export function createAlertSignals(pool: pg.Pool): AlertsStore['detectSignals'] {
   return {
-    newIssues: async ({ projectIds, since }) =>
+    newIssues: async ({ projectIds, since, by = 'firstSeen' }) =>
       (
         await rows(
           pool,
-          `SELECT id, project_id, first_seen, level FROM issues
-           WHERE project_id = ANY($1) AND first_seen >= $2 ORDER BY first_seen, id`,
+          `SELECT id, project_id, first_seen, created_at, level FROM issues
+           WHERE project_id = ANY($1) AND ${NEW_ISSUE_TIME[by]} >= $2 ORDER BY ${NEW_ISSUE_TIME[by]}, id`,
           [projectIds, since],
         )
       ).map((row) => ({
         issueId: Number(row.id),
         projectId: Number(row.project_id),
         firstSeen: Number(row.first_seen),
+        createdAt: Number(row.created_at),
         level: String(row.level),
       })),
     regressions: async ({ projectIds, since }) =>

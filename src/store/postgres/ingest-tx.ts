@@ -184,8 +184,8 @@ async function createIssue(client: PoolClient, input: NewIssue): Promise<Issue> 
      ), issue AS (
        INSERT INTO issues (project_id, short_id_number, title, culprit, type, metadata, level, status,
          substatus, first_seen, last_seen, times_seen, user_count, first_release, last_release, grouping_version,
-         platform)
-       SELECT $1, counter.last_short_id, $3, $4, $5, $6::jsonb, $7, 'unresolved', 'new', $8, $8, 0, 0, $9, $9, $10, $11
+         platform, created_at)
+       SELECT $1, counter.last_short_id, $3, $4, $5, $6::jsonb, $7, 'unresolved', 'new', $8, $8, 0, 0, $9, $9, $10, $11, $12
        FROM counter RETURNING *
      ), linked AS (
        INSERT INTO issue_hashes (project_id, hash, issue_id)
@@ -205,6 +205,7 @@ async function createIssue(client: PoolClient, input: NewIssue): Promise<Issue> 
       input.firstRelease,
       input.groupingVersion,
       input.platform ?? null,
+      input.createdAt ?? input.firstSeen,
     ],
   );
   if (!created) throw new Error(`project ${input.projectId} does not exist`);

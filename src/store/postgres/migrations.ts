@@ -13,6 +13,7 @@ import { MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES } from './migrations/0013-uni
 import { MIGRATION_0014_STATUS_UPDATE_TARGETS } from './migrations/0014-status-update-targets.ts';
 import { MIGRATION_0015_IDS_NEVER_REUSED } from './migrations/0015-ids-never-reused.ts';
 import { MIGRATION_0016_ISSUE_PLATFORM } from './migrations/0016-issue-platform.ts';
+import { MIGRATION_0017_ISSUE_CREATED_AT } from './migrations/0017-issue-created-at.ts';
 
 /**
  * Numbered PostgreSQL migrations: index + 1 is the version recorded in schema_migrations. Append
@@ -209,4 +210,5 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   MIGRATION_0014_STATUS_UPDATE_TARGETS,
   MIGRATION_0015_IDS_NEVER_REUSED,
   MIGRATION_0016_ISSUE_PLATFORM,
+  MIGRATION_0017_ISSUE_CREATED_AT,
 ];

@@ -28,14 +28,18 @@ function counts(
   }));
 }
 
+/** The column each kind of new-issue lookup filters and orders by (both indexed with project_id). */
+const NEW_ISSUE_TIME = { firstSeen: 'first_seen', createdAt: 'created_at' } as const;
+
 /** The reads detectors make over ingest data (issues, activities, buckets, events, tag values). */
 export function createAlertSignals(read: SqliteConnection): AlertsStore['detectSignals'] {
   return {
-    newIssues: async ({ projectIds, since }) =>
+    newIssues: async ({ projectIds, since, by = 'firstSeen' }) =>
       read
         .all<Row>(
-          `SELECT id, project_id, first_seen, level FROM issues
-           WHERE project_id IN (SELECT value FROM json_each(?)) AND first_seen >= ? ORDER BY first_seen, id`,
+          `SELECT id, project_id, first_seen, created_at, level FROM issues
+           WHERE project_id IN (SELECT value FROM json_each(?)) AND ${NEW_ISSUE_TIME[by]} >= ?
+           ORDER BY ${NEW_ISSUE_TIME[by]}, id`,
           ids(projectIds),
           since,
         )
@@ -43,6 +47,7 @@ export function createAlertSignals(read: SqliteConnection): AlertsStore['detectS
           issueId: Number(row.id),
           projectId: Number(row.project_id),
           firstSeen: Number(row.first_seen),
+          createdAt: Number(row.created_at),
           level: String(row.level),
         })),
     regressions: async ({ projectIds, since }) =>

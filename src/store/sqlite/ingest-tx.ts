@@ -115,8 +115,8 @@ function createIssue(db: SqliteConnection, input: NewIssue): Issue {
   const row = db.get<Record<string, unknown>>(
     `INSERT INTO issues (project_id, short_id_number, title, culprit, type, metadata, level, status,
        substatus, first_seen, last_seen, times_seen, user_count, first_release, last_release,
-       grouping_version, platform)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', 'new', ?, ?, 0, 0, ?, ?, ?, ?) RETURNING *`,
+       grouping_version, platform, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 'unresolved', 'new', ?, ?, 0, 0, ?, ?, ?, ?, ?) RETURNING *`,
     input.projectId,
     counter.last_short_id,
     input.title,
@@ -130,6 +130,7 @@ function createIssue(db: SqliteConnection, input: NewIssue): Issue {
     input.firstRelease,
     input.groupingVersion,
     input.platform ?? null,
+    input.createdAt ?? input.firstSeen,
   )!;
   const issue = toIssue(row);
   let linked = 0;

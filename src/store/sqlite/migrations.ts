@@ -14,6 +14,7 @@ import { MIGRATION_0013_UNINDEXED_DEFERRED_BATCHES } from './migrations/0013-uni
 import { MIGRATION_0014_STATUS_UPDATE_TARGETS } from './migrations/0014-status-update-targets.ts';
 import { migration0015IdsNeverReused } from './migrations/0015-ids-never-reused.ts';
 import { MIGRATION_0016_ISSUE_PLATFORM } from './migrations/0016-issue-platform.ts';
+import { MIGRATION_0017_ISSUE_CREATED_AT } from './migrations/0017-issue-created-at.ts';
 
 /**
  * Numbered SQLite migrations: index + 1 is the version recorded in schema_migrations. Append only;
@@ -214,4 +215,5 @@ export const SQLITE_MIGRATIONS: readonly (string | SqliteMigrationStep)[] = [
   MIGRATION_0014_STATUS_UPDATE_TARGETS,
   migration0015IdsNeverReused,
   MIGRATION_0016_ISSUE_PLATFORM,
+  MIGRATION_0017_ISSUE_CREATED_AT,
 ];
