@@ -226,6 +226,31 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
     assert.ok(Number(third.headers.get('retry-after')) > 0);
     assert.match(third.headers.get('x-sentry-rate-limits') ?? '', /^\d+:error;default;security:key$/);
     assert.match(third.body.detail, /rate limit/);
+
+    // Only events are limited: a session in the same envelope is still taken (Relay's 429
+    // "even if some items of the envelope were accepted").
+    const session = JSON.stringify({
+      sid: 'b'.repeat(32),
+      init: true,
+      started: new Date().toISOString(),
+      attrs: { release: 'web@1' },
+    });
+    const mixed = await post(
+      url,
+      `{}\n{"type":"event"}\n${JSON.stringify(event('four'))}\n{"type":"session"}\n${session}`,
+    );
+    assert.equal(mixed.status, 429);
+    await t.server.ctx.committer.drain();
+    const totals = await store.outcomes.totals(Number(limited.projectId), 0);
+    assert.deepEqual(
+      totals
+        .filter((o) => o.itemType !== 'event' || o.outcome !== 'processed')
+        .map((o) => [o.itemType, o.outcome, o.count]),
+      [
+        ['event', 'rate_limited', 2],
+        ['session', 'accepted', 1],
+      ],
+    );
   });
 
   test('every auth form is accepted: X-Sentry-Auth, Authorization: Sentry, envelope dsn header', async () => {

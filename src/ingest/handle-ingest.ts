@@ -113,17 +113,12 @@ async function ingestEnvelope(
       n,
     );
   const eventItems = envelope.items.filter((item) => item.headers.type === EVENT_ITEM);
-  // The rate limit is decided from the item headers, before any event is parsed or prepared.
-  if (eventItems.length > 0) {
-    const decision = ctx.rateLimiter.take(key, eventItems.length, receivedAt);
-    if (!decision.allowed) {
-      count(EVENT_ITEM, 'rate_limited', eventItems.length);
-      throw new AppError('RATE_LIMITED', 'event rate limit of this key exceeded', {
-        retryAfter: decision.retryAfter,
-        headers: { 'X-Sentry-Rate-Limits': keyRateLimitHeader(decision.retryAfter) },
-      });
-    }
-  }
+  // The rate limit is decided from the item headers, before any event is parsed or prepared. It
+  // limits events only: the envelope's other items are still taken, as Relay answers 429 "even if
+  // some items of the envelope were accepted" (reference §1.4).
+  const decision = eventItems.length > 0 ? ctx.rateLimiter.take(key, eventItems.length, receivedAt) : null;
+  const limited = decision !== null && !decision.allowed;
+  if (limited) count(EVENT_ITEM, 'rate_limited', eventItems.length);
   // Release health: sessions are aggregated (docs/alerting.md), never stored one by one. An item
   // with nothing usable in it is counted `invalid`, as Relay discards it.
   const sessions = parseSessionItems(envelope.items, project, receivedAt, ctx.limits.maxJsonDepth);
@@ -135,7 +130,7 @@ async function ingestEnvelope(
   // The body's memory moves to the prepare worker when this request allocated it and it holds
   // one event: nothing reads an item's payload after this point (sessions were parsed above).
   const handOver = eventItems.length === 1 && isPrivate(eventItems[0].payload);
-  for (const item of eventItems) {
+  for (const item of limited ? [] : eventItems) {
     const job = {
       payload: item.payload,
       project,
@@ -160,6 +155,12 @@ async function ingestEnvelope(
     prepared.length > 0 ? ctx.committer.submit(prepared) : undefined,
     kept > 0 ? ctx.committer.submitSessions(sessions) : undefined,
   ]);
+  if (limited) {
+    throw new AppError('RATE_LIMITED', 'event rate limit of this key exceeded', {
+      retryAfter: decision.retryAfter,
+      headers: { 'X-Sentry-Rate-Limits': keyRateLimitHeader(decision.retryAfter) },
+    });
+  }
   const id = envelopeEventId ?? prepared[0]?.eventId;
   return { body: id ? { id } : {} };
 }
