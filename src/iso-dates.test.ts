@@ -16,6 +16,8 @@ test('ISO dates: date-only and datetimes, UTC unless zoned; impossible or loose 
     '5',
     '2026-02-30',
     '2025-02-29',
+    '0000-01-01',
+    '0001-01-01T00:00:00+00:01',
     '2026-13-01',
     '2026-04-31',
     '2026-11-22T24:00',

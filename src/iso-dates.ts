@@ -24,8 +24,13 @@ export function parseIsoDate(text: string): number | null {
   const at = new Date(0);
   at.setUTCFullYear(y, m - 1, d);
   at.setUTCHours(Number(hour), Number(minute), Number(second), ms);
-  return at.getTime() - offsetMs(zone);
+  const epochMs = at.getTime() - offsetMs(zone);
+  // Year 0 and before exist in no calendar people write dates in (Python, and so Sentry, refuses them).
+  return epochMs < YEAR_ONE_MS ? null : epochMs;
 }
+
+/** 0001-01-01T00:00:00Z. */
+export const YEAR_ONE_MS = -62_135_596_800_000;
 
 function daysIn(year: number, month: number): number {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;

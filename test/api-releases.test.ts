@@ -343,7 +343,14 @@ describe('releases API', () => {
       if (timezone === undefined) delete process.env.TZ;
       else process.env.TZ = timezone;
     }
-    for (const date of ['July 1, 2026 12:00', '2026-02-30T00:00:00Z', '2026-07-01T25:00:00Z', '1782907200']) {
+    for (const date of [
+      'July 1, 2026 12:00',
+      '2026-02-30T00:00:00Z',
+      '2026-07-01T25:00:00Z',
+      '1782907200',
+      '0000-01-01',
+      '0001-01-01T00:00:00+23:59',
+    ]) {
       const res = await api(s.token, 'POST', releases(s), {
         version: 'tz@2',
         projects: [s.project],

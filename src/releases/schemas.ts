@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { YEAR_ONE_MS } from '../iso-dates.ts';
 import { parseOffsetCursor } from '../offset-cursor.ts';
 import { parseInput as parseShared } from '../validation.ts';
 
@@ -40,7 +41,9 @@ function parseIsoDate(value: string): number {
   const hhmm = zone.replace(':', '');
   const offset = /^[Zz]$/.test(zone) ? 'Z' : `${hhmm.slice(0, 3)}:${hhmm.slice(3) || '00'}`;
   const ms = fraction ? `.${fraction.padEnd(3, '0').slice(0, 3)}` : '';
-  return Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${ms}${offset}`);
+  const epochMs = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${ms}${offset}`);
+  // Sentry (Python) has no year 0: `0000-01-01` and offsets that reach back into it are refused.
+  return epochMs < YEAR_ONE_MS ? Number.NaN : epochMs;
 }
 
 /** Date or date-time → epoch ms; null and absent stay as they are. */
