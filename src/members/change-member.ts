@@ -1,4 +1,4 @@
-import { notFound } from '../app-error.ts';
+import { AppError, notFound } from '../app-error.ts';
 import { auditEntry } from '../audit/audit-entry.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
@@ -23,7 +23,11 @@ export async function addMember(
   if (data.role === 'owner') requireOwnerGrant(principal);
   const org = await resolveOrg(ctx, principal, input.org);
   const user = await visibleUser(ctx, principal, data.email);
-  if (!user) throw notFound(`user ${data.email} (create it with: firebreak user create)`);
+  if (!user)
+    throw new AppError(
+      'NOT_FOUND',
+      `user ${data.email} not found (create it with: npx firebreak user create)`,
+    );
   const teams = [];
   for (const slug of data.teams ?? []) {
     const team = await ctx.store.teams.getBySlug(org.id, slug);

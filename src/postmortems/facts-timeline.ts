@@ -27,7 +27,7 @@ export function timelineRows(incident: Incident, entries: TimelineEntryView[]): 
   const milestones: [string, number | null, string][] = [
     ['first_event', incident.firstEventAt, 'First event of the linked issues'],
     ['detected', incident.detectedAt, `Detected via ${source}`],
-    ['declared', incident.declaredAt, `Declared (${incident.severity})`],
+    ['declared', incident.declaredAt, `Declared (${severityAtDeclaration(incident, entries)})`],
     ['acknowledged', incident.acknowledgedAt, 'Acknowledged'],
     ['mitigated', incident.mitigatedAt, 'Mitigated (first mitigation)'],
     ['resolved', incident.resolvedAt, 'Resolved'],
@@ -52,4 +52,17 @@ export function timelineRows(incident: Incident, entries: TimelineEntryView[]): 
   const firstMitigation = rows.find((r) => r.kind === 'mitigation' && r.at === incident.mitigatedAt);
   const kept = firstMitigation ? rows.filter((r) => r.kind !== 'milestone:mitigated') : rows;
   return kept.sort((a, b) => a.at - b.at).slice(0, MAX_ROWS);
+}
+
+/**
+ * The severity the incident was declared at, as its own timeline tells it: the `declared`
+ * entry's, else the first severity change's `from`, else (no history) the current one.
+ */
+export function severityAtDeclaration(incident: Incident, entries: TimelineEntryView[]): string {
+  const declared = entries.find((e) => e.kind === 'declared' && typeof e.data?.severity === 'string');
+  if (declared) return declared.data.severity as string;
+  const firstChange = entries
+    .filter((e) => e.kind === 'severity' && typeof e.data?.from === 'string')
+    .sort((a, b) => a.occurredAt - b.occurredAt || a.id - b.id)[0];
+  return firstChange ? (firstChange.data.from as string) : incident.severity;
 }

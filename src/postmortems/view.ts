@@ -151,7 +151,11 @@ export function revisitOf(items: ActionItemView[]): Revisit {
       'When its action items are complete — none recorded yet: add the tests, monitors and gates this incident calls for.';
   } else if (complete) {
     const last = Math.max(...counted.map((v) => v.item.completedAt ?? 0));
-    text = `Now: all ${plural(total, 'action item')} are done (the last on ${isoSeconds(last).slice(0, 10)}).`;
+    const day = isoSeconds(last).slice(0, 10);
+    text =
+      total === 1
+        ? `Now: the 1 action item is done (on ${day}).`
+        : `Now: all ${total} action items are done (the last on ${day}).`;
   } else {
     text = `When its action items are complete: ${done} of ${total} done (${Math.floor((done / total) * 100)} %)${overdue ? `, ${overdue} overdue` : ''}${next?.item.dueAt ? `; next due ${isoSeconds(next.item.dueAt).slice(0, 10)}: ${next.item.title}` : ''}.`;
   }

@@ -1,4 +1,4 @@
-import { notFound } from '../app-error.ts';
+import { AppError, notFound } from '../app-error.ts';
 import { auditEntry } from '../audit/audit-entry.ts';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Store } from '../store/types.ts';
@@ -42,7 +42,11 @@ export async function addUserToOrg(
   const org = await deps.store.orgs.getBySlug(data.org);
   if (!org) throw notFound(`organization ${data.org}`);
   const user = await deps.store.users.getByEmail(data.email);
-  if (!user) throw notFound(`user ${data.email} (create it with: firebreak user create)`);
+  if (!user)
+    throw new AppError(
+      'NOT_FOUND',
+      `user ${data.email} not found (create it with: npx firebreak user create)`,
+    );
   await deps.store.members.add(
     { orgId: org.id, userId: user.id, role: data.role, now: deps.now },
     auditEntry(
