@@ -100,7 +100,7 @@ describe('firebreak check against a live Firebreak', () => {
     );
     assert.ok(missing[0].neededBy.includes('prod-health') && missing[0].neededBy.includes('issue-triage'));
     assert.ok(run.json.risks.some((r: string) => /lacks event:read .*needed by prod-health/.test(r)));
-    assert.ok(run.json.nextCommands.some((c: string) => c.startsWith('firebreak token create')));
+    assert.ok(run.json.nextCommands.some((c: string) => c.startsWith('npx firebreak token create')));
   });
 
   test('a token the server does not know is a FAIL, shown masked', async () => {

@@ -134,7 +134,7 @@ describe('firebreak check guardrails: read-only, secrets masked, network down, s
     );
     assert.ok(
       partial.out.endsWith(
-        `Next commands:\n- firebreak check --mode local-smoke --url ${url} --require-host-network`,
+        `Next commands:\n- npx firebreak check --mode local-smoke --url ${url} --require-host-network`,
       ),
       partial.out,
     );

@@ -35,7 +35,7 @@ export function rerunCommand(
   extra: { org?: string | null; project?: string | null; hostNetwork?: boolean } = {},
 ): string {
   const o = ctx.options;
-  const args = ['firebreak', 'check', '--mode', mode];
+  const args = ['npx', 'firebreak', 'check', '--mode', mode];
   if (mode === 'setup-preflight') {
     // Repository only: no server, no slugs.
     args.push('--repo-root', o.repoRoot);

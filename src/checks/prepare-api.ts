@@ -147,5 +147,5 @@ export function reportApiFailure(ctx: CheckContext, report: Findings, error: unk
 }
 
 function tokenCommand(org: string | null): string {
-  return `firebreak token create --org ${org ?? '<org>'} --scopes ${SUGGESTED_SCOPES}  # on Sentry: Settings › Auth Tokens`;
+  return `npx firebreak token create --org ${org ?? '<org>'} --scopes ${SUGGESTED_SCOPES}  # on Sentry: Settings › Auth Tokens`;
 }

@@ -24,7 +24,7 @@ export function runSetupPreflight(ctx: CheckContext): CheckResult {
   const root = ctx.options.repoRoot;
   if (!statSync(root, { throwIfNoEntry: false })?.isDirectory()) {
     report.fail(`repository root ${root} is not a directory`);
-    report.next('firebreak check --mode setup-preflight --repo-root /path/to/repo');
+    report.next('npx firebreak check --mode setup-preflight --repo-root /path/to/repo');
     return report.result(null);
   }
   const listing = walkRepo(root);

@@ -109,7 +109,9 @@ function renderInvolved(io: CliIo, d: Json): void {
     const runbooks = d.runbooks.map(asObject);
     if (section(io, 'Runbooks', runbooks.length === 0)) {
       for (const r of runbooks)
-        io.out(`  #${oneLine(r.id)}  ${oneLine(r.title, 100)}  (firebreak runbook show ${oneLine(r.id)})`);
+        io.out(
+          `  #${oneLine(r.id)}  ${oneLine(r.title, 100)}  (npx firebreak runbook show ${oneLine(r.id)})`,
+        );
     }
   }
   for (const note of asArray(d.omitted)) io.out(`(not shown: ${oneLine(note)})`);

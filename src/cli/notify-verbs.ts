@@ -76,7 +76,7 @@ const targets: Verb = {
   plan: (input) => ({ method: 'GET', path: orgPath(input.org, 'notification-targets') }),
   render: (io, answer) => {
     const rows = answer as TargetRow[];
-    if (rows.length === 0) io.out('no notification targets (add one with `firebreak notify add`)');
+    if (rows.length === 0) io.out('no notification targets (add one with `npx firebreak notify add`)');
     for (const t of rows) showTarget(io, t);
   },
 };

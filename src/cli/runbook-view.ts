@@ -56,5 +56,5 @@ export function renderSuggestions(io: CliIo, answer: unknown): void {
     io.out(`#${oneLine(s.id)}  ${oneLine(s.title, 80)}  — ${why}`);
   }
   io.out('');
-  io.out('firebreak runbook show ID prints one.');
+  io.out('npx firebreak runbook show ID prints one.');
 }
