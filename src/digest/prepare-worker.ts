@@ -58,7 +58,8 @@ const ARRAY_BUFFER_SOFT_LIMIT = 16 * 1024 * 1024;
  * (bin/serve-process.js); a check every 200 ms asks for a major GC of this small heap once they
  * pass the soft limit. It is a full mark-compact, not an incremental one (5–18 ms of this thread,
  * none of the main thread's; `bench:ingest --gc-trace`), so what piles here should stay small:
- * the payload compressor reuses one zstd context and output buffer (src/digest/zstd-frames.ts). Without `gc`, nothing happens.
+ * the payload compressor reuses one zstd context and output buffer (src/digest/zstd-frames.ts).
+ * Without `gc`, nothing happens.
  */
 function startArrayBufferReducer(): void {
   const gc = (globalThis as { gc?: (options: { type: 'major'; execution: 'async' }) => void }).gc;
