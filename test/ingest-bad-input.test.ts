@@ -228,7 +228,7 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
     assert.match(third.body.detail, /rate limit/);
 
     // Only events are limited: a session in the same envelope is still taken (Relay's 429
-    // "even if some items of the envelope were accepted").
+    // "even if some items of the envelope were accepted"); the event's attachment goes with it.
     const session = JSON.stringify({
       sid: 'b'.repeat(32),
       init: true,
@@ -237,7 +237,7 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
     });
     const mixed = await post(
       url,
-      `{}\n{"type":"event"}\n${JSON.stringify(event('four'))}\n{"type":"session"}\n${session}`,
+      `{}\n{"type":"event"}\n${JSON.stringify(event('four'))}\n{"type":"session"}\n${session}\n{"type":"attachment","filename":"a.txt"}\nhello`,
     );
     assert.equal(mixed.status, 429);
     await t.server.ctx.committer.drain();
@@ -247,6 +247,7 @@ describe('ingest rejects bad input clearly and keeps serving', () => {
         .filter((o) => o.itemType !== 'event' || o.outcome !== 'processed')
         .map((o) => [o.itemType, o.outcome, o.count]),
       [
+        ['attachment', 'rate_limited', 1],
         ['event', 'rate_limited', 2],
         ['session', 'accepted', 1],
       ],

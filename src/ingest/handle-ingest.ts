@@ -35,6 +35,12 @@ const DAY = 86_400_000;
 const EVENT_ITEM = 'event';
 
 /**
+ * Items the key's event limit drops with the envelope's events: an event's attachments go with
+ * it (Relay), and `security` is in the categories the 429's X-Sentry-Rate-Limits names.
+ */
+const LIMITED_WITH_EVENTS = new Set(['attachment', 'security']);
+
+/**
  * Authenticates from the query string and headers, so an unknown or disabled key is refused
  * before its body is read or decompressed. Only a tunnelled envelope (no request auth, the DSN
  * in the envelope header) needs its body first, and only on the envelope endpoint.
@@ -147,7 +153,9 @@ async function ingestEnvelope(
   }
   // Counted once no item refused the envelope: a request answered 400 took nothing.
   for (const item of envelope.items) {
-    if (item.headers.type !== EVENT_ITEM && !isSessionItem(item)) count(item.headers.type, 'accepted');
+    if (item.headers.type === EVENT_ITEM || isSessionItem(item)) continue;
+    const limitedWithEvents = limited && LIMITED_WITH_EVENTS.has(item.headers.type);
+    count(item.headers.type, limitedWithEvents ? 'rate_limited' : 'accepted');
   }
   for (const item of sessions.items) count(item.type, item.outcome);
   if (transactions > 0) count('transaction', 'accepted', transactions);

@@ -29,8 +29,18 @@ async function counts(
   }));
 }
 
-/** The column each kind of new-issue lookup filters and orders by (both indexed with project_id). */
-const NEW_ISSUE_TIME = { firstSeen: 'first_seen', createdAt: 'created_at' } as const;
+/**
+ * Each kind of new-issue lookup, by a column indexed with project_id. An issue written by a server
+ * still on the code before migration 17 (a rolling upgrade) has no created_at: its first seen
+ * stands in, so another server's new-issue rules still see it.
+ */
+const NEW_ISSUE_TIME = {
+  firstSeen: { since: 'first_seen >= $2', order: 'first_seen' },
+  createdAt: {
+    since: '(created_at >= $2 OR (created_at IS NULL AND first_seen >= $2))',
+    order: 'coalesce(created_at, first_seen)',
+  },
+} as const;
 
 /** The reads detectors make over ingest data (issues, activities, buckets, events, tag values). */
 export function createAlertSignals(pool: pg.Pool): AlertsStore['detectSignals'] {
@@ -40,14 +50,15 @@ export function createAlertSignals(pool: pg.Pool): AlertsStore['detectSignals'] 
         await rows(
           pool,
           `SELECT id, project_id, first_seen, created_at, level FROM issues
-           WHERE project_id = ANY($1) AND ${NEW_ISSUE_TIME[by]} >= $2 ORDER BY ${NEW_ISSUE_TIME[by]}, id`,
+           WHERE project_id = ANY($1) AND ${NEW_ISSUE_TIME[by].since}
+           ORDER BY ${NEW_ISSUE_TIME[by].order}, id`,
           [projectIds, since],
         )
       ).map((row) => ({
         issueId: Number(row.id),
         projectId: Number(row.project_id),
         firstSeen: Number(row.first_seen),
-        createdAt: Number(row.created_at),
+        createdAt: Number(row.created_at ?? row.first_seen),
         level: String(row.level),
       })),
     regressions: async ({ projectIds, since }) =>

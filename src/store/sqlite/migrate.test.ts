@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
+import { createAlertSignals } from './alerts-signals.ts';
 import { openSqlite } from './connection.ts';
 import { migrateSqlite } from './migrate.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
@@ -80,7 +81,15 @@ test('migration 15: ids of deleted rows are never given again, and every row and
         );
       const third = insert();
       db.run('DELETE FROM issues WHERE id = ?', third);
-      assert.equal(insert(), third + 1);
+      const fourth = insert();
+      assert.equal(fourth, third + 1);
+      // Written as a server before migration 17 writes it (no created_at, a rolling upgrade):
+      // new-issue rules still find it, by its first seen.
+      const found = await createAlertSignals(db).newIssues({ projectIds: [1], since: 0, by: 'createdAt' });
+      assert.deepEqual(
+        found.filter((i) => i.issueId === fourth).map((i) => i.createdAt),
+        [0],
+      );
       // Foreign keys are enforced again, and deleting an issue still cascades to its rows.
       assert.throws(() =>
         db.run(
