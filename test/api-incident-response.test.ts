@@ -210,6 +210,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         const last = (await client.get(`${base}timeline/`)).body.at(-1);
         assert.deepEqual([last.kind, last.data.verification.verdict], ['resolved', 'resolved']);
         assert.equal((await client.post(`${base}resolve/`, {})).status, 409);
+        // Resolved: the drafts promise no resolution time and no further update.
+        const after = (await client.get(`${base}updates/draft/?audience=business`)).body.text;
+        assert.match(after, /The problem is resolved\./);
+        assert.doesNotMatch(after, /Expected resolution|Next update/);
+        const afterTechnical = (await client.get(`${base}updates/draft/`)).body.text;
+        assert.doesNotMatch(afterTechnical, /Next update/);
       } finally {
         await ok.close();
         await failing.close();
@@ -340,7 +346,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.match(technical.text, /Next update by 09:33 UTC\./);
       assert.equal(technical.basedOn.durationMinutes, 28);
       const business = (await client.get(`${base}updates/draft/?audience=business&eta=within the hour`)).body;
-      assert.match(business.text, /about 3 users have run into errors/);
+      // user-0 hit both issues: two users affected, not the sum of the issues' counts (2 + 1).
+      assert.match(business.text, /about 2 users have run into errors/);
       assert.match(business.text, /not yet contained/);
       assert.match(business.text, /Expected resolution: within the hour\./);
       // Plain words for stakeholders: no per-minute rates, no issue list.

@@ -271,6 +271,20 @@ describe('firebreak check against a live Firebreak', () => {
     assert.equal(delta.eventsSince, 3);
     assert.ok(second.json.risks.some((r: string) => /2 new issues since the last checkpoint/.test(r)));
     rmSync(stateFile, { force: true });
+
+    // A --state-file that is not a checkpoint (an app's own file) is never written over.
+    const appFile = join(repo, '..', `${s.org}-package.json`);
+    writeFileSync(appFile, '{"name":"app"}\n');
+    const refused = await runCheck(
+      args.map((a) => (a === stateFile ? appFile : a)),
+      env(),
+    );
+    assert.equal(readFileSync(appFile, 'utf8'), '{"name":"app"}\n');
+    assert.equal(checkOf(refused.json, 'verify-loop').data.checkpointWritten, false);
+    assert.ok(
+      refused.json.risks.some((r: string) => /is unreadable as a checkpoint \(not a checkpoint\)/.test(r)),
+    );
+    rmSync(appFile, { force: true });
   });
 
   test('all: every safe check in the workflow order, one contract, valid against the JSON schema', async () => {

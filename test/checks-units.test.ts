@@ -162,6 +162,23 @@ describe('release naming', () => {
       compareNaming('abcdef123456', manifest, git).map((c) => [c.source, c.consistent]),
       [['git HEAD', true]],
     );
+    assert.deepEqual(
+      compareNaming('web@abcdef1', manifest, git).map((c) => [c.source, c.consistent]),
+      [['git HEAD', true]],
+      'a package and a short commit, as docs/sentry-cli.md names releases',
+    );
+    assert.deepEqual(
+      compareNaming('web@fedcba9', manifest, git).map((c) => [c.source, c.consistent]),
+      [['git HEAD', false]],
+    );
+    assert.deepEqual(
+      compareNaming('20240601', manifest, git).map((c) => [c.source, c.consistent]),
+      [
+        ['package.json', false],
+        ['git tag on HEAD', false],
+      ],
+      'all digits and not HEAD: a build number, compared as a version',
+    );
   });
 
   test('manifest versions of npm, Tauri, Python, Rust and Maven projects', () => {

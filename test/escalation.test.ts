@@ -357,5 +357,79 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(noPolicy.status, 400);
       assert.match(noPolicy.body.detail, /P3 has no escalation policy to page from/);
     });
+
+    test('a raised severity starts again at its own level 1; unreachable targets are not named as told, nor deletable while used', async () => {
+      clock.set(T0);
+      const { s, api, l1, l2, incidents } = await orgWithPolicy();
+      const targets = `/api/0/organizations/${s.org}/notification-targets/`;
+      const vp = (
+        await api.post(targets, { kind: 'webhook', name: 'vp', url: `${receiver.url}/${s.org}/vp` })
+      ).body;
+      const gone = (
+        await api.post(targets, { kind: 'webhook', name: 'gone', url: `${receiver.url}/${s.org}/gone` })
+      ).body;
+      const policies = `/api/0/organizations/${s.org}/escalation-policies/`;
+      const p1 = await api.put(`${policies}P1/`, {
+        levels: [{ targets: [vp.id, l2.id, gone.id], ackMinutes: 5 }, { targets: [l1.id] }],
+      });
+      assert.equal(p1.status, 200, JSON.stringify(p1.body));
+      // A target a policy names cannot be deleted; disabling it is the way to silence it.
+      const refused = await api.delete(`${targets}${gone.id}/`);
+      assert.equal(refused.status, 409);
+      assert.match(refused.body.detail, /gone is used by the P1 escalation policy/);
+      await api.put(`${targets}${l2.id}/`, { enabled: false });
+
+      const ref = (await api.post(incidents, { title: 'Slow checkout', severity: 'P2' })).body.ref;
+      assert.deepEqual(
+        (await tick()).received.map((r) => r.path),
+        [`/${s.org}/l1`],
+      );
+      clock.advance(2 * MINUTE);
+      assert.equal((await api.put(`${incidents}${ref}/`, { severity: 'P1' })).status, 200);
+      const raised = await tick();
+      assert.deepEqual(
+        raised.received.map((r) => r.path).sort(),
+        [`/${s.org}/gone`, `/${s.org}/vp`],
+        "P1's level 1, its enabled targets only",
+      );
+      assert.match(
+        raised.received[0].json.notification.text,
+        /^Severity raised from P2 to P1\. Level 1 of 2/,
+      );
+      assert.deepEqual((await tick()).received, [], 'nothing twice');
+      // Lowered again, it carries on where it was: nobody is paged for the change.
+      assert.equal((await api.put(`${incidents}${ref}/`, { severity: 'P2' })).status, 200);
+      assert.deepEqual((await tick()).received, []);
+
+      const entries = (await api.get(`${incidents}${ref}/timeline/`)).body.filter(
+        (e: any) => e.kind === 'escalation',
+      );
+      assert.deepEqual(
+        entries.map((e: any) => e.body),
+        [
+          'Escalation: notified level 1 (on-call); acknowledge within 15 minutes',
+          'Severity raised from P2 to P1: notified level 1 (vp, gone); acknowledge within 5 minutes; not reachable: manager (disabled)',
+        ],
+      );
+
+      // A level whose every target is disabled tells nobody, says so, and is due at once.
+      await api.put(`${targets}${vp.id}/`, { enabled: false });
+      await api.put(`${targets}${gone.id}/`, { enabled: false });
+      const p1Again = (await api.post(incidents, { title: 'Down', severity: 'P1' })).body.ref;
+      const skipped = await tick();
+      assert.deepEqual(skipped.received, []);
+      assert.deepEqual(
+        (await tick()).received.map((r) => r.path),
+        [`/${s.org}/l1`],
+        'level 2 at the next tick',
+      );
+      const p1Entries = (await api.get(`${incidents}${p1Again}/timeline/`)).body.filter(
+        (e: any) => e.kind === 'escalation',
+      );
+      assert.match(
+        p1Entries[0].body,
+        /^Escalation: level 1 has nobody to notify \(vp \(disabled\), manager \(disabled\), gone \(disabled\)\); level 2 is next$/,
+      );
+    });
   });
 }

@@ -119,8 +119,16 @@ export function versionOf(name: string): string | null {
   return SEMVER.exec(afterPackage)?.[1] ?? null;
 }
 
-export function isCommitish(release: string): boolean {
-  return COMMITISH.test(release);
+/**
+ * The commit a release is named after, bare or after a package (`87b5fc1`, `web@87b5fc1`, as
+ * `VERSION="web@$(git rev-parse --short HEAD)"` makes it), else null. All digits (`20240601`) is a
+ * build number unless HEAD does start with it.
+ */
+function commitOf(release: string, head: string | null): string | null {
+  const tail = release.slice(release.lastIndexOf('@') + 1);
+  if (!COMMITISH.test(tail)) return null;
+  if (/^\d+$/.test(tail) && !head?.startsWith(tail)) return null;
+  return tail;
 }
 
 export interface NamingCheck {
@@ -137,9 +145,10 @@ export function compareNaming(
   git: GitFacts | null,
 ): NamingCheck[] {
   const checks: NamingCheck[] = [];
-  if (isCommitish(release)) {
+  const commit = commitOf(release, git?.head ?? null);
+  if (commit !== null) {
     if (git?.head) {
-      const consistent = git.head.toLowerCase().startsWith(release.toLowerCase());
+      const consistent = git.head.toLowerCase().startsWith(commit.toLowerCase());
       checks.push({
         source: 'git HEAD',
         value: git.head.slice(0, 12),

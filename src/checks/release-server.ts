@@ -93,7 +93,8 @@ export async function checkReleaseOnServer(
 
   const { items: deploys } = await ctx.api.getAll<{ environment?: string }>(
     `${orgRelease}deploys/`,
-    { per_page: 100 },
+    // A release of several projects: only this project's deploys say it went out.
+    { per_page: 100, projectSlug: target.project },
     2,
   );
   data.deployEnvironments = [...new Set(deploys.map((d) => cleanText(d.environment, 64)))].sort();

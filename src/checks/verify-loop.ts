@@ -59,8 +59,14 @@ export async function runVerifyLoop(ctx: CheckContext): Promise<CheckResult[]> {
     now,
   );
   const previous = readCheckpoint(file);
-  if (previous.kind === 'unreadable')
-    report.note(`checkpoint ${file} was unreadable (${previous.reason}): starting over`);
+  if (previous.kind === 'unreadable') {
+    // Never write over a file that is not ours: --state-file app/package.json must not replace it.
+    report.warn(
+      `checkpoint not written: ${file} exists and is unreadable as a checkpoint (${previous.reason}); pass another --state-file, or remove it if it was a checkpoint`,
+    );
+    report.next(rerunCommand(ctx, 'verify-loop', target));
+    return [...results, report.result(data)];
+  }
   if (previous.kind === 'ok') {
     const before = previous.checkpoint;
     if (before.url !== current.url || before.org !== current.org || before.project !== current.project) {

@@ -1,18 +1,21 @@
 import type { AppContext } from '../context.ts';
-import { loadIncidentSettings, severityOf } from '../incidents/settings.ts';
+import { type IncidentSettings, loadIncidentSettings, severityOf } from '../incidents/settings.ts';
 import { MINUTE_MS } from '../incidents/timestamps.ts';
 import type { Incident } from '../store/types-incidents.ts';
 import type { EscalationPolicy, EscalationState, EscalationStep } from '../store/types-notifications.ts';
-import { deliveriesTo, incidentSummary, minutesText, targetNames } from './incident-notice.ts';
+import { deliveriesTo, incidentSummary, minutesText, reachableTargets } from './incident-notice.ts';
 
 export type EscalationAction = 'notified' | 'escalated' | 'acknowledged' | 'exhausted';
 
 /**
  * Moves an unresolved incident's escalation one step if one is due: notify level 1 of the
  * severity's policy when it starts; stop when the incident is acknowledged; notify the next level
- * when a level's acknowledgement deadline passes; record exhaustion after the last. Each step is
- * one conditional write (see EscalationStep) carrying its deliveries and timeline entry, and
- * dedupe keys name the (incident, level), so racing nodes apply it once. Returns what happened.
+ * when a level's acknowledgement deadline passes; record exhaustion after the last. When an
+ * unacknowledged incident's severity is raised, start again at level 1 of the new severity's policy
+ * (a P3 made P1 pages whoever P1 pages first, as PagerDuty does on a raised urgency); a lowered
+ * severity carries on where it was. Each step is one conditional write (see EscalationStep)
+ * carrying its deliveries and timeline entry, and dedupe keys name the (incident, severity,
+ * level), so racing nodes apply it once. Returns what happened.
  */
 export async function escalateIncident(
   ctx: AppContext,
@@ -28,13 +31,17 @@ export async function escalateIncident(
     const step = await notifyLevel(ctx, incident, policy, 0, null);
     return (await ctx.store.escalations.step(step)) ? 'notified' : null;
   }
+  const from = { level: state.level, status: state.status, severity: state.severity };
+  if (!acknowledged && policy && policy.levels.length > 0 && (await severityRaised(ctx, incident, state))) {
+    const step = await notifyLevel(ctx, incident, policy, 0, { ...from, raisedFrom: state.severity });
+    return (await ctx.store.escalations.step(step)) ? 'notified' : null;
+  }
   if (state.status !== 'active') return null;
-  const from = { level: state.level, status: state.status };
   if (acknowledged) {
     const applied = await ctx.store.escalations.step({
       ...base,
       from,
-      to: { level: state.level, status: 'acknowledged', levelStartedAt: state.levelStartedAt },
+      to: { ...from, status: 'acknowledged', levelStartedAt: state.levelStartedAt },
       deliveries: [],
       entry: {
         kind: 'escalation',
@@ -60,7 +67,7 @@ export async function escalateIncident(
   const applied = await ctx.store.escalations.step({
     ...base,
     from,
-    to: { level: state.level, status: 'exhausted', levelStartedAt: state.levelStartedAt },
+    to: { ...from, status: 'exhausted', levelStartedAt: state.levelStartedAt },
     deliveries: [],
     entry: {
       kind: 'escalation',
@@ -68,39 +75,68 @@ export async function escalateIncident(
       data: { action: 'exhausted', level: state.level + 1 },
       actor: 'system',
       occurredAt: now,
-      dedupeKey: 'escalation:exhausted',
+      dedupeKey: `escalation:${state.severity ?? ''}:exhausted`,
     },
   });
   return applied ? 'exhausted' : null;
 }
 
-/** The step that notifies `level` (0-based): from nothing (the start) or from the level before. */
+/** The severity is now more urgent (earlier in the scheme) than the one the escalation follows. */
+async function severityRaised(ctx: AppContext, incident: Incident, state: EscalationState): Promise<boolean> {
+  if (state.severity === null || state.severity === incident.severity) return false;
+  const settings: IncidentSettings = await loadIncidentSettings(ctx, incident.orgId);
+  const rank = (name: string) => settings.severities.findIndex((s) => s.name === name);
+  const now = rank(incident.severity);
+  const before = rank(state.severity);
+  return now >= 0 && (before < 0 || now < before);
+}
+
+type Previous = { level: number; status: EscalationState['status']; severity: string | null } & (
+  | { ackMinutes: number }
+  | { raisedFrom: string | null }
+);
+
+/**
+ * The step that notifies `level` (0-based): from nothing (the start), from the level before, or
+ * from an escalation under a lower severity. Only enabled targets are told, and the timeline names
+ * only them; a level with nobody to tell is marked due at once, so the next tick moves on.
+ */
 async function notifyLevel(
   ctx: AppContext,
   incident: Incident,
   policy: EscalationPolicy,
   level: number,
-  previous: { level: number; status: EscalationState['status']; ackMinutes: number } | null,
+  previous: Previous | null,
 ): Promise<EscalationStep> {
   const now = ctx.clock.now();
   const { targetIds, ackMinutes } = policy.levels[level];
   const summary = await incidentSummary(ctx, incident);
   const severity = severityOf(await loadIncidentSettings(ctx, incident.orgId), incident.severity);
   const last = level + 1 === policy.levels.length;
-  const names = await targetNames(ctx, incident.orgId, targetIds);
-  const why = previous
-    ? `Level ${previous.level + 1} did not acknowledge within ${minutesText(previous.ackMinutes)}. `
-    : '';
+  const reach = await reachableTargets(ctx, incident.orgId, targetIds);
+  const why =
+    previous === null
+      ? ''
+      : 'ackMinutes' in previous
+        ? `Level ${previous.level + 1} did not acknowledge within ${minutesText(previous.ackMinutes)}. `
+        : `Severity raised from ${previous.raisedFrom} to ${incident.severity}. `;
   const next = last
     ? 'This is the last level.'
     : `Acknowledge within ${minutesText(ackMinutes)} or level ${level + 2} is notified.`;
+  const body = timelineText(incident, level, ackMinutes, reach, previous, last);
   return {
     incidentId: incident.id,
     orgId: incident.orgId,
-    from: previous ? { level: previous.level, status: previous.status } : null,
-    to: { level, status: 'active', levelStartedAt: now },
+    from: previous ? { level: previous.level, status: previous.status, severity: previous.severity } : null,
+    to: {
+      level,
+      status: 'active',
+      // Nobody to wait for: the level's deadline has already passed.
+      levelStartedAt: reach.ids.length > 0 ? now : now - ackMinutes * MINUTE_MS,
+      severity: incident.severity,
+    },
     deliveries: deliveriesTo(
-      targetIds,
+      reach.ids,
       {
         kind: 'escalation',
         title: `${summary.ref} (${incident.severity}) needs acknowledgement: ${incident.title}`,
@@ -116,23 +152,51 @@ async function notifyLevel(
           },
         },
       },
-      `escalation:${incident.id}:level:${level + 1}`,
+      `escalation:${incident.id}:${incident.severity}:level:${level + 1}`,
     ),
     entry: {
       kind: 'escalation',
-      body: previous
-        ? `Escalated to level ${level + 1} (${names}): level ${previous.level + 1} did not acknowledge within ${minutesText(previous.ackMinutes)}`
-        : `Escalation: notified level ${level + 1} (${names}); acknowledge within ${minutesText(ackMinutes)}`,
+      body,
       data: {
-        action: previous ? 'escalated' : 'notified',
+        action: previous === null || !('ackMinutes' in previous) ? 'notified' : 'escalated',
         level: level + 1,
-        targets: targetIds.map(String),
+        severity: incident.severity,
+        targets: reach.ids.map(String),
         ackMinutes,
       },
       actor: 'system',
       occurredAt: now,
-      dedupeKey: `escalation:level:${level + 1}`,
+      dedupeKey: `escalation:${incident.severity}:level:${level + 1}`,
     },
     now,
   };
+}
+
+/** "Escalated to level 2 (manager): level 1 did not acknowledge within 15 minutes", and the like. */
+function timelineText(
+  incident: Incident,
+  level: number,
+  ackMinutes: number,
+  reach: { ids: number[]; names: string; unreachable: string },
+  previous: Previous | null,
+  last: boolean,
+): string {
+  const reason =
+    previous === null
+      ? ''
+      : 'ackMinutes' in previous
+        ? `level ${previous.level + 1} did not acknowledge within ${minutesText(previous.ackMinutes)}`
+        : `severity raised from ${previous.raisedFrom} to ${incident.severity}`;
+  if (reach.ids.length === 0) {
+    const then = last ? 'it is the last level' : `level ${level + 2} is next`;
+    return `Escalation: level ${level + 1} has nobody to notify (${reach.unreachable || 'no targets'}); ${then}${reason ? `. Why now: ${reason}` : ''}`;
+  }
+  const missed = reach.unreachable ? `; not reachable: ${reach.unreachable}` : '';
+  if (previous !== null && 'ackMinutes' in previous) {
+    return `Escalated to level ${level + 1} (${reach.names}): ${reason}${missed}`;
+  }
+  const told = `notified level ${level + 1} (${reach.names}); acknowledge within ${minutesText(ackMinutes)}${missed}`;
+  return previous === null
+    ? `Escalation: ${told}`
+    : `Severity raised from ${previous.raisedFrom} to ${incident.severity}: ${told}`;
 }

@@ -46,6 +46,30 @@ export async function targetNameList(ctx: AppContext, orgId: number, ids: number
   return ids.map((id) => targets.find((t) => t.id === id)?.name ?? `#${id}`);
 }
 
+/**
+ * Of a policy's target ids, those a notice reaches (existing and enabled) with their names, and the
+ * others described ("ops (disabled), #5 (deleted)"), so a timeline entry names only who was told.
+ */
+export async function reachableTargets(
+  ctx: AppContext,
+  orgId: number,
+  ids: number[],
+): Promise<{ ids: number[]; names: string; unreachable: string }> {
+  const targets = new Map((await ctx.store.notificationTargets.list(orgId)).map((t) => [t.id, t]));
+  const reached = [...new Set(ids)].filter((id) => targets.get(id)?.enabled);
+  const unreachable = [...new Set(ids)]
+    .filter((id) => !reached.includes(id))
+    .map((id) => {
+      const target = targets.get(id);
+      return target ? `${target.name} (disabled)` : `#${id} (deleted)`;
+    });
+  return {
+    ids: reached,
+    names: reached.map((id) => targets.get(id)!.name).join(', '),
+    unreachable: unreachable.join(', '),
+  };
+}
+
 /** A deadline after "within": `--level 1:0` reads "within less than a minute", not "within at once". */
 export const minutesText = (minutes: number): string =>
   minutes === 0 ? 'less than a minute' : minutes === 1 ? '1 minute' : `${minutes} minutes`;

@@ -41,14 +41,18 @@ export async function pageIncident(
   const { targetIds, level } = await whomToPage(ctx, incident, input);
   const targets = new Map((await ctx.store.notificationTargets.list(incident.orgId)).map((t) => [t.id, t]));
   const unknown = targetIds.find((id) => !targets.has(id));
-  if (unknown !== undefined) throw invalid(`invalid targets: ${unknown} is not a notification target here`);
-  // A disabled target receives nothing: the page must not say it went there.
-  const disabled = targetIds.filter((id) => !targets.get(id)!.enabled);
-  if (disabled.length === targetIds.length) {
-    const names = disabled.map((id) => targets.get(id)!.name).join(', ');
-    throw conflict(`nobody would be paged: ${names} ${disabled.length === 1 ? 'is' : 'are'} disabled`);
+  // Targets named by the caller must exist; a policy's level may still name one deleted since.
+  if (unknown !== undefined && level === null) {
+    throw invalid(`invalid targets: ${unknown} is not a notification target here`);
   }
-  const paged = targetIds.filter((id) => targets.get(id)!.enabled);
+  // A disabled target receives nothing: the page must not say it went there.
+  const paged = targetIds.filter((id) => targets.get(id)?.enabled);
+  if (paged.length === 0) {
+    const names = targetIds.map((id) => targets.get(id)?.name ?? `#${id} (deleted)`).join(', ');
+    throw conflict(
+      `nobody would be paged: ${names} ${targetIds.length === 1 ? 'is' : 'are'} ${unknown === undefined ? 'disabled' : 'disabled or deleted'}`,
+    );
+  }
   const now = ctx.clock.now();
   const summary = await incidentSummary(ctx, incident);
   const names = await targetNames(ctx, incident.orgId, paged);

@@ -2,7 +2,7 @@ import type { AppContext } from '../context.ts';
 import { loadIncidentSettings } from '../incidents/settings.ts';
 import { hasEnded, type Incident } from '../store/types-incidents.ts';
 import type { EscalationPolicy } from '../store/types-notifications.ts';
-import { deliveriesTo, incidentSummary, targetNames } from './incident-notice.ts';
+import { deliveriesTo, incidentSummary, reachableTargets } from './incident-notice.ts';
 
 const COMMS_LEAD = 'comms_lead';
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -25,6 +25,11 @@ export async function remindIncident(
     ? policy.reminderTargetIds
     : (policy.levels[0]?.targetIds ?? []);
   if (targetIds.length === 0) return false;
+  // Disabled or deleted targets get nothing; the entry says so rather than naming them as reminded.
+  const reach = await reachableTargets(ctx, incident.orgId, targetIds);
+  const reminded = reach.ids.length
+    ? `reminded ${reach.names}${reach.unreachable ? `; not reachable: ${reach.unreachable}` : ''}`
+    : `nobody reminded: ${reach.unreachable}`;
   const settings = await loadIncidentSettings(ctx, incident.orgId);
   const role = settings.roles.find((r) => r.key === COMMS_LEAD);
   const holder = incident.roles.find((r) => r.role === COMMS_LEAD);
@@ -42,14 +47,14 @@ export async function remindIncident(
     orgId: incident.orgId,
     entry: {
       kind: 'reminder',
-      body: `Status update overdue since ${iso(due)} (${whom}); reminded ${await targetNames(ctx, incident.orgId, targetIds)}`,
-      data: { dueAt: iso(due), commsLead: lead, targets: targetIds.map(String) },
+      body: `Status update overdue since ${iso(due)} (${whom}); ${reminded}`,
+      data: { dueAt: iso(due), commsLead: lead, targets: reach.ids.map(String) },
       actor: 'system',
       occurredAt: now,
       dedupeKey: `reminder:${due}`,
     },
     deliveries: deliveriesTo(
-      targetIds,
+      reach.ids,
       {
         kind: 'reminder',
         title: `${summary.ref} status update overdue: ${incident.title}`,

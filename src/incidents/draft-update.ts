@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { distinctUsers } from '../postmortems/facts-impact.ts';
 import { hasEnded, type IncidentStatus, type TimelineEntry } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import { formatIncidentRef, type IncidentContext } from './access.ts';
@@ -90,7 +91,7 @@ export async function draftStatusUpdate(
     services: incident.services,
     startedAt: new Date(v.incidentStart).toISOString(),
     durationMinutes: Math.max(0, Math.floor((now - v.incidentStart) / 60_000)),
-    usersAffected: v.issues.reduce((total, i) => total + i.userCount, 0),
+    usersAffected: await usersSinceStart(ctx, incident.orgId, v, now),
     issues: v.issues.map((i) => ({
       shortId: i.shortId,
       title: i.title,
@@ -175,11 +176,13 @@ function technical(
   lines.push(
     `Roles: ${b.roles.length ? b.roles.map((r) => `${r.name}: ${r.user ?? '—'}`).join('; ') : 'none assigned'}.`,
   );
-  lines.push(
-    b.nextUpdateDue
-      ? `Next update by ${clock(Date.parse(b.nextUpdateDue))}.`
-      : 'Next update: no cadence set.',
-  );
+  if (!hasEnded(b.status as IncidentStatus)) {
+    lines.push(
+      b.nextUpdateDue
+        ? `Next update by ${clock(Date.parse(b.nextUpdateDue))}.`
+        : 'Next update: no cadence set.',
+    );
+  }
   return lines.join('\n');
 }
 
@@ -205,23 +208,47 @@ const CONTAINMENT: Record<string, string> = {
   no_data: 'The team is working on it.',
 };
 
+/**
+ * Distinct users across the linked issues' events since the incident started: one user who hit
+ * two of its issues is one user affected, not two (summing each issue's count said so).
+ */
+async function usersSinceStart(
+  ctx: AppContext,
+  orgId: number,
+  v: Verification,
+  now: number,
+): Promise<number> {
+  if (v.issues.length === 0) return 0;
+  return distinctUsers(ctx, {
+    orgId,
+    projectIds: [...new Set(v.issues.map((i) => i.projectId))],
+    start: v.incidentStart,
+    end: now,
+    filters: [
+      { kind: 'in', attr: { column: 'issue.id' }, negated: false, values: v.issues.map((i) => i.issueId) },
+    ],
+  });
+}
+
 function business(b: DraftBasis, v: Verification, now: number): string {
   const where = b.services.length ? ` affecting ${b.services.join(', ')}` : '';
   const lead = b.roles.find((r) => r.role === 'commander')?.user;
+  const ended = hasEnded(b.status as IncidentStatus);
   return [
     `${b.title} — update at ${clock(now)}`,
     `${STATE[b.status] ?? 'We are working on'} an issue${where} that started at ${day(v.incidentStart)} (${b.durationMinutes} minutes ago).`,
     b.usersAffected > 0
       ? `Impact: about ${b.usersAffected} ${b.usersAffected === 1 ? 'user has' : 'users have'} run into errors so far${b.severityDescription ? ` (${b.severity}: ${b.severityDescription})` : ''}.`
       : `Impact: no affected users counted so far${b.severityDescription ? ` (${b.severity}: ${b.severityDescription})` : ''}.`,
-    hasEnded(b.status as IncidentStatus)
+    ended
       ? 'The problem is resolved.'
       : CONTAINMENT[
           v.verdict === 'improving' && atOrUnderBaseline(v.recent, v.baseline) ? 'settling' : v.verdict
         ],
-    `Expected resolution: ${b.eta ?? 'not known yet'}.`,
+    // Once resolved, there is no resolution to expect and no further update owed.
+    ended ? null : `Expected resolution: ${b.eta ?? 'not known yet'}.`,
     lead ? `Incident lead: ${lead}.` : null,
-    b.nextUpdateDue ? `Next update by ${clock(Date.parse(b.nextUpdateDue))}.` : null,
+    b.nextUpdateDue && !ended ? `Next update by ${clock(Date.parse(b.nextUpdateDue))}.` : null,
   ]
     .filter((line) => line !== null)
     .join('\n');

@@ -24,6 +24,7 @@ export interface IssueRates {
   shortId: string;
   title: string;
   project: string;
+  projectId: number;
   userCount: number;
   counts: { baseline: number; during: number; after: number | null; recent: number };
 }
@@ -132,6 +133,7 @@ export async function computeVerification(
       shortId: shortIdOf(project, issue),
       title: issue.title,
       project: project.slug,
+      projectId: project.id,
       userCount: issue.userCount,
       counts: {
         baseline: baseline.get(issue.id) ?? 0,

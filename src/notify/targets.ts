@@ -1,4 +1,4 @@
-import { notFound } from '../app-error.ts';
+import { conflict, notFound } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
@@ -75,8 +75,40 @@ export async function updateTarget(
   return updated;
 }
 
-/** DELETE /organizations/{org}/notification-targets/{id}/ — its queued deliveries go with it. */
+/**
+ * DELETE /organizations/{org}/notification-targets/{id}/ — its queued deliveries go with it.
+ * Refused while an escalation policy or alert rule names it: they would page nobody without a
+ * word (disabling it is the way to silence it and keep the policies as they are).
+ */
 export async function deleteTarget(ctx: AppContext, principal: Principal, orgSlug: string, id: string) {
   const target = await loadTarget(ctx, principal, orgSlug, id, true);
+  const users = await targetUsers(ctx, target);
+  if (users.length > 0) {
+    throw conflict(
+      `${target.name} is used by ${users.join(', ')}: remove it from them first, or disable it (enabled: false)`,
+    );
+  }
   await ctx.store.notificationTargets.delete(target.orgId, target.id);
+}
+
+/** The escalation policies and alert rules that name the target ("the P1 escalation policy"). */
+async function targetUsers(ctx: AppContext, target: NotificationTarget): Promise<string[]> {
+  const users: string[] = [];
+  for (const policy of await ctx.store.escalationPolicies.list(target.orgId)) {
+    const named = [
+      ...policy.levels.flatMap((l) => l.targetIds),
+      ...policy.reminderTargetIds,
+      ...policy.updateTargetIds,
+    ];
+    if (named.includes(target.id)) users.push(`the ${policy.severity} escalation policy`);
+  }
+  for (const project of await ctx.store.projects.listByOrg(target.orgId)) {
+    for (const rule of await ctx.store.alertRules.listByProject(project.id)) {
+      const named = rule.actions.some(
+        (a) => a.type === 'notify' && a.targetIds !== 'all' && a.targetIds.includes(target.id),
+      );
+      if (named) users.push(`alert rule "${rule.name}" (${project.slug})`);
+    }
+  }
+  return users;
 }

@@ -86,7 +86,8 @@ export async function measureImpact(
 
 const num = (value: DiscoverRow[number] | undefined): number => Number(value ?? 0);
 
-async function distinctUsers(ctx: AppContext, scope: EventScope): Promise<number> {
+/** Distinct users (id, else email, username, IP) across the stored events in scope. */
+export async function distinctUsers(ctx: AppContext, scope: EventScope): Promise<number> {
   const { rows } = await ctx.store.events.discover({
     ...scope,
     select: [{ aggregate: { fn: 'count_unique', attr: { column: 'user' } } }],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { YEAR_ONE_MS } from '../iso-dates.ts';
+import { parseIsoDate } from '../iso-dates.ts';
 import { parseOffsetCursor } from '../offset-cursor.ts';
 import { parseInput as parseShared } from '../validation.ts';
 
@@ -24,36 +24,16 @@ export const EnvironmentName = z
   .refine((v) => !/[\r\n\f/]/.test(v), 'must not contain line breaks or "/"');
 
 /**
- * ISO 8601 date or date-time, what Sentry's serializers accept (DRF `DateTimeField`). Sentry runs
- * in UTC, so a date-time without an offset is UTC — never the server's local time, which is what
- * `Date.parse` would assume.
+ * Date or date-time → epoch ms, as Sentry's serializers take them (DRF `DateTimeField`; Sentry
+ * runs in UTC, so a zone-less time is UTC); null and absent stay as they are.
  */
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
-
-/** Epoch ms of an ISO 8601 date or date-time (zone-less = UTC), or NaN. */
-function parseIsoDate(value: string): number {
-  const match = ISO_DATE_TIME.exec(value);
-  if (!match) return Number.NaN;
-  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone = 'Z'] = match;
-  const daysInMonth = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
-  if (Number(day) < 1 || Number(day) > daysInMonth) return Number.NaN;
-  const hhmm = zone.replace(':', '');
-  const offset = /^[Zz]$/.test(zone) ? 'Z' : `${hhmm.slice(0, 3)}:${hhmm.slice(3) || '00'}`;
-  const ms = fraction ? `.${fraction.padEnd(3, '0').slice(0, 3)}` : '';
-  const epochMs = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:${second}${ms}${offset}`);
-  // Sentry (Python) has no year 0: `0000-01-01` and offsets that reach back into it are refused.
-  return epochMs < YEAR_ONE_MS ? Number.NaN : epochMs;
-}
-
-/** Date or date-time → epoch ms; null and absent stay as they are. */
 const DateValue = z
   .string()
   .max(64)
   .transform((value, ctx) => {
     const ms = parseIsoDate(value);
-    if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: 'is not an ISO 8601 date' });
-    return ms;
+    if (ms === null) ctx.addIssue({ code: 'custom', message: 'is not an ISO 8601 date' });
+    return ms ?? Number.NaN;
   });
 const OptionalDate = DateValue.nullish();
 

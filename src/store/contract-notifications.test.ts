@@ -276,7 +276,7 @@ for (const backend of testBackends()) {
           incidentId: incident.id,
           orgId: org.id,
           from: null,
-          to: { level: 0, status: 'active', levelStartedAt: T0 },
+          to: { level: 0, status: 'active', levelStartedAt: T0, severity: 'P1' },
           deliveries: [delivery(target.id, `escalation:${incident.id}:0`, { kind: 'escalation' })],
           entry: {
             kind: 'escalation',
@@ -288,19 +288,29 @@ for (const backend of testBackends()) {
           now: T0,
         });
       assert.deepEqual((await Promise.all([start(store), start(other)])).sort(), [false, true]);
+      const fromOtherSeverity = await store.escalations.step({
+        incidentId: incident.id,
+        orgId: org.id,
+        from: { level: 0, status: 'active', severity: 'P2' },
+        to: { level: 0, status: 'active', levelStartedAt: T0, severity: 'P1' },
+        deliveries: [],
+        entry: { kind: 'escalation', body: 'Restarted', actor: 'system', occurredAt: T0, dedupeKey: 'e-p2' },
+        now: T0,
+      });
+      assert.equal(fromOtherSeverity, false, 'a step read under another severity does not apply');
       const next = (s: Store) =>
         s.escalations.step({
           incidentId: incident.id,
           orgId: org.id,
-          from: { level: 0, status: 'active' },
-          to: { level: 0, status: 'exhausted', levelStartedAt: T0 },
+          from: { level: 0, status: 'active', severity: 'P1' },
+          to: { level: 0, status: 'exhausted', levelStartedAt: T0, severity: 'P1' },
           deliveries: [],
           entry: { kind: 'escalation', body: 'Exhausted', actor: 'system', occurredAt: T0, dedupeKey: 'e1' },
           now: T0 + 1,
         });
       assert.deepEqual((await Promise.all([next(store), next(other)])).sort(), [false, true]);
       const state = await store.escalations.get(incident.id);
-      assert.deepEqual([state?.level, state?.status], [0, 'exhausted']);
+      assert.deepEqual([state?.level, state?.status, state?.severity], [0, 'exhausted', 'P1']);
       const remind = (s: Store) =>
         s.escalations.notifyOnce({
           incidentId: incident.id,

@@ -70,6 +70,7 @@ export const toEscalation = (row: Row): EscalationState => ({
   level: Number(row.level),
   status: String(row.status) as EscalationStatus,
   levelStartedAt: Number(row.level_started_at),
+  severity: row.severity == null ? null : String(row.severity),
   updatedAt: Number(row.updated_at),
 });
 

@@ -126,6 +126,8 @@ export interface EscalationState {
   level: number;
   status: EscalationStatus;
   levelStartedAt: number;
+  /** The severity whose policy it follows; null for escalations started before that was kept. */
+  severity: string | null;
   updatedAt: number;
 }
 
@@ -137,8 +139,8 @@ export interface EscalationState {
 export interface EscalationStep {
   incidentId: number;
   orgId: number;
-  from: { level: number; status: EscalationStatus } | null;
-  to: { level: number; status: EscalationStatus; levelStartedAt: number };
+  from: { level: number; status: EscalationStatus; severity: string | null } | null;
+  to: { level: number; status: EscalationStatus; levelStartedAt: number; severity: string | null };
   deliveries: NewDelivery[];
   entry: NewTimelineEntry;
   now: number;

@@ -86,14 +86,26 @@ export function createEscalationParts(
           // for ours, re-reads the row, no longer matches `from`, and changes nothing.
           const claimed = from
             ? await db.query(
-                `UPDATE incident_escalations SET level = $1, status = $2, level_started_at = $3, updated_at = $4
-                 WHERE incident_id = $5 AND level = $6 AND status = $7`,
-                [to.level, to.status, to.levelStartedAt, step.now, step.incidentId, from.level, from.status],
+                `UPDATE incident_escalations SET level = $1, status = $2, level_started_at = $3, severity = $4,
+                   updated_at = $5
+                 WHERE incident_id = $6 AND level = $7 AND status = $8 AND severity IS NOT DISTINCT FROM $9`,
+                [
+                  to.level,
+                  to.status,
+                  to.levelStartedAt,
+                  to.severity,
+                  step.now,
+                  step.incidentId,
+                  from.level,
+                  from.status,
+                  from.severity,
+                ],
               )
             : await db.query(
-                `INSERT INTO incident_escalations (incident_id, org_id, level, status, level_started_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (incident_id) DO NOTHING`,
-                [step.incidentId, step.orgId, to.level, to.status, to.levelStartedAt, step.now],
+                `INSERT INTO incident_escalations (incident_id, org_id, level, status, level_started_at, severity,
+                   updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (incident_id) DO NOTHING`,
+                [step.incidentId, step.orgId, to.level, to.status, to.levelStartedAt, to.severity, step.now],
               );
           if ((claimed.rowCount ?? 0) === 0) return false;
           await enqueueRows(db, step.orgId, step.deliveries, step.now);

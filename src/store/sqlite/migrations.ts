@@ -15,6 +15,7 @@ import { MIGRATION_0014_STATUS_UPDATE_TARGETS } from './migrations/0014-status-u
 import { migration0015IdsNeverReused } from './migrations/0015-ids-never-reused.ts';
 import { MIGRATION_0016_ISSUE_PLATFORM } from './migrations/0016-issue-platform.ts';
 import { MIGRATION_0017_ISSUE_CREATED_AT } from './migrations/0017-issue-created-at.ts';
+import { MIGRATION_0018_ESCALATION_SEVERITY } from './migrations/0018-escalation-severity.ts';
 
 /**
  * Numbered SQLite migrations: index + 1 is the version recorded in schema_migrations. Append only;
@@ -216,4 +217,5 @@ export const SQLITE_MIGRATIONS: readonly (string | SqliteMigrationStep)[] = [
   migration0015IdsNeverReused,
   MIGRATION_0016_ISSUE_PLATFORM,
   MIGRATION_0017_ISSUE_CREATED_AT,
+  MIGRATION_0018_ESCALATION_SEVERITY,
 ];

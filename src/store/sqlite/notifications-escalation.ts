@@ -95,24 +95,29 @@ export function createEscalationParts(
           const { from, to } = step;
           const claimed = from
             ? db.run(
-                `UPDATE incident_escalations SET level = ?, status = ?, level_started_at = ?, updated_at = ?
-                 WHERE incident_id = ? AND level = ? AND status = ?`,
+                `UPDATE incident_escalations SET level = ?, status = ?, level_started_at = ?, severity = ?,
+                   updated_at = ?
+                 WHERE incident_id = ? AND level = ? AND status = ? AND severity IS ?`,
                 to.level,
                 to.status,
                 to.levelStartedAt,
+                to.severity,
                 step.now,
                 step.incidentId,
                 from.level,
                 from.status,
+                from.severity,
               )
             : db.run(
-                `INSERT INTO incident_escalations (incident_id, org_id, level, status, level_started_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO NOTHING`,
+                `INSERT INTO incident_escalations (incident_id, org_id, level, status, level_started_at, severity,
+                   updated_at)
+                 VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (incident_id) DO NOTHING`,
                 step.incidentId,
                 step.orgId,
                 to.level,
                 to.status,
                 to.levelStartedAt,
+                to.severity,
                 step.now,
               );
           if (claimed === 0) return false;
