@@ -180,7 +180,11 @@ async function recordSightings(
 ) {
   const updates = new Map<number, IssueUpdate>();
   const users: { issueId: number; userKey: string; seenAt: number }[] = [];
-  const releases = new Map<string, { orgId: number; projectId: number; version: string; seenAt: number }>();
+  // Per release, the batch's earliest and latest sightings (the store keeps first and last seen).
+  const releases = new Map<
+    string,
+    { orgId: number; projectId: number; version: string; first: number; last: number }
+  >();
   const environments = new Map<string, { orgId: number; projectId: number; name: string; seenAt: number }>();
   const activities: Omit<IssueActivity, 'id'>[] = [];
 
@@ -189,26 +193,45 @@ async function recordSightings(
     accumulateIssue(updates, issue, event, activities, rules);
     if (event.userKey) users.push({ issueId: issue.id, userKey: event.userKey, seenAt: event.timestamp });
     if (event.release) {
-      releases.set(`${event.projectId}\0${event.release}`, {
+      const key = `${event.projectId}\0${event.release}`;
+      const seen = releases.get(key);
+      if (seen) {
+        seen.first = Math.min(seen.first, event.timestamp);
+        seen.last = Math.max(seen.last, event.timestamp);
+      } else {
+        const { orgId, projectId, release: version, timestamp } = event;
+        releases.set(key, { orgId, projectId, version, first: timestamp, last: timestamp });
+      }
+    }
+    const environmentKey = `${event.projectId}\0${event.environment}`;
+    const environment = environments.get(environmentKey);
+    if (environment) environment.seenAt = Math.min(environment.seenAt, event.timestamp);
+    else {
+      environments.set(environmentKey, {
         orgId: event.orgId,
         projectId: event.projectId,
-        version: event.release,
+        name: event.environment,
         seenAt: event.timestamp,
       });
     }
-    environments.set(`${event.projectId}\0${event.environment}`, {
-      orgId: event.orgId,
-      projectId: event.projectId,
-      name: event.environment,
-      seenAt: event.timestamp,
-    });
   }
 
   const newUsers = users.length > 0 ? await tx.addIssueUsers(users) : new Map<number, number>();
   for (const update of updates.values()) update.addUserCount = newUsers.get(update.issueId) ?? 0;
   escalateOnUsers(updates, events, issueOf, activities, rules);
   if (updates.size > 0) await tx.updateIssues([...updates.values()]);
-  if (releases.size > 0) await tx.ensureReleases([...releases.values()]);
+  if (releases.size > 0) {
+    await tx.ensureReleases(
+      [...releases.values()].flatMap(({ first, last, ...release }) =>
+        first === last
+          ? [{ ...release, seenAt: first }]
+          : [
+              { ...release, seenAt: first },
+              { ...release, seenAt: last },
+            ],
+      ),
+    );
+  }
   if (environments.size > 0) await tx.ensureEnvironments([...environments.values()]);
   if (activities.length > 0) await tx.addActivities(activities);
 }
