@@ -334,10 +334,10 @@ describe('releases API', () => {
       assert.equal(finalized.body.dateReleased, '2026-07-01T13:30:00.000Z');
       const deploy = await api(s.token, 'POST', `${releasePath(s, 'tz@1')}deploys/`, {
         environment: 'prod',
-        dateStarted: '2026-07-01T14:00:00',
+        dateStarted: '2026-07-01T12:00:00',
         dateFinished: '2026-07-01T14:05:00+02:00',
       });
-      assert.equal(deploy.body.dateStarted, '2026-07-01T14:00:00.000Z');
+      assert.equal(deploy.body.dateStarted, '2026-07-01T12:00:00.000Z');
       assert.equal(deploy.body.dateFinished, '2026-07-01T12:05:00.000Z');
     } finally {
       if (timezone === undefined) delete process.env.TZ;
@@ -480,6 +480,10 @@ describe('releases API', () => {
       [{ environment: 'prod/eu' }, /environment/],
       [{ environment: 'x'.repeat(65) }, /environment/],
       [{ environment: 'prod', projects: ['nope'] }, /Invalid project/],
+      [
+        { environment: 'prod', dateStarted: '2026-07-01T17:00:00Z', dateFinished: '2026-07-01T16:00:00Z' },
+        /dateStarted must not be after dateFinished/,
+      ],
     ] as [unknown, RegExp][]) {
       const res = await api(s.token, 'POST', deploys, body);
       assert.equal(res.status, 400, JSON.stringify(body));

@@ -23,14 +23,21 @@ export async function createDeploy(
     throw invalid('Every project must belong to the release');
   }
   if (projectIds.length === 0) throw invalid('The release has no projects to deploy');
+  const started = body.dateStarted ?? null;
+  // A deploy cannot finish before it started: it would stand on charts and among the suspect
+  // deploys at the wrong time, and deploys are never deleted.
+  if (started !== null && body.dateFinished != null && started > body.dateFinished) {
+    throw invalid('dateStarted must not be after dateFinished');
+  }
   return ctx.store.deploys.create({
     orgId: org.id,
     releaseId: release.id,
     environment: body.environment,
     name: body.name ?? null,
     url: body.url ?? null,
-    dateStarted: body.dateStarted ?? null,
-    dateFinished: body.dateFinished ?? ctx.clock.now(),
+    dateStarted: started,
+    // Finished now unless it says when; a start a moment ahead of this clock (skew) is not after it.
+    dateFinished: body.dateFinished ?? Math.max(ctx.clock.now(), started ?? 0),
     projectIds,
   });
 }
