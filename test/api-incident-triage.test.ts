@@ -336,6 +336,26 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
     });
 
+    test('a deploy that finished later in the minute of the errors is not blamed for them', async () => {
+      const s = await t.setup();
+      const client = apiClient(t.url, s.token);
+      await release(s, 'late@1', s.project);
+      await release(s, 'late@2', s.project);
+      await deploy(s, 'late@1', 'production', 20 * 60);
+      const burstAt = (second: number) => 20 - second / 60;
+      await sendEvent(t, s, { message: 'Queue backed up', timestamp: at(180) });
+      // Ten events at :05–:14 of one minute; the deploy finishes at :35 of that minute.
+      for (let i = 0; i < 10; i++)
+        await sendEvent(t, s, { message: 'Queue backed up', timestamp: at(burstAt(5 + i)) });
+      await deploy(s, 'late@2', 'production', burstAt(35));
+      const issue = await issueOf(s, s.project, 'Queue backed up');
+      const declared = await client.post(`/api/0/organizations/${s.org}/incidents/`, { issues: [issue.id] });
+      const report = (
+        await client.get(`/api/0/organizations/${s.org}/incidents/${declared.body.ref}/triage/`)
+      ).body;
+      assert.equal(report.suspects.deploy, null, JSON.stringify(report.suspects.deploy));
+    });
+
     test('many users, one component (noise under 5 % ignored) → investigate and consider rollback; a rate jump names the deploy', async () => {
       const s = await t.setup();
       const client = apiClient(t.url, s.token);

@@ -13,7 +13,7 @@ import { rateJumped } from './triage-windows.ts';
  * attributed to the latest deploy implicating it; the suspect is the deploy with the most
  * issues, the later one on a tie. Deploys are looked for in the 24 hours before now and in the
  * hour before each linked issue's first event. Counts have minute resolution: the minute a deploy
- * finished in counts as after it.
+ * finished in counts on neither side of it, unless it finished on the minute.
  */
 export const SUSPECT_WINDOW_MS = 60 * MINUTE_MS;
 export const SUSPECT_LOOKBACK_MS = 24 * 60 * MINUTE_MS;
@@ -79,12 +79,17 @@ async function implications(
     } else if (msAfter < 0) older.push(linked);
   }
   if (older.length === 0) return found;
-  const from = deploy.dateFinished - (deploy.dateFinished % MINUTE_MS);
+  // Counts have minute resolution: the minute the deploy finished in holds events from before
+  // and after it, so it counts on neither side (a deploy at 16:56:35 after errors at 16:56:11
+  // must not be blamed for them). A deploy on a whole minute loses nothing.
+  const deployMinute = deploy.dateFinished - (deploy.dateFinished % MINUTE_MS);
+  const from = deployMinute === deploy.dateFinished ? deployMinute : deployMinute + MINUTE_MS;
   const until = Math.min(from + SUSPECT_WINDOW_MS, scope.periods.window.end);
+  if (until <= from) return found;
   const projectIds = [...new Set(older.map((l) => l.issue.projectId))];
   const [after, before] = await Promise.all([
     ctx.store.signals.issueCounts({ projectIds, start: from, end: until }),
-    ctx.store.signals.issueCounts({ projectIds, start: from - SUSPECT_WINDOW_MS, end: from }),
+    ctx.store.signals.issueCounts({ projectIds, start: deployMinute - SUSPECT_WINDOW_MS, end: deployMinute }),
   ]);
   const afterMinutes = (until - from) / MINUTE_MS;
   for (const linked of older) {

@@ -39,9 +39,13 @@ export function hintsOf(facts: PostmortemFacts): Hints {
   const tests: string[] = [];
   if (suspects.deploy) {
     const first = incident.firstEventAt ?? impact.start;
-    tests.push(
-      `The errors began ${minutesText(first - suspects.deploy.finishedAt)} after deploy ${suspects.deploy.version} to ${suspects.deploy.environment} finished (${suspects.deploy.reasons.join(', ')}).`,
-    );
+    const { version, environment, finishedAt, reasons } = suspects.deploy;
+    // A deploy suspected for a jump in an older issue's rate finished after the errors began.
+    const when =
+      first >= finishedAt
+        ? `The errors began ${minutesText(first - finishedAt)} after deploy ${version} to ${environment} finished`
+        : `The errors began ${minutesText(finishedAt - first)} before deploy ${version} to ${environment} finished, and grew after it`;
+    tests.push(`${when} (${reasons.join(', ')}).`);
     for (const commit of suspects.commits.slice(0, 5)) {
       tests.push(
         `Suspect commit ${commit.sha.slice(0, 12)}${commit.message ? ` "${commit.message.split('\n')[0]}"` : ''}${commit.author ? ` by ${commit.author}` : ''}: ${commit.files.join(', ')}`,
