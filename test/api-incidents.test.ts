@@ -259,6 +259,38 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(zoned.status, 201, JSON.stringify(zoned.body));
       assert.equal(zoned.body.milestones.detected, '2026-01-05T09:00:00.000Z');
       assert.equal((await api.get(base)).status, 200);
+      // Milestones keep their order: first event, detection, declaration.
+      const backwards = await api.post(base, {
+        title: 'Order',
+        firstEventAt: '2026-01-05T10:00:00Z',
+        detectedAt: '2026-01-05T09:00:00Z',
+      });
+      assert.equal(backwards.status, 400);
+      assert.match(
+        backwards.body.detail,
+        /invalid firstEventAt: the first event .* would come after detection/,
+      );
+      const ordered = (
+        await api.post(base, {
+          title: 'Order',
+          firstEventAt: '2026-01-05T08:00:00Z',
+          detectedAt: '2026-01-05T09:00:00Z',
+        })
+      ).body;
+      clock.advance(10 * MINUTE);
+      const afterDeclared = await api.put(`${base}${ordered.ref}/`, {
+        detectedAt: new Date(Date.parse(ordered.milestones.declared) + 5 * MINUTE).toISOString(),
+      });
+      assert.equal(afterDeclared.status, 400);
+      assert.match(afterDeclared.body.detail, /invalid detectedAt: .* is after the declaration/);
+      const beforeFirst = await api.put(`${base}${ordered.ref}/`, { detectedAt: '2026-01-05T07:00:00Z' });
+      assert.equal(beforeFirst.status, 400);
+      assert.match(beforeFirst.body.detail, /set both/);
+      const both = await api.put(`${base}${ordered.ref}/`, {
+        firstEventAt: '2026-01-05T06:00:00Z',
+        detectedAt: '2026-01-05T07:00:00Z',
+      });
+      assert.equal(both.status, 200, JSON.stringify(both.body));
     });
 
     test('settings: P0–P3 by configuration, custom roles; overdue status updates are flagged', async () => {

@@ -253,7 +253,11 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       ).body;
       const quiet = (await api.post(incidents, { title: 'Nobody told', severity: 'P2' })).body.ref;
       await api.post(`${incidents}${quiet}/acknowledge/`, {});
-      const untold = await api.post(`${incidents}${quiet}/updates/`, { impact: 'Some', message: 'Looking' });
+      const untold = await api.post(`${incidents}${quiet}/updates/`, {
+        impact: 'Some',
+        message: 'Looking',
+        audience: 'stakeholder',
+      });
       assert.deepEqual(untold.body.data.notified, []);
       assert.deepEqual((await tick()).received, [], 'no update targets: nothing sent');
 
@@ -272,12 +276,21 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       });
       assert.equal(posted.status, 201, JSON.stringify(posted.body));
       assert.deepEqual(posted.body.data.notified, ['stakeholders']);
-      const [update] = (await tick()).received;
+      const [update, ...more] = (await tick()).received;
+      assert.deepEqual(more, []);
       assert.equal(update.path, `/${s.org}/updates`);
       assert.equal(update.json.action, 'status_update');
       assert.equal(update.json.data.incident.ref, ref);
       assert.equal(update.json.data.update.impact, 'Checkout for 5% of users');
       assert.match(update.json.notification.text, /^Impact: Checkout for 5% of users\n\nRolled back web@2/);
+      // An internal update (the default) stays on the timeline: the stakeholders are not told.
+      const internal = await api.post(`${incidents}${ref}/updates/`, {
+        impact: 'Checkout for 5% of users',
+        message: 'Suspect the cart cache; not for the wider audience yet',
+      });
+      assert.equal(internal.status, 201, JSON.stringify(internal.body));
+      assert.deepEqual([internal.body.data.audience, internal.body.data.notified], ['internal', []]);
+      assert.deepEqual((await tick()).received, []);
 
       const resolved = await api.post(`${incidents}${ref}/resolve/`, {
         rootCause: 'web@2 dropped the cart',
@@ -299,6 +312,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const unheard = await api.post(`${incidents}${other}/updates/`, {
         impact: 'Search',
         message: 'Looking',
+        audience: 'stakeholder',
       });
       assert.deepEqual(unheard.body.data.notified, []);
       assert.deepEqual((await tick()).received, []);

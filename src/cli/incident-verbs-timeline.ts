@@ -133,7 +133,9 @@ const post: Verb = {
     io.out(
       notified.length > 0
         ? `sent to ${notified.join(', ')}`
-        : `sent to nobody: the severity's escalation policy names no update targets (firebreak notify escalation SEV … --updates IDS)`,
+        : asObject(entry.data).audience === 'internal'
+          ? 'internal: on the timeline, sent to nobody (--audience stakeholder sends it to the update targets)'
+          : `sent to nobody: the severity's escalation policy names no enabled update targets (npx firebreak notify escalation SEV … --updates IDS)`,
     );
   },
 };

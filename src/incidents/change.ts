@@ -13,7 +13,7 @@ import { parseInput } from '../validation.ts';
 import { type IncidentContext, resolveMember } from './access.ts';
 import { LinkUrl } from './declare.ts';
 import { type IncidentSettings, severityOf } from './settings.ts';
-import { MINUTE_MS, notInFuture, Timestamp } from './timestamps.ts';
+import { MINUTE_MS, milestonesInOrder, notInFuture, Timestamp } from './timestamps.ts';
 
 export const UpdateIncidentInput = z
   .object({
@@ -100,6 +100,14 @@ export async function updateIncident(
   const now = ctx.clock.now();
   notInFuture(input.detectedAt, now, 'detectedAt');
   notInFuture(input.firstEventAt, now, 'firstEventAt');
+  milestonesInOrder(
+    {
+      firstEventAt: input.firstEventAt ?? incident.firstEventAt,
+      detectedAt: input.detectedAt ?? incident.detectedAt ?? incident.declaredAt,
+      declaredAt: incident.declaredAt,
+    },
+    input,
+  );
   const actor = principal.actor;
   const fields: Partial<IncidentFields> = {};
   const entries: NewTimelineEntry[] = [];

@@ -13,7 +13,7 @@ import { parseInput } from '../validation.ts';
 import { INCIDENT_WRITE, resolveIssueRefs } from './access.ts';
 import { firstEventOf, issuesNewToIncidents, linkEntry } from './issue-links.ts';
 import { loadIncidentSettings, severityOf } from './settings.ts';
-import { notInFuture, Timestamp } from './timestamps.ts';
+import { milestonesInOrder, notInFuture, Timestamp } from './timestamps.ts';
 
 /**
  * A ticket or channel link: http(s) only. Clients show it as a link, and zod's url() alone
@@ -82,6 +82,12 @@ export async function declareIncidentAs(
   const now = ctx.clock.now();
   notInFuture(input.detectedAt, now, 'detectedAt');
   notInFuture(input.firstEventAt, now, 'firstEventAt');
+  if (input.firstEventAt !== undefined) {
+    milestonesInOrder(
+      { firstEventAt: input.firstEventAt, detectedAt: input.detectedAt ?? now, declaredAt: now },
+      input,
+    );
+  }
   const first = linked[0];
   const title = input.title ?? `${shortIdOf(first.project, first.issue)}: ${first.issue.title}`.slice(0, 200);
   const services = input.services ?? [...new Set(linked.map((l) => l.project.slug))];

@@ -28,6 +28,7 @@ export const StatusUpdateInput = z
 /**
  * POST /incidents/{ref}/updates/ — a status update as a structured timeline entry; it restarts
  * the cadence (lastUpdateAt, nextUpdateDueAt), which the list and detail flag once overdue.
+ * A `stakeholder` update is sent to the severity's update targets; an `internal` one is not.
  * The latest update decides when the next is due, so it is written unconditionally (a
  * concurrent note or role change must not turn a posted update into a 409).
  */
@@ -49,7 +50,9 @@ export async function postStatusUpdate(
       : open
         ? nextUpdateDue(settings, incident.severity, now)
         : null;
-  const stakeholders = await stakeholdersOf(ctx, incident);
+  // An internal update is for the responders, on the timeline only; stakeholder updates go out.
+  const stakeholders =
+    input.audience === 'stakeholder' ? await stakeholdersOf(ctx, incident) : { targetIds: [], names: [] };
   // The number is the count of updates before it, so the write applies only to the incident as
   // counted: two updates posted at once (on two nodes) would both be #N. A concurrent change of
   // any kind means count again and retry, never a 409 for a posted update.

@@ -40,3 +40,29 @@ const CLOCK_SKEW_MS = 60_000;
 export function notInFuture(ms: number | undefined, now: number, field: string): void {
   if (ms !== undefined && ms > now + CLOCK_SKEW_MS) throw invalid(`invalid ${field}: it is in the future`);
 }
+
+/**
+ * The milestones a person may set keep their order: the first event, then detection, then the
+ * declaration. Out of order, time to detect reads 0 and time to resolve can come out shorter
+ * than time to acknowledge, in the incident and in every report's medians. `given` names the
+ * fields the caller set; a milestone Firebreak derived is only compared with them.
+ */
+export function milestonesInOrder(
+  milestones: { firstEventAt: number | null; detectedAt: number; declaredAt: number },
+  given: { firstEventAt?: number; detectedAt?: number },
+): void {
+  const at = (ms: number) => new Date(ms).toISOString();
+  const { firstEventAt, detectedAt, declaredAt } = milestones;
+  if (given.detectedAt !== undefined && detectedAt > declaredAt + CLOCK_SKEW_MS) {
+    throw invalid(`invalid detectedAt: ${at(detectedAt)} is after the declaration (${at(declaredAt)})`);
+  }
+  if (
+    (given.firstEventAt !== undefined || given.detectedAt !== undefined) &&
+    firstEventAt !== null &&
+    firstEventAt > detectedAt
+  ) {
+    throw invalid(
+      `invalid ${given.firstEventAt !== undefined ? 'firstEventAt' : 'detectedAt'}: the first event (${at(firstEventAt)}) would come after detection (${at(detectedAt)}); set both`,
+    );
+  }
+}
