@@ -246,6 +246,53 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.doesNotMatch(refused.body.detail, /root cause/);
     });
 
+    test("a rollback in one environment is judged by that environment's events, not staging's", async () => {
+      clock.set(T0 + 10 * MINUTE);
+      const s = await t.setup();
+      const send = (environment: string, at: number) =>
+        sendEvent(t, s, { message: 'Cart lost', environment, timestamp: at / 1000 });
+      for (let m = 55; m >= 5; m -= 10) {
+        await send('production', T0 - m * MINUTE);
+        await send('staging', T0 - m * MINUTE + 1000);
+      }
+      for (let m = 0; m < 10; m++) {
+        for (let i = 0; i < 3; i++) await send('production', T0 + m * MINUTE + 1000 + i * 1000);
+        await send('staging', T0 + m * MINUTE + 30_000);
+      }
+      const client = apiClient(t.url, s.token);
+      const issue = (await client.get(`/api/0/projects/${s.org}/${s.project}/issues/`)).body[0];
+      const declared = await client.post(`/api/0/organizations/${s.org}/incidents/`, {
+        issues: [issue.shortId],
+        severity: 'P1',
+        firstEventAt: T0,
+      });
+      const base = `/api/0/organizations/${s.org}/incidents/${declared.body.ref}/`;
+      clock.set(T0 + 10 * MINUTE + 30_000);
+      const rollback = await client.post(`${base}mitigations/`, {
+        type: 'rollback',
+        release: 'web@1',
+        environment: 'production',
+      });
+      assert.equal(rollback.status, 201, JSON.stringify(rollback.body));
+      // Staging still runs the bad release: one error a minute there, none in production.
+      for (let m = 11; m < 22; m++) await send('staging', T0 + m * MINUTE + 30_000);
+      clock.set(T0 + 22 * MINUTE);
+      const verified = (await client.get(`${base}verification/`)).body;
+      assert.equal(verified.environment, 'production');
+      assert.equal(verified.verdict, 'resolved', JSON.stringify(verified));
+      assert.deepEqual([verified.baseline.count, verified.during.count, verified.recent.count], [6, 30, 0]);
+      // A mitigation without an environment counts them all, staging included.
+      clock.set(T0 + 22 * MINUTE + 10_000);
+      await client.post(`${base}mitigations/`, {
+        type: 'feature_flag',
+        description: 'cart v2 off everywhere',
+      });
+      clock.set(T0 + 24 * MINUTE);
+      const everywhere = (await client.get(`${base}verification/`)).body;
+      assert.equal(everywhere.environment, null);
+      assert.equal(everywhere.baseline.count, 12);
+    });
+
     test('resolve with an override is recorded; a race of two resolves gives one 409', async () => {
       const { client, base } = await spikingIncident();
       const bad = await client.post(`${base}resolve/`, { override: '' });

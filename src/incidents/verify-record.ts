@@ -19,6 +19,7 @@ export function verificationRecord(v: Verification) {
   return {
     verdict: v.verdict,
     reason: v.reason,
+    environment: v.environment,
     baselinePerMinute: rate(v.baseline.perMinute),
     duringPerMinute: rate(v.during.perMinute),
     afterPerMinute: v.after ? rate(v.after.perMinute) : null,
@@ -35,7 +36,7 @@ export function verificationRecord(v: Verification) {
     during: windowRecord(v.during),
     after: v.after ? windowRecord(v.after) : null,
     recent: windowRecord(v.recent),
-    issues: v.issues.map((i) => ({ ...i, issueId: String(i.issueId) })),
+    issues: v.issues.map((i) => ({ ...i, issueId: String(i.issueId), projectId: String(i.projectId) })),
   };
 }
 
@@ -47,5 +48,6 @@ export function verificationSummary(v: Verification): string {
     return `Verification: no mitigation yet — ${fmt(v.recent.perMinute)}/min over the last ${v.recent.minutes} min vs baseline ${fmt(v.baseline.perMinute)}/min`;
   }
   if (v.verdict === 'pending') return 'Verification: pending — no complete minute since the mitigation yet';
-  return `Verification: ${v.verdict.replace('_', ' ')} — ${fmt(v.recent.perMinute)}/min over the last ${v.recent.minutes} min vs baseline ${fmt(v.baseline.perMinute)}/min (before the mitigation ${fmt(v.during.perMinute)}/min)`;
+  const where = v.environment === null ? '' : `; ${v.environment} only`;
+  return `Verification: ${v.verdict.replace('_', ' ')} — ${fmt(v.recent.perMinute)}/min over the last ${v.recent.minutes} min vs baseline ${fmt(v.baseline.perMinute)}/min (before the mitigation ${fmt(v.during.perMinute)}/min)${where}`;
 }

@@ -8,6 +8,7 @@ import { latestMitigation } from './mitigate.ts';
 import type { IncidentSettings } from './settings.ts';
 import { incidentStart } from './timeline.ts';
 import { MINUTE_MS } from './timestamps.ts';
+import { verificationCounter } from './verify-counts.ts';
 import { verificationRecord, verificationSummary } from './verify-record.ts';
 import { perMinute, type Verdict, verdictOf, type WindowCount } from './verify-verdict.ts';
 
@@ -33,6 +34,11 @@ export interface IssueRates {
 export interface Verification {
   verdict: Verdict;
   reason: string;
+  /**
+   * The environment whose events were counted: the mitigation's, while its events are all
+   * stored (verify-counts.ts); null, every environment.
+   */
+  environment: string | null;
   computedAt: number;
   holdMinutes: number;
   incidentStart: number;
@@ -78,13 +84,15 @@ export async function computeVerification(
 
   const issues = await linkedIssues(ctx, incident);
   const projectIds = [...new Set(issues.map((i) => i.issue.projectId))];
-  const countIn = async (s: { start: number; end: number }) => {
-    const counts =
-      s.end > s.start && projectIds.length > 0
-        ? await ctx.store.signals.issueCounts({ projectIds, start: s.start, end: s.end })
-        : new Map<number, number>();
-    return new Map(issues.map(({ issue }) => [issue.id, counts.get(issue.id) ?? 0]));
-  };
+  const mitigatedIn = mitigation
+    ? ((mitigation.data.environment as string | null | undefined) ?? null)
+    : null;
+  const { countIn, environment } = await verificationCounter(
+    ctx,
+    { orgId: incident.orgId, projectIds, issueIds: issues.map(({ issue }) => issue.id) },
+    mitigatedIn,
+    span(baselineSpan.start, n0),
+  );
   const [baseline, during, after, recent] = await Promise.all([
     countIn(baselineSpan),
     countIn(duringSpan),
@@ -115,6 +123,7 @@ export async function computeVerification(
   return {
     verdict,
     reason,
+    environment,
     computedAt: now,
     holdMinutes: hold,
     incidentStart: start,
