@@ -83,6 +83,29 @@ describe('firebreak check against a live Firebreak', () => {
     assert.equal(data.testEvent, null);
   });
 
+  test("local-smoke: a DSN whose host is not the server's is flagged; its test event failing blames ingest, not the Web API", async () => {
+    const wrongHost = new URL(s.dsn);
+    wrongHost.port = '9';
+    const dsn = wrongHost.toString().replace(/\/$/, '');
+    const run = await runCheck(['--mode', 'local-smoke', ...base(), '--json'], { ...env(), SENTRY_DSN: dsn });
+    assert.equal(run.json.status, 'PARTIAL', JSON.stringify(run.json));
+    assert.ok(
+      run.json.risks.some((r: string) => /SENTRY_DSN sends to 127\.0\.0\.1:9, but the server's DSN/.test(r)),
+      JSON.stringify(run.json.risks),
+    );
+    const sent = await runCheck(['--mode', 'local-smoke', ...base(), '--send-test-event', '--json'], {
+      ...env(),
+      SENTRY_DSN: dsn,
+    });
+    assert.ok(
+      sent.json.risks.some((r: string) =>
+        /inconclusive: the test event was not sent: .*127\.0\.0\.1:9/.test(r),
+      ),
+      JSON.stringify(sent.json.risks),
+    );
+    assert.ok(!JSON.stringify(sent.json).includes('is unavailable'), 'the Web API answered; ingest did not');
+  });
+
   test('local-smoke names the scopes a narrow token lacks, and which modes need them', async () => {
     const narrow = await createToken(
       { store: t.server.ctx.store, now: Date.now(), publicUrl: t.url },

@@ -1,5 +1,5 @@
 import { expandScopes } from '../auth/scopes.ts';
-import { ApiRefused } from './api-client.ts';
+import { ApiRefused, ApiUnreachable } from './api-client.ts';
 import { type CheckContext, rerunCommand } from './context.ts';
 import { cleanText, maskDsn, maskToken, parseDsn } from './mask.ts';
 import {
@@ -54,6 +54,7 @@ export async function runLocalSmoke(ctx: CheckContext): Promise<CheckResult> {
   const target = await prepareApiMode(ctx, report, []);
   if (!target) return report.result(data);
 
+  let serverHost: string | null = null;
   if (dsn) {
     data.dsn = {
       masked: maskDsn(options.dsn!),
@@ -67,7 +68,9 @@ export async function runLocalSmoke(ctx: CheckContext): Promise<CheckResult> {
         `SENTRY_DSN is for project id ${dsn.projectId}, but ${target.project} is project id ${target.projectId}: events land elsewhere`,
       );
     } else {
-      data.dsn.keyActive = await checkDsnKey(ctx, report, target, dsn.publicKey);
+      const key = await checkDsnKey(ctx, report, target, dsn.publicKey);
+      data.dsn.keyActive = key.active;
+      serverHost = key.serverHost;
     }
   }
   if (options.sendTestEvent && dsn && report.status !== 'FAIL') {
@@ -75,47 +78,62 @@ export async function runLocalSmoke(ctx: CheckContext): Promise<CheckResult> {
   } else if (!options.sendTestEvent && dsn) {
     report.next(`${rerunCommand(ctx, 'local-smoke', target)} --send-test-event`);
   }
+  // The server names the host its DSNs send to; another host (a default port, a stale copy)
+  // sends nowhere, though a proxy in front of ingest may make it right: a test event read back
+  // through it settles that.
+  if (dsn && serverHost && serverHost !== dsn.host) {
+    const line = `SENTRY_DSN sends to ${cleanText(dsn.host, 80)}, but the server's DSN for this key sends to ${cleanText(serverHost, 80)}`;
+    if (data.testEvent?.confirmed) report.fact(`${line}; the test event arrived through it`);
+    else
+      report.warn(`${line}: events may not arrive unless ${cleanText(dsn.host, 80)} reaches the same server`);
+  }
   if (report.status === 'PASS') report.next(rerunCommand(ctx, 'prod-health', target));
   return report.result(data);
 }
 
-/** The DSN's public key is a key of the project, and active (a disabled key's events are refused). */
+const UNCHECKED = { active: null, serverHost: null };
+
+/**
+ * The DSN's public key is a key of the project, and active (a disabled key's events are refused);
+ * with it, the host the server's own DSN for that key sends to.
+ */
 async function checkDsnKey(
   ctx: CheckContext,
   report: CheckReport<'local-smoke'>,
   target: Target,
   publicKey: string,
-): Promise<boolean | null> {
+): Promise<{ active: boolean | null; serverHost: string | null }> {
   if (!expandScopes((await tokenInfo(ctx)).scopes).has('project:read')) {
     report.note('the DSN key was not checked against the project: the token lacks project:read');
-    return null;
+    return UNCHECKED;
   }
   try {
-    const { items } = await ctx.api.getAll<{ public?: string; isActive?: boolean; name?: string }>(
-      `/api/0/projects/${enc(target.org)}/${enc(target.project)}/keys/`,
-      { per_page: 100 },
-      5,
-    );
+    const { items } = await ctx.api.getAll<{
+      public?: string;
+      isActive?: boolean;
+      name?: string;
+      dsn?: { public?: string };
+    }>(`/api/0/projects/${enc(target.org)}/${enc(target.project)}/keys/`, { per_page: 100 }, 5);
     const key = items.find((k) => k.public === publicKey);
     if (!key) {
       report.fail(
         `the DSN's key is not a key of ${target.org}/${target.project}: ingest will refuse its events`,
       );
-      return false;
+      return { active: false, serverHost: null };
     }
     if (key.isActive === false) {
       report.fail(`the DSN's key "${cleanText(key.name, 40)}" is disabled: ingest refuses its events`);
-      return false;
+      return { active: false, serverHost: null };
     }
     report.fact(`the DSN's key "${cleanText(key.name, 40)}" is an active key of ${target.project}`);
-    return true;
+    return { active: true, serverHost: hostOf(key.dsn?.public) };
   } catch (error) {
     if (error instanceof ApiRefused && error.status === 403) {
       report.note('the DSN key was not checked: the server refused the key list (403)');
-      return null;
+      return UNCHECKED;
     }
     reportApiFailure(ctx, report, error);
-    return null;
+    return UNCHECKED;
   }
 }
 
@@ -125,8 +143,18 @@ async function sendAndConfirm(
   target: Target,
   dsn: NonNullable<ReturnType<typeof parseDsn>>,
 ): Promise<SmokeData['testEvent']> {
+  let sent: Awaited<ReturnType<typeof sendTestEvent>>;
   try {
-    const sent = await sendTestEvent(dsn, ctx.now());
+    sent = await sendTestEvent(dsn, ctx.now());
+  } catch (error) {
+    // The DSN's host is ingest, not the Web API the other checks read: say which failed.
+    if (!(error instanceof ApiUnreachable)) throw error;
+    const line = `the test event was not sent: ${cleanText(error.reason, 200)}; check SENTRY_DSN's host`;
+    if (ctx.options.strictNetwork) report.fail(line);
+    else report.warn(`inconclusive: ${line}`);
+    return null;
+  }
+  try {
     if (!sent.accepted) {
       report.fail(`ingest refused the test event: ${cleanText(sent.refusal, 160)}`);
       return { eventId: sent.eventId, accepted: false, confirmed: false };
@@ -142,6 +170,16 @@ async function sendAndConfirm(
     return { eventId: sent.eventId, accepted: true, confirmed };
   } catch (error) {
     reportApiFailure(ctx, report, error);
+    return null;
+  }
+}
+
+/** `host:port` of a DSN (or any URL) as written, or null. */
+function hostOf(url: string | undefined): string | null {
+  if (!url) return null;
+  try {
+    return new URL(url).host;
+  } catch {
     return null;
   }
 }
