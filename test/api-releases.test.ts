@@ -200,8 +200,14 @@ describe('releases API', () => {
     );
     const byProject = await api(s.token, 'GET', `${releases(s)}?project=${s.projectId}&project=-1`);
     assert.equal(byProject.body.length, 3);
-    const otherProject = await api(s.token, 'GET', `${releases(s)}?project=999999`);
-    assert.deepEqual(otherProject.body, []);
+    const bySlug = await api(s.token, 'GET', `${releases(s)}?project=${s.project}`);
+    assert.equal(bySlug.body.length, 3);
+    // A project the organisation does not have is refused, as by the issue and event lists.
+    for (const unknown of ['999999', 'nope', 'abc']) {
+      const refused = await api(s.token, 'GET', `${releases(s)}?project=${unknown}`);
+      assert.equal(refused.status, 403, unknown);
+      assert.match(refused.body.detail, /permission to access project/);
+    }
     const viaProject = await api(
       s.token,
       'GET',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { notFound } from '../app-error.ts';
+import { forbidden, notFound } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { projectNamed, RELEASE_READ, type ReleaseContext, releaseContext } from './access.ts';
@@ -9,7 +9,7 @@ import { nextCursor, PageInput, parseInput, previousCursor } from './schemas.ts'
 const ListReleasesInput = PageInput.extend({
   query: z.string().max(200).optional(),
   status: z.enum(['open', 'archived']).default('open'),
-  /** Sentry's project filter: ids, repeatable; -1 means every project. */
+  /** Sentry's project filter: ids (or slugs), repeatable; -1 means every project. */
   project: z.union([z.string(), z.array(z.string())]).optional(),
   /** Sentry's `health=1`: each project's `healthData` (release health) in the answer. */
   health: z.enum(['0', '1', 'true', 'false']).optional(),
@@ -28,9 +28,16 @@ export async function listReleases(
 > {
   const found = await releaseContext(ctx, principal, input.org, RELEASE_READ);
   const q = parseInput(ListReleasesInput, input.query);
-  let projectIds = [q.project ?? []].flat().map(Number);
-  if (projectIds.some((id) => !Number.isSafeInteger(id))) projectIds = [];
-  if (projectIds.includes(-1)) projectIds = [];
+  // Ids or slugs; one the organisation does not have is refused as the issue and event lists do,
+  // rather than read as "every project".
+  const wanted = [q.project ?? []].flat();
+  let projectIds = wanted.includes('-1')
+    ? []
+    : wanted.map((ref) => {
+        const project = projectNamed(found.projects, ref);
+        if (!project) throw forbidden(`You do not have permission to access project "${ref.slice(0, 100)}"`);
+        return project.id;
+      });
   if (input.projectSlug !== undefined) {
     const project = projectNamed(found.projects, input.projectSlug);
     if (!project) throw notFound('project');
