@@ -37,6 +37,8 @@ const MAX_EVENT_FRAMES = 5_000;
 const MAX_EXCEPTIONS = 50;
 const MAX_BREADCRUMBS = 100;
 const MAX_TAG_CHARS = 200;
+/** Sentry keeps the 100 most recent flag evaluations an event carries. */
+const MAX_FLAGS = 100;
 
 // relay-event-schema Level::from_str and from_python_level (10, 20, … 50).
 const LEVELS = ['debug', 'info', 'warning', 'error', 'fatal'] as const;
@@ -336,6 +338,18 @@ function buildTags(event: NormalizedEvent, rawTags: unknown): Record<string, str
     put(`${name}.name`, contextName);
   }
   put('sdk', event.sdk?.name);
+  // Feature flags the SDK evaluated before the error (its featureFlagsIntegration and flag
+  // providers send `contexts.flags.values: [{flag, result}]`, at most 100), as Sentry makes them
+  // searchable: `flags[checkout_v2]:true`.
+  const flags = (event.contexts?.flags as { values?: unknown } | undefined)?.values;
+  if (Array.isArray(flags)) {
+    for (const entry of flags.slice(-MAX_FLAGS)) {
+      if (!isObject(entry) || typeof entry.flag !== 'string' || typeof entry.result !== 'boolean') continue;
+      const name = entry.flag.trim();
+      if (name && name.length <= MAX_TAG_CHARS - 7 && !name.includes(']'))
+        put(`flags[${name}]`, String(entry.result));
+    }
+  }
   // Sentry sets these from the event (a client's own `dist` tag is dropped, below).
   if (event.release) put('dist', event.dist);
   put('logger', event.logger);

@@ -56,12 +56,14 @@ const UNSUPPORTED_PREFIXES = ['span.', 'spans.', 'measurements.', 'transaction.'
 const TAG_KEY = /^[\w.:@-]{1,200}$/;
 
 /**
- * A field or search key → what the store reads. `tags[key]` (or `explicitTag`) is always a tag;
- * any other unknown, tag-shaped name is a tag too, as in Sentry.
+ * A field or search key → what the store reads. `tags[key]` (or `explicitTag`) is always a tag,
+ * and so is `flags[name]`; any other unknown, tag-shaped name is a tag too, as in Sentry.
  */
 export function resolveAttribute(name: string, explicitTag = false): EventAttribute {
   const bracketed = /^tags\[([^\]]{1,200})\]$/.exec(name);
   if (bracketed) return { tag: bracketed[1] };
+  // A feature flag's evaluated value is the tag `flags[name]` (src/digest/normalize.ts).
+  if (/^flags\[[^\]]{1,200}\]$/.test(name)) return { tag: name };
   if (explicitTag) return { tag: name };
   const column = COLUMNS[name];
   if (column) return { column };

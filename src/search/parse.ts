@@ -7,6 +7,7 @@ import { clip } from '../validation.ts';
  *
  *   key:value   key:"quoted value"   !key:value   key:[a, "b c"]   key:>10   key:<=2024-01-01
  *   has:key     !has:key             tags[some key]:value           free text   "quoted free text"
+ *   flags[name]:true                 (a feature flag the SDK evaluated before the event)
  */
 export type SearchOperator = '=' | '!=' | '>' | '>=' | '<' | '<=';
 
@@ -18,7 +19,7 @@ const MAX_QUERY_LENGTH = 2000;
 const MAX_TERMS = 50;
 /** Each list value may cost the consumer a lookup (a member, a team, an issue). */
 const MAX_LIST_VALUES = 100;
-const KEY = /^(!?)((?:tags\[[^\]]{1,200}\])|[A-Za-z_][\w.:-]{0,199}?):/;
+const KEY = /^(!?)((?:tags\[[^\]]{1,200}\])|(?:flags\[[^\]]{1,200}\])|[A-Za-z_][\w.:-]{0,199}?):/;
 
 export function parseSearchQuery(query: string): SearchTerm[] {
   if (query.length > MAX_QUERY_LENGTH)
@@ -44,7 +45,13 @@ function readTerm(query: string, start: number): [SearchTerm, number] {
     return [{ kind: 'text', value, raw: query.slice(start, end) }, end];
   }
   const negated = key[1] === '!';
-  const name = key[2].startsWith('tags[') ? key[2].slice(5, -1) : key[2];
+  // `tags[key]` names a tag; `flags[name]` (or `flags["name"]`) a feature flag's evaluated value,
+  // stored as the tag `flags[name]` (src/digest/normalize.ts).
+  const name = key[2].startsWith('tags[')
+    ? key[2].slice(5, -1)
+    : key[2].startsWith('flags[')
+      ? `flags[${key[2].slice(6, -1).replace(/^"(.*)"$/, '$1')}]`
+      : key[2];
   let pos = start + key[0].length;
   let op: SearchOperator = negated ? '!=' : '=';
   const comparison = /^(>=|<=|>|<)/.exec(query.slice(pos));
