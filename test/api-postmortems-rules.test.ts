@@ -164,12 +164,17 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         false,
       );
 
+      // Closed, the post-mortem is final: regenerating it is refused until the incident reopens.
+      const regenerate = await api.post(`${inc}/postmortem/`, {});
+      assert.equal(regenerate.status, 409);
+      assert.match(regenerate.body.detail, /is closed and its post-mortem is final; reopen the incident/);
       const reopened = await api.put(`${inc}/`, { status: 'investigating', expectedStatus: 'closed' });
       assert.equal(reopened.status, 200, JSON.stringify(reopened.body));
       assert.equal(reopened.body.milestones.resolved, null);
       assert.equal(reopened.body.resolutionOverride, null);
       const last = (await api.get(`${inc}/timeline/`)).body.at(-1);
       assert.deepEqual([last.kind, last.body], ['reopened', 'Status closed → investigating']);
+      assert.equal((await api.post(`${inc}/postmortem/`, {})).status, 200, 'open again: regenerated');
       assert.deepEqual(
         (await api.get(`${base}?status=open`)).body.map((i: any) => i.ref),
         ['INC-1'],

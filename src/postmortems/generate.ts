@@ -1,4 +1,4 @@
-import { AppError } from '../app-error.ts';
+import { AppError, conflict } from '../app-error.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { formatIncidentRef, type IncidentContext } from '../incidents/access.ts';
@@ -10,7 +10,8 @@ import { adrRef } from './format.ts';
 /**
  * POST /incidents/{ref}/postmortem/ — generates the post-mortem from the incident's data. The
  * first generation allocates the organisation's next ADR number and says so on the timeline;
- * later ones refresh the data parts and keep what people wrote.
+ * later ones refresh the data parts and keep what people wrote. Once the incident is closed the
+ * post-mortem is final and is not regenerated (409).
  */
 export async function generatePostmortem(
   ctx: AppContext,
@@ -18,6 +19,13 @@ export async function generatePostmortem(
   loaded: IncidentContext,
 ): Promise<{ postmortem: Postmortem; created: boolean }> {
   const { org, incident } = loaded;
+  // Closed, the post-mortem is final: what was signed off stays as it was.
+  if (incident.status === 'closed' && (await ctx.store.postmortems.getByIncident(incident.id))) {
+    const ref = formatIncidentRef(incident);
+    throw conflict(
+      `${ref} is closed and its post-mortem is final; reopen the incident to regenerate it (npx firebreak incident update ${ref} --status investigating)`,
+    );
+  }
   const facts = await gatherFacts(ctx, loaded);
   const now = ctx.clock.now();
   return ctx.store.postmortems.generate({
@@ -45,7 +53,7 @@ export async function requirePostmortem(ctx: AppContext, incident: Incident): Pr
   if (!postmortem) {
     throw new AppError(
       'NOT_FOUND',
-      `${formatIncidentRef(incident)} has no post-mortem yet: generate it with POST …/incidents/${formatIncidentRef(incident)}/postmortem/ (firebreak postmortem ${formatIncidentRef(incident)} --generate)`,
+      `${formatIncidentRef(incident)} has no post-mortem yet: generate it with POST …/incidents/${formatIncidentRef(incident)}/postmortem/ (npx firebreak postmortem ${formatIncidentRef(incident)} --generate)`,
     );
   }
   return postmortem;
