@@ -311,6 +311,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
       assert.equal((await api.put(settingsPath, { scheme: 'P9' })).status, 400);
       assert.equal((await api.put(settingsPath, { defaultSeverity: 'P7' })).status, 400);
+      const badTag = await api.put(settingsPath, { componentTag: 'bad tag!' });
+      assert.equal(badTag.status, 400);
+      assert.match(badTag.body.detail, /componentTag.*must be a tag key/);
       const p0 = (await api.post(base, { title: 'Everything down', severity: 'P0' })).body;
       assert.equal(p0.update.overdue, false);
       assert.equal((await api.put(`${base}INC-1/roles/scribe/`, { user: 'me' })).status, 400);

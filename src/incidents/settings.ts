@@ -28,6 +28,13 @@ const Role = z.object({
 });
 export type RoleDefinition = z.infer<typeof Role>;
 
+/** A tag key as events carry them (src/events/attributes.ts): `service`, `app.component`. */
+const ComponentTag = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[\w.:@-]+$/, 'must be a tag key: letters, digits and _ . : @ - only');
+
 export const IncidentSettings = z.object({
   scheme: z.string().max(32).default('custom'),
   severities: z
@@ -43,7 +50,7 @@ export const IncidentSettings = z.object({
     .max(12)
     .refine((list) => new Set(list.map((r) => r.key)).size === list.length, 'role keys must be unique'),
   /** Tag whose values name components (e.g. `service`); null = transactions / URLs / projects. */
-  componentTag: z.string().max(32).nullable().default(null),
+  componentTag: ComponentTag.nullable().default(null),
   /** Minutes the error rate must stay at or under the baseline for a "resolved" verification. */
   holdMinutes: z.number().int().min(1).max(1440).default(10),
 });
@@ -158,7 +165,7 @@ const SettingsPatch = z
     severities: IncidentSettings.shape.severities.optional(),
     defaultSeverity: z.string().max(16).optional(),
     roles: IncidentSettings.shape.roles.optional(),
-    componentTag: z.string().max(32).nullable().optional(),
+    componentTag: ComponentTag.nullable().optional(),
     holdMinutes: z.number().int().min(1).max(1440).optional(),
   })
   .strict();
