@@ -178,6 +178,26 @@ describe('firebreak check guardrails: read-only, secrets masked, network down, s
     }
   });
 
+  test('a rate-limited API (429, as sentry.io answers) is inconclusive, not a failure', async () => {
+    const limited = createServer((_request, response) => {
+      response.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '60' });
+      response.end('{"detail":"You are attempting to use this endpoint too frequently."}');
+    });
+    await new Promise<void>((resolve) => limited.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(limited.address() as AddressInfo).port}`;
+      const result = await runCheck(['--mode', 'prod-health', '--url', url], env());
+      assert.equal(result.code, 0, result.out);
+      assert.match(result.out, /^Status: PARTIAL/);
+      assert.match(
+        result.out,
+        /inconclusive: the server rate-limited the check \(429 on GET \/api\/0\/\S*\)/,
+      );
+    } finally {
+      limited.close();
+    }
+  });
+
   test('slug discovery: several projects fail fast; an invalid slug lists the candidates; one is auto-selected', async () => {
     const alpha = await t.setup('slugs-org', 'alpha');
     await t.setup('slugs-org', 'beta');

@@ -138,6 +138,10 @@ export function reportApiFailure(ctx: CheckContext, report: Findings, error: unk
     report.next(rerunCommand(ctx, 'local-smoke'));
   } else if (error.status === 404) {
     report.fail(`not found (404 on ${where}): ${error.detail}`);
+  } else if (error.status === 429) {
+    // Rate limited (sentry.io limits API calls per token): nothing was learned either way.
+    report.warn(`inconclusive: the server rate-limited the check (429 on ${where}); rerun in a minute`);
+    report.next(rerunCommand(ctx, options.mode));
   } else if (error.status >= 200 && error.status < 300) {
     // Answered, but not with the API's JSON: a web page, a proxy's sign-in, another service.
     report.fail(`${where} answered ${error.status}, but not as the Web API does: ${error.detail}`);
