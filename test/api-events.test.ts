@@ -194,7 +194,8 @@ describe('events API: issue and project events, Discover, validation', () => {
       res.body.data.map((r: any) => [r.id, r.level, r['tags[browser]'], r['user.display']]),
       [
         [ids.e3, 'fatal', 'Chrome', 'u2'],
-        [ids.e1, 'error', 'Chrome', 'u1'],
+        // Its user has an id and an email: Sentry's user.display is the email.
+        [ids.e1, 'error', 'Chrome', 'a@example.com'],
       ],
     );
     assert.equal(res.body.data[0].issue, boomIssue.shortId);

@@ -353,6 +353,7 @@ function toStoredEvent(event: PreparedEvent, issueId: number): StoredEvent {
     errorType: event.grouping.type === 'error' ? (event.grouping.metadata.type ?? null) : null,
     errorValue: event.grouping.type === 'error' ? event.grouping.metadata.value || null : null,
     tags: Object.fromEntries(event.tags),
+    userFields: event.userFields ?? null,
   };
 }
 

@@ -2,7 +2,7 @@ import { GROUPING_VERSION, type GroupingResult, groupEventV1 } from '../grouping
 import type { Project } from '../store/types.ts';
 import { normalizeEvent } from './normalize.ts';
 import { scrubEvent } from './scrub.ts';
-import { userKeyOf } from './user-key.ts';
+import { userFieldsOf, userKeyOf } from './user-key.ts';
 import { ZstdFrameEncoder } from './zstd-frames.ts';
 
 /** An event ready to commit: normalised, scrubbed, grouped and compressed, outside any transaction. */
@@ -17,6 +17,8 @@ export interface PreparedEvent {
   release: string | null;
   environment: string;
   userKey: string | null;
+  /** All of the user's identities when it has several (user-key.ts `userFieldsOf`), else null. */
+  userFields: Record<string, string> | null;
   tags: [string, string][];
   grouping: GroupingResult;
   groupingVersion: string;
@@ -58,6 +60,7 @@ export function prepareEvent(raw: Record<string, unknown>, ctx: PrepareContext):
     release: event.release ?? null,
     environment: event.environment,
     userKey: userKeyOf(event.user),
+    userFields: userFieldsOf(event.user),
     tags: Object.entries(event.tags).slice(0, MAX_TAGS_PER_EVENT) as [string, string][],
     grouping,
     groupingVersion: GROUPING_VERSION,

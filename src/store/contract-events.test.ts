@@ -74,6 +74,8 @@ async function seed(store: Store): Promise<Seeded> {
     errorValue: issue.type === 'error' ? issue.title.split(': ')[1] : null,
     tags: { level, ...tags },
   }));
+  // A user with an id and an email: the key names the id, the email is searchable too.
+  events[0].userFields = { id: '1', email: 'one@example.com' };
   await store.ingestWrite((tx) => tx.insertEvents(events));
   return { orgId: org.id, web, api, boom, slow, note, ids };
 }
@@ -187,7 +189,16 @@ for (const backend of testBackends()) {
       );
       assert.deepEqual(
         await idsOf({ filters: [{ kind: 'has', attr: { column: 'user.email' }, negated: false }] }),
-        [s.ids[1]],
+        [s.ids[1], s.ids[0]],
+      );
+      assert.deepEqual(
+        await idsOf({
+          filters: [
+            { kind: 'in', attr: { column: 'user.email' }, negated: false, values: ['one@example.com'] },
+          ],
+        }),
+        [s.ids[0]],
+        'an email beside the id the key names',
       );
       assert.deepEqual(await idsOf({ filters: [{ kind: 'text', value: 'nearly', negated: false }] }), [
         s.ids[6],
@@ -289,6 +300,15 @@ for (const backend of testBackends()) {
         [`${s.api.slug.toUpperCase()}-1`, 'Cache nearly full', 'ops', null, null],
         [`${s.web.slug.toUpperCase()}-1`, 'TypeError: boom', 'a@example.com', 'TypeError', 'Firefox'],
       ]);
+      const both = await discover({
+        select: [
+          { attr: { column: 'user.id' } },
+          { attr: { column: 'user.email' } },
+          { attr: { column: 'user.display' } },
+        ],
+        filters: [{ kind: 'in', attr: { column: 'id' }, negated: false, values: [s.ids[0]] }],
+      });
+      assert.deepEqual(both.rows, [['1', 'one@example.com', 'one@example.com']], 'display: email first');
     });
 
     test('discover aggregates group by the other selections, with HAVING', async () => {

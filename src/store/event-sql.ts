@@ -23,12 +23,32 @@ export interface EventSqlDialect {
   ilike(expr: string, placeholder: string, pattern: string): string;
   /** Sorts text in byte order, so both backends order rows alike. */
   sortText(expr: string): string;
+  /** The text of `field` in `e.user_fields` (a JSON object, or NULL). */
+  userField(field: UserField): string;
 }
+
+type UserField = 'id' | 'email' | 'username' | 'ip';
+
+/** `user.email` and its kin: the event's own identities (user_fields), else what its key names. */
+const USER_COLUMNS: Partial<Record<EventColumn, UserField>> = {
+  'user.id': 'id',
+  'user.email': 'email',
+  'user.username': 'username',
+  'user.ip': 'ip',
+};
+/** Sentry's user.display: email, then username, id, ip. */
+const USER_DISPLAY_ORDER: UserField[] = ['email', 'username', 'id', 'ip'];
 
 const userPart = (prefix: string) =>
   `(CASE WHEN substr(e.user_key, 1, ${prefix.length}) = '${prefix}' THEN substr(e.user_key, ${prefix.length + 1}) END)`;
 
-const COLUMN_SQL: Record<Exclude<EventColumn, 'transaction'>, string> = {
+const COLUMN_SQL: Record<
+  Exclude<
+    EventColumn,
+    'transaction' | 'user.id' | 'user.email' | 'user.username' | 'user.ip' | 'user.display'
+  >,
+  string
+> = {
   id: 'e.event_id',
   project: 'p.slug',
   'project.id': 'e.project_id',
@@ -48,12 +68,6 @@ const COLUMN_SQL: Record<Exclude<EventColumn, 'transaction'>, string> = {
   'error.type': 'e.error_type',
   'error.value': 'e.error_value',
   user: 'e.user_key',
-  'user.id': userPart('id:'),
-  'user.email': userPart('email:'),
-  'user.username': userPart('username:'),
-  'user.ip': userPart('ip:'),
-  // Sentry's user.display: email, then username, id, ip; only the primary identity is indexed.
-  'user.display': `COALESCE(${userPart('email:')}, ${userPart('username:')}, ${userPart('id:')}, ${userPart('ip:')})`,
 };
 
 /** Builds one statement: expressions add their parameters as they are compiled. */
@@ -75,8 +89,15 @@ export class EventSql {
     if ('tag' in attr) return this.#dialect.tag(attr.tag, this.param);
     if (attr.column === 'transaction') return this.#dialect.tag('transaction', this.param);
     if (attr.column === 'issue') this.#usesIssues = true;
-    return COLUMN_SQL[attr.column];
+    const userField = USER_COLUMNS[attr.column];
+    if (userField) return this.#user(userField);
+    if (attr.column === 'user.display') return `COALESCE(${USER_DISPLAY_ORDER.map(this.#user).join(', ')})`;
+    // Every user.* column was answered above.
+    return COLUMN_SQL[attr.column as keyof typeof COLUMN_SQL];
   }
+
+  #user = (field: UserField): string =>
+    `COALESCE(${this.#dialect.userField(field)}, ${userPart(`${field}:`)})`;
 
   aggregate(aggregate: EventAggregate): string {
     if (aggregate.fn === 'count') return 'count(*)';

@@ -148,6 +148,8 @@ export interface StoredEvent {
   errorType?: string | null;
   errorValue?: string | null;
   tags?: Record<string, string>;
+  /** Every identity of a user with several (`{id, email}`), for `user.email:…` search. */
+  userFields?: Record<string, string> | null;
 }
 
 export interface IssueActivity {

@@ -12,6 +12,7 @@ const POSTGRES_DIALECT: EventSqlDialect = {
   ilike: (expr, placeholder) => `${expr} ILIKE ${placeholder} ESCAPE '\\'`,
   // SQLite compares text bytewise; "C" makes PostgreSQL sort the same way.
   sortText: (expr) => `${expr} COLLATE "C"`,
+  userField: (field) => `(e.user_fields ->> '${field}')`,
 };
 
 export function createEventSearch(pool: pg.Pool): EventQueryStore {

@@ -82,10 +82,10 @@ export function createIngestTx(client: PoolClient): IngestTx & { flushWrites(): 
         kind: 'events',
         sql: `INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, level, release,
            environment, user_key, payload, payload_codec, size, title, culprit, event_type, error_type,
-           error_value, tags)
+           error_value, tags, user_fields)
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::text[],
            $7::text[], $8::text[], $9::text[], $10::bytea[], $11::text[], $12::integer[], $13::text[],
-           $14::text[], $15::text[], $16::text[], $17::text[], $18::jsonb[])
+           $14::text[], $15::text[], $16::text[], $17::text[], $18::jsonb[], $19::jsonb[])
          ON CONFLICT (project_id, event_id) DO NOTHING RETURNING event_id`,
         values: [
           events.map((e) => e.projectId),
@@ -106,6 +106,7 @@ export function createIngestTx(client: PoolClient): IngestTx & { flushWrites(): 
           events.map((e) => (e.errorType == null ? null : pgText(e.errorType))),
           events.map((e) => (e.errorValue == null ? null : pgText(e.errorValue))),
           events.map((e) => pgJson(e.tags ?? {})),
+          events.map((e) => (e.userFields ? pgJson(e.userFields) : null)),
         ],
       });
       return new Set(inserted.map((row) => row.event_id));

@@ -18,6 +18,7 @@ const SQLITE_DIALECT: EventSqlDialect = {
       : `json_extract(e.tags, ${param(`$."${key}"`)})`,
   ilike: sqliteILike,
   sortText: (expr) => expr,
+  userField: (field) => `json_extract(e.user_fields, '$.${field}')`,
 };
 
 /** Event search on the reader connection. */

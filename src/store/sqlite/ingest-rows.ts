@@ -17,8 +17,8 @@ export function insertEvents(db: SqliteConnection, events: StoredEvent[]): Set<s
     const changes = db.run(
       `INSERT INTO events (project_id, event_id, issue_id, timestamp, received_at, level, release,
          environment, user_key, payload, payload_codec, size, title, culprit, event_type, error_type,
-         error_value, tags)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         error_value, tags, user_fields)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (project_id, event_id) DO NOTHING`,
       event.projectId,
       event.eventId,
@@ -38,6 +38,7 @@ export function insertEvents(db: SqliteConnection, events: StoredEvent[]): Set<s
       event.errorType ?? null,
       event.errorValue ?? null,
       event.tags ? JSON.stringify(event.tags) : '{}',
+      event.userFields ? JSON.stringify(event.userFields) : null,
     );
     if (changes === 1) inserted.add(event.eventId);
   }

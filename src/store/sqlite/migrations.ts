@@ -16,6 +16,7 @@ import { migration0015IdsNeverReused } from './migrations/0015-ids-never-reused.
 import { MIGRATION_0016_ISSUE_PLATFORM } from './migrations/0016-issue-platform.ts';
 import { MIGRATION_0017_ISSUE_CREATED_AT } from './migrations/0017-issue-created-at.ts';
 import { MIGRATION_0018_ESCALATION_SEVERITY } from './migrations/0018-escalation-severity.ts';
+import { MIGRATION_0019_EVENT_USER_FIELDS } from './migrations/0019-event-user-fields.ts';
 
 /**
  * Numbered SQLite migrations: index + 1 is the version recorded in schema_migrations. Append only;
@@ -218,4 +219,5 @@ export const SQLITE_MIGRATIONS: readonly (string | SqliteMigrationStep)[] = [
   MIGRATION_0016_ISSUE_PLATFORM,
   MIGRATION_0017_ISSUE_CREATED_AT,
   MIGRATION_0018_ESCALATION_SEVERITY,
+  MIGRATION_0019_EVENT_USER_FIELDS,
 ];
