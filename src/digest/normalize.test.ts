@@ -134,6 +134,11 @@ describe('normalizeEvent', () => {
     assert.equal(at(undefined), RECEIVED);
     assert.equal(at(RECEIVED + 30), RECEIVED + 30);
     assert.equal(at(RECEIVED + 3600), RECEIVED, 'more than 60 s in the future');
+    assert.equal(at(RECEIVED - 31 * 86_400), RECEIVED, 'more than 30 days old');
+    // A project keeping events a day: one dated before that is dated when received, not pruned.
+    assert.equal(at(RECEIVED - 3 * 86_400, { maxAgeDays: 1 }), RECEIVED);
+    assert.equal(at(RECEIVED - 12 * 3600, { maxAgeDays: 1 }), RECEIVED - 12 * 3600);
+    assert.equal(at(RECEIVED - 20 * 86_400, { maxAgeDays: 90 }), RECEIVED - 20 * 86_400);
     // Device clock two hours behind: sent_at and timestamp are both shifted by the drift.
     const sentAt = RECEIVED_MS - 2 * 3600_000;
     assert.equal(at(RECEIVED - 2 * 3600 - 10, { sentAt }), RECEIVED - 10);
@@ -349,6 +354,33 @@ describe('normalizeEvent', () => {
     // dist (of a release) and logger are tagged from the event, as Sentry does.
     const shipped = normalize({ release: 'web@2', dist: '42', logger: 'app.checkout', tags: { dist: '7' } });
     assert.deepEqual([shipped.tags.dist, shipped.tags.logger], ['42', 'app.checkout']);
+    // A value the event has wins over a tag of that name (Sentry's set_tag); without one, the tag stays.
+    const derived = normalize({
+      logger: 'real.logger',
+      transaction: '/real',
+      server_name: 'web-1',
+      tags: { logger: 'fake.logger', transaction: '/fake', server_name: 'spoof', url: 'https://x/' },
+    });
+    assert.deepEqual(
+      [derived.tags.logger, derived.tags.transaction, derived.tags.server_name, derived.tags.url],
+      ['real.logger', '/real', 'web-1', 'https://x/'],
+    );
+    // Flags come after the SDK's own tags: past the 64 indexed, it is flags that are left out.
+    const flagged = normalize({
+      logger: 'app',
+      tags: { team: 'core' },
+      contexts: {
+        flags: { values: Array.from({ length: 80 }, (_, i) => ({ flag: `f${i}`, result: i % 2 === 0 })) },
+      },
+    });
+    const keys = Object.keys(flagged.tags);
+    assert.ok(
+      keys.indexOf('team') < keys.indexOf('flags[f0]') && keys.indexOf('logger') < keys.indexOf('flags[f0]'),
+    );
+    assert.deepEqual(
+      [flagged.tags['flags[f0]'], flagged.tags['flags[f1]'], keys.length],
+      ['true', 'false', 84],
+    );
     assert.equal(normalize({ dist: '42' }).tags.dist, undefined, 'no dist without a release');
     const tags = normalize({
       tags: {

@@ -12,6 +12,12 @@ export interface NormalizeContext {
   /** Epoch milliseconds, from the envelope header `sent_at`. */
   sentAt?: number;
   clientIp?: string;
+  /**
+   * The project's maximum event age (retention), when shorter than Relay's 30 days: an event
+   * dated before it is dated when received, as one older than 30 days is, rather than stored and
+   * pruned by the next retention pass (its issue then had a count and no event).
+   */
+  maxAgeDays?: number;
 }
 
 type Obj = Record<string, unknown>;
@@ -62,7 +68,7 @@ export function normalizeEvent(raw: Obj, ctx: NormalizeContext): NormalizedEvent
     ...raw,
     event_id:
       parseEventId(ctx.envelopeEventId) ?? parseEventId(raw.event_id) ?? randomUUID().replaceAll('-', ''),
-    timestamp: eventTimestamp(raw.timestamp, received, drift),
+    timestamp: eventTimestamp(raw.timestamp, received, drift, ctx.maxAgeDays),
     received,
     level: parseLevel(raw.level),
     platform: (typeof raw.platform === 'string' && raw.platform.trim()) || 'other',
@@ -159,11 +165,12 @@ function clockDriftSecs(received: number, sentAtMs: number | undefined): number 
   return Math.abs(drift) >= MIN_CLOCK_DRIFT_SECS ? drift : 0;
 }
 
-function eventTimestamp(value: unknown, received: number, drift: number): number {
+function eventTimestamp(value: unknown, received: number, drift: number, maxAgeDays?: number): number {
   const parsed = parseTimestamp(value);
   if (parsed === undefined) return received;
   const corrected = parsed + drift;
-  const plausible = corrected >= received - MAX_SECS_IN_PAST && corrected <= received + MAX_SECS_IN_FUTURE;
+  const maxPast = Math.min(MAX_SECS_IN_PAST, (maxAgeDays ?? Number.POSITIVE_INFINITY) * 86_400);
+  const plausible = corrected >= received - maxPast && corrected <= received + MAX_SECS_IN_FUTURE;
   return plausible ? corrected : received;
 }
 
@@ -315,7 +322,11 @@ function tagText(value: unknown): string | undefined {
   return text ? truncate(text, MAX_TAG_CHARS) : undefined;
 }
 
-/** Tags Sentry derives from the event; the payload's own tags override them key by key. */
+/**
+ * Tags Sentry derives from the event, then the payload's own tags for keys the event does not
+ * decide (Sentry's `set_tag` of level, logger, environment and transaction overwrites the
+ * client's; Relay moves server_name), then the feature flags.
+ */
 function buildTags(event: NormalizedEvent, rawTags: unknown): Record<string, string> {
   const tags: Record<string, string> = {};
   const put = (key: string, value: unknown) => {
@@ -338,9 +349,25 @@ function buildTags(event: NormalizedEvent, rawTags: unknown): Record<string, str
     put(`${name}.name`, contextName);
   }
   put('sdk', event.sdk?.name);
+  // Sentry sets these from the event (a client's own `dist` tag is dropped, below).
+  if (event.release) put('dist', event.dist);
+  put('logger', event.logger);
+  const mechanism = event.exception?.values.at(-1)?.mechanism;
+  put('mechanism', mechanism?.type);
+  if (typeof mechanism?.handled === 'boolean') put('handled', mechanism.handled ? 'yes' : 'no');
+
+  // The payload's own tags, where the event does not decide the value itself: a derived tag
+  // (logger, transaction, url, …) wins, as Sentry sets them from the event over the client's.
+  for (const pair of tagPairs(rawTags)) {
+    if (!Array.isArray(pair)) continue;
+    const key = lenientString(pair[0])?.trim();
+    if (!key || key.length > MAX_TAG_CHARS || key === '__proto__' || DERIVED_ONLY_TAGS.has(key)) continue;
+    if (!Object.hasOwn(tags, key)) put(key, pair[1]);
+  }
   // Feature flags the SDK evaluated before the error (its featureFlagsIntegration and flag
   // providers send `contexts.flags.values: [{flag, result}]`, at most 100), as Sentry makes them
-  // searchable: `flags[checkout_v2]:true`.
+  // searchable: `flags[checkout_v2]:true`. Last, so that past the tags indexed per event
+  // (prepare.ts) it is flags that go unindexed, never the SDK's own tags.
   const flags = (event.contexts?.flags as { values?: unknown } | undefined)?.values;
   if (Array.isArray(flags)) {
     for (const entry of flags.slice(-MAX_FLAGS)) {
@@ -349,19 +376,6 @@ function buildTags(event: NormalizedEvent, rawTags: unknown): Record<string, str
       if (name && name.length <= MAX_TAG_CHARS - 7 && !name.includes(']'))
         put(`flags[${name}]`, String(entry.result));
     }
-  }
-  // Sentry sets these from the event (a client's own `dist` tag is dropped, below).
-  if (event.release) put('dist', event.dist);
-  put('logger', event.logger);
-  const mechanism = event.exception?.values.at(-1)?.mechanism;
-  put('mechanism', mechanism?.type);
-  if (typeof mechanism?.handled === 'boolean') put('handled', mechanism.handled ? 'yes' : 'no');
-
-  for (const pair of tagPairs(rawTags)) {
-    if (!Array.isArray(pair)) continue;
-    const key = lenientString(pair[0])?.trim();
-    if (!key || key.length > MAX_TAG_CHARS || key === '__proto__' || DERIVED_ONLY_TAGS.has(key)) continue;
-    put(key, pair[1]);
   }
   return tags;
 }
