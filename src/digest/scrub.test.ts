@@ -272,7 +272,20 @@ describe('scrubEvent', () => {
       ['trailing=', 'trailing='],
       ['password=', 'password=[Filtered]'],
       ['x=1&password=hunter2', 'x=1&password=[Filtered]'],
+      // In prose, after a space, a comma or a parenthesis.
+      ['connecting with password=X to db', 'connecting with password=[Filtered] to db'],
+      // The value runs to the next space, as in a query string, so the ")," after it goes too.
+      ['retry (token=abc123), attempt=2', 'retry (token=[Filtered] attempt=2'],
+      ['a=1, api_key=k-9', 'a=1, api_key=[Filtered]'],
+      ['authorisation=xyz', 'authorisation=[Filtered]'],
+      ['width=100 author=ada', 'width=100 author=ada'],
     ]);
+  });
+
+  test('a formatted log message and the title built from it hold no secret its params carried', () => {
+    const event = scrub(build({ logentry: { message: 'login %s', params: ['password=SECRET1'] } }));
+    assert.equal(event.logentry?.formatted, 'login password=[Filtered]');
+    assert.doesNotMatch(JSON.stringify(event), /SECRET1/);
   });
 
   test('card numbers with separators, at the digit-count boundary, and beside other secrets', () => {

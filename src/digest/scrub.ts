@@ -12,9 +12,10 @@ const MAX_DEPTH = 20;
 const MAX_STRING_CHARS = 16 * 1024;
 const MIN_CARD_DIGITS = 13;
 
-// Substring match like relay's PASSWORD_KEY_REGEX; `auth(?!or)` spares "author" but not "authorization".
+// Substring match like relay's PASSWORD_KEY_REGEX; `auth(?!or)` spares "author" but not
+// "authorization" (or "authorisation").
 const SENSITIVE_KEY =
-  /pass(?:w|phrase)|pwd|secret|token|api[-_]?key|authorization|auth(?!or)|credential|session|cookie|csrf|xsrf|private[-_]?key|card[-_]?n(?:um|o)|credit[-_]?card|^cc[-_]?num|cvv|cvc/i;
+  /pass(?:w|phrase)|pwd|secret|token|api[-_]?key|authori[sz]ation|auth(?!or)|credential|session|cookie|csrf|xsrf|private[-_]?key|card[-_]?n(?:um|o)|credit[-_]?card|^cc[-_]?num|cvv|cvc/i;
 
 // Keys repeat heavily within and across events, so the regex verdict is cached per key string.
 // Keys are attacker-controlled: the cache is cleared when full rather than allowed to grow.
@@ -34,12 +35,14 @@ export function isSensitiveKey(key: string): boolean {
 // Word-ish boundaries keep digit runs inside hex ids and decimals from matching.
 const CARD_NUMBER = /(?<!\w|\d[.,])\d(?:[ -]?\d){12,18}(?!\w|[.,]\d)/g;
 
-// A `key=value` value is quoted whole (`password="…"`, to its closing quote on the line), or
-// it ends where a query string's or cookie's would, or at a quote, which a URL holds only
-// escaped: the code around a URL in a source line is kept. An opening quote that is never
-// closed does not end the value before it starts.
+// A `key=value` pair starts a string or follows a query string's or cookie's separator, a space,
+// a comma or a parenthesis ("login failed for password=…"). Its value is quoted whole
+// (`password="…"`, to its closing quote on the line), or it ends where a query string's or
+// cookie's would, or at a quote, which a URL holds only escaped: the code around a URL in a
+// source line is kept. An opening quote that is never closed does not end the value before it
+// starts.
 const TEXT_SECRET =
-  /\b(bearer|basic)(\s+)([\w.~+/-]+=*)|\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@:]*:[^\s/?#@]+@|(^|[?&]|;\s*)([^=&#;\s?]+)=("[^"\n]*"|'[^'\n]*'|`[^`\n]*`|["'`]?[^&#;\s'"`]*)/gi;
+  /\b(bearer|basic)(\s+)([\w.~+/-]+=*)|\b([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s/?#@:]*:[^\s/?#@]+@|(^|[?&\s,(]|;\s*)([^=&#;\s?,(]+)=("[^"\n]*"|'[^'\n]*'|`[^`\n]*`|["'`]?[^&#;\s'"`]*)/gi;
 
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)/g;
 
