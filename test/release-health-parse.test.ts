@@ -117,3 +117,11 @@ test('an aggregate item with one usable bucket is accepted; one of zeros is usab
     ],
   );
 });
+
+test('session names with \\u0000 or a lone surrogate read back as events name them (U+FFFD)', () => {
+  const started = '2026-11-22T09:10:00Z';
+  const raw = `{"sid":"n","did":"u\\u0000","init":true,"started":"${started}","status":"ok","attrs":{"release":"a\\u0000b","environment":"e\\ud800"}}`;
+  const [update] = parse(item('session', raw)).updates;
+  assert.deepEqual([update.release, update.environment], ['a\ufffdb', 'e\ufffd']);
+  assert.doesNotMatch(JSON.stringify(update), /\\u0000/);
+});

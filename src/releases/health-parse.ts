@@ -1,3 +1,4 @@
+import { withStorableEscapes } from '../digest/json-escapes.ts';
 import type { EnvelopeItem } from '../ingest/envelope.ts';
 import { parseJsonObject } from '../ingest/envelope.ts';
 import type { SessionAggregate, SessionOutcome, SessionUpdate } from '../store/types-alerts.ts';
@@ -47,7 +48,9 @@ export function parseSessionItems(
     const type = item.headers.type === 'session' ? 'session' : 'sessions';
     let body: Record<string, unknown> | null = null;
     try {
-      body = parseJsonObject(item.payload, maxJsonDepth);
+      // As events: `\u0000` and lone surrogates become U+FFFD, so release and environment names
+      // are storable (PostgreSQL refuses U+0000) and read back as events name them.
+      body = parseJsonObject(withStorableEscapes(item.payload), maxJsonDepth);
     } catch {
       // Unreadable JSON is as unusable as a session without a release.
     }
