@@ -66,12 +66,19 @@ describe('issue lifecycle on ingest: regression and retention', () => {
   test('retention prunes events past the per-issue cap and age; counts survive', async () => {
     const setup = await t.setup();
     const store = t.server.ctx.store;
-    await store.projects.update(Number(setup.projectId), { eventsPerIssue: 2, eventMaxAgeDays: 10 });
+    await store.projects.update(Number(setup.projectId), { eventsPerIssue: 2 });
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await send(setup, 'Cache miss storm'));
-    // 20 days old: past the project's 10, within the 30 days ingest keeps an event's own date for.
+    // 20 days old, stored with its own date; then the project's retention is cut to 10 days.
     const old = await send(setup, 'Ancient failure', { timestamp: Date.now() / 1000 - 20 * 86_400 });
+    await store.projects.update(Number(setup.projectId), { eventMaxAgeDays: 10 });
+    // A project that keeps events 10 days: one dated 20 days ago is dated when received, not
+    // stored to be pruned by the next pass (its issue would have a count and no event).
+    const short = await t.setup();
+    await store.projects.update(Number(short.projectId), { eventMaxAgeDays: 10 });
+    const late = await send(short, 'Late arrival', { timestamp: Date.now() / 1000 - 20 * 86_400 });
     const result = await runRetention(t.server.ctx);
+    assert.ok(await store.events.get(Number(short.projectId), late), 'the late event is kept');
     assert.ok(result.eventsDeleted >= 4, JSON.stringify(result));
     const projectId = Number(setup.projectId);
     assert.equal(await store.events.get(projectId, old), null);

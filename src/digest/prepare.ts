@@ -45,6 +45,7 @@ export function prepareEvent(raw: Record<string, unknown>, ctx: PrepareContext):
       envelopeEventId: ctx.envelopeEventId,
       sentAt: ctx.sentAt,
       clientIp: ctx.clientIp,
+      maxAgeDays: ctx.project.eventMaxAgeDays,
     }),
   );
   const grouping = groupEventV1(event);
