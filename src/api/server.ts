@@ -49,7 +49,11 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
 }
 
 /** Fastify's settings for Firebreak's server (also what bench/lower-bound-server.ts measures). */
-export function serverOptions(logger: AppContext['logger'], requestTimeoutSeconds = 60) {
+export function serverOptions(
+  logger: AppContext['logger'],
+  requestTimeoutSeconds = 60,
+  trustedProxies: string[] = [],
+) {
   return {
     requestTimeout: requestTimeoutSeconds * 1000,
     // Node arms its request timeout only from the options the server is created with (Fastify's
@@ -69,8 +73,9 @@ export function serverOptions(logger: AppContext['logger'], requestTimeoutSecond
     // Release versions (≤ 250 characters, longer once percent-encoded) are path parameters; find-my-way's default is 100.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
     bodyLimit: 20 * 1024 * 1024,
-    // Trust X-Forwarded-For only when configured behind a proxy; the client IP feeds {{auto}}.
-    trustProxy: false,
+    // X-Forwarded-For is trusted only from the proxies FIREBREAK_TRUST_PROXY names; the client
+    // IP feeds {{auto}}, and so the users counted.
+    trustProxy: trustedProxies.length > 0 ? trustedProxies : false,
     // Answered by refuseWhileClosing instead, in the API's own error shape.
     return503OnClosing: false,
     forceCloseConnections: 'idle' as const,
@@ -102,7 +107,7 @@ function refuseWhileClosing(app: FastifyInstance): void {
 
 /** Builds the HTTP server: ingest (DSN auth) and the Web API (Bearer tokens) on one port. */
 export async function buildServer(ctx: AppContext): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions(ctx.logger, ctx.config.requestTimeoutSeconds));
+  const app = Fastify(serverOptions(ctx.logger, ctx.config.requestTimeoutSeconds, ctx.config.trustProxy));
   const maxConnections = ctx.config.maxConnections ?? defaultMaxConnections();
   if (maxConnections !== null) app.server.maxConnections = maxConnections;
   installErrorHandler(app);

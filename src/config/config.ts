@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { AppError } from '../app-error.ts';
@@ -81,6 +82,20 @@ export const Config = z.object({
   notifyRetryMaxSeconds: z.coerce.number().min(0).max(86_400).default(3600),
   /** How often escalation policies and status-update reminders are checked; 0 turns it off. */
   escalationTickSeconds: z.coerce.number().min(0).max(3600).default(15),
+  /**
+   * The reverse proxies whose X-Forwarded-For names the client (addresses or CIDR ranges,
+   * comma-separated). Unset, the connection's address is the client: behind a proxy every SDK's
+   * `{{auto}}` IP, and so every anonymous user, would be the proxy.
+   */
+  trustProxy: z
+    .string()
+    .max(2000)
+    .refine(
+      (value) => value.split(',').every((entry) => isAddressOrRange(entry.trim())),
+      'expected addresses or CIDR ranges, comma-separated (127.0.0.1,10.0.0.0/8)',
+    )
+    .transform((value) => value.split(',').map((entry) => entry.trim()))
+    .optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -113,6 +128,7 @@ const ENV_KEYS: Record<string, keyof Config> = {
   FIREBREAK_NOTIFY_RETRY_BASE_SECONDS: 'notifyRetryBaseSeconds',
   FIREBREAK_NOTIFY_RETRY_MAX_SECONDS: 'notifyRetryMaxSeconds',
   FIREBREAK_ESCALATION_TICK_SECONDS: 'escalationTickSeconds',
+  FIREBREAK_TRUST_PROXY: 'trustProxy',
 };
 
 export function loadConfig(
@@ -150,4 +166,13 @@ export function publicUrlOf(config: Config, boundPort?: number): string {
   if (config.publicUrl) return config.publicUrl.replace(/\/$/, '');
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${boundPort ?? config.port}`;
+}
+
+/** `10.0.0.1`, `::1`, `10.0.0.0/8` or `fd00::/8`. */
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
