@@ -255,6 +255,35 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
     });
 
+    test('an ignored issue spikes without alerting anyone; unignored, it alerts again', async () => {
+      clock.set(T0 + 600 * MINUTE);
+      const s = await t.setup();
+      const api = apiClient(t.url, s.token);
+      await tick(t);
+      for (let i = 0; i < 30; i++) {
+        clock.advance(2 * MINUTE);
+        await sendEvent(t, s, error('Muted', 'noise', clock.now()));
+        if (i % 10 === 9) await tick(t);
+      }
+      await tick(t);
+      const [issue] = (await api.get(`/api/0/projects/${s.org}/${s.project}/issues/`)).body;
+      const ignored = await api.put(`/api/0/organizations/${s.org}/issues/${issue.id}/`, {
+        status: 'ignored',
+      });
+      assert.equal(ignored.status, 200, JSON.stringify(ignored.body));
+      const burst = async () => {
+        for (let i = 0; i < 15; i++) {
+          clock.advance(2 * SECOND);
+          await sendEvent(t, s, error('Muted', 'noise', clock.now()));
+        }
+        return (await tick(t)).fired.filter((f) => f.detector === 'spike');
+      };
+      assert.deepEqual(await burst(), [], 'muted: no spike alert');
+      await api.put(`/api/0/organizations/${s.org}/issues/${issue.id}/`, { status: 'unresolved' });
+      clock.advance(2 * MINUTE);
+      assert.equal((await burst()).length, 1, 'unmuted: the next spike alerts');
+    });
+
     test('an issue whose first event was stamped hours before it arrived (an offline cache) fires as new', async () => {
       clock.set(T0 + 600 * MINUTE);
       const s = await t.setup();

@@ -40,7 +40,7 @@ export interface ProjectScan {
   ): Promise<Map<number, { minute: Map<number, number>; hour: Map<number, number> }>>;
   /** The project's total (all issues) minute and hour counts over the same range. */
   projectSeries(): Promise<{ minute: Map<number, number>; hour: Map<number, number> }>;
-  /** The issues (of `issueIds`) that pass the rule's filters. */
+  /** The issues (of `issueIds`) that pass the rule's filters and are not ignored (muted). */
   filter(rule: AlertRule, issueIds: number[]): Promise<number[]>;
 }
 
@@ -120,11 +120,13 @@ export function createProjectScan(
     },
     async filter(rule, issueIds) {
       const { levels, environments, tags } = rule.filters;
-      let kept = issueIds;
-      if (levels?.length) {
-        const found = await Promise.all(kept.map((id) => scan.issue(id)));
-        kept = kept.filter((_, i) => found[i] && levels.includes(found[i]!.level));
-      }
+      // An ignored (muted) issue alerts nobody, as in Sentry: "until escalating" speaks again
+      // once the issue escalates and is unresolved.
+      const found = await Promise.all(issueIds.map((id) => scan.issue(id)));
+      let kept = issueIds.filter(
+        (_, i) =>
+          found[i] && found[i]!.status !== 'ignored' && (!levels?.length || levels.includes(found[i]!.level)),
+      );
       if (environments?.length || (tags && Object.keys(tags).length > 0)) {
         const matching = await signals.matchingIssues(kept, { environments, tags });
         kept = kept.filter((id) => matching.has(id));
