@@ -68,6 +68,17 @@ describe('firebreak alert over the REST API', () => {
     assert.match(added.out, /declare P1, attach to open incident · cooldown 15 min/);
     const id = /^\s+(\d+)/.exec(added.out)![1];
 
+    // Only what the flags name changes: the factor and scope stay with a new window, the
+    // environment with a new level, the declare and attach actions with a new notify.
+    const partial = await run(
+      ['update', id, '--project', s.project, '--window', '10', '--level', 'fatal', '--notify', 'all'],
+      env,
+    );
+    assert.equal(partial.code, 0, partial.err);
+    assert.match(partial.out, /factor=4 minCount=10 windowMinutes=10 scope=issue baseline=seasonal/);
+    assert.match(partial.out, /level=fatal env=production feature:checkout/);
+    assert.match(partial.out, /declare P1, attach to open incident, notify all targets · cooldown 15 min/);
+
     const updated = await run(['update', id, '--project', s.project, '--disable', '--no-actions'], env);
     assert.equal(updated.code, 0, updated.err);
     assert.match(updated.out, /off\s+spike\s+Checkout spikes\n.*no actions \(recorded only\)/);

@@ -172,6 +172,10 @@ export const ALERT_VERBS: Record<string, Verb> = {
       if (Object.keys(body).length === 0) throw new UsageError('nothing to change');
       return { method: 'PUT', path: rulesPath(input, id), body };
     },
+    merge: (current, request) => ({
+      ...request,
+      body: mergeRuleChange(current as Rule, request.body as RuleChange),
+    }),
     render: (io, answer) => renderRule(io, answer as Rule),
   },
   delete: {
@@ -214,3 +218,26 @@ export const ALERT_VERBS: Record<string, Verb> = {
     },
   },
 };
+
+type RuleChange = {
+  conditions?: Record<string, unknown>;
+  filters?: Record<string, unknown>;
+  actions?: { type: string }[];
+} & Record<string, unknown>;
+
+/**
+ * `alert update` changes only what its flags name: the API replaces a rule's conditions, filters
+ * and actions whole, so the flags are folded into the rule as it is. `--window` keeps the rule's
+ * factor and scope; `--level` keeps its environments; `--notify` replaces the notify action and
+ * keeps `--declare`'s; `--no-actions` clears them all.
+ */
+export function mergeRuleChange(current: Rule, change: RuleChange): RuleChange {
+  const merged: RuleChange = { ...change };
+  if (change.conditions) merged.conditions = { ...(current.conditions ?? {}), ...change.conditions };
+  if (change.filters) merged.filters = { ...(current.filters ?? {}), ...change.filters };
+  if (change.actions && change.actions.length > 0) {
+    const replaced = new Set(change.actions.map((a) => a.type));
+    merged.actions = [...(current.actions ?? []).filter((a) => !replaced.has(a.type)), ...change.actions];
+  }
+  return merged;
+}

@@ -20,6 +20,12 @@ export interface Verb {
   render(io: CliIo, answer: unknown, input: VerbInput, page: { nextCursor: string | null }): void;
   /** The exit code a successful answer means, when it reports a failure (a test send that failed). */
   exitCode?(answer: unknown): number;
+  /**
+   * For a change that names only part of a whole the API replaces (a rule's conditions, filters,
+   * actions): the resource is read first (GET of the request's path) and this folds the request
+   * into it, so what the flags did not name stays as it was.
+   */
+  merge?(current: unknown, request: ApiRequest): ApiRequest;
 }
 
 export type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;

@@ -111,6 +111,10 @@ export async function runVerbCommand(
     return printUsageError(io, `${command.name} ${name}`, error, usage);
   }
   try {
+    if (verb.merge) {
+      const current = await call.client.send({ method: 'GET', path: call.request.path });
+      call = { ...call, request: verb.merge(current.body, call.request) };
+    }
     const { body, nextCursor } = await call.client.send(call.request);
     if (call.json) printJson(io, body);
     else verb.render(io, body, call, { nextCursor });
