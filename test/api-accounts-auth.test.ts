@@ -207,6 +207,24 @@ describe('accounts API: roles, scopes, isolation, revocation', () => {
       [missing.status, missing.body.detail.replace(`nobody-${b.org}@example.com`, 'E')],
     );
     assert.equal(theirs.status, 404);
+
+    // A's owner also belongs to B; a token of theirs bound to A sees through A alone, so it can
+    // neither pull B's owner into A nor tell B's members from missing users.
+    const store = t.server.ctx.store;
+    const bOrg = await store.orgs.getBySlug(b.org);
+    await store.members.add({
+      orgId: bOrg!.id,
+      userId: Number(users.owner),
+      role: 'member',
+      now: Date.now(),
+    });
+    const boundToA = (
+      await createToken(deps, { user: `owner-${a.org}@example.com`, org: a.org, scopes: ALL_READ_WRITE })
+    ).token;
+    const pulled = await as(boundToA, 'POST', `/api/0/organizations/${a.org}/members/`, { email: bOwner });
+    assert.equal(pulled.status, 404, JSON.stringify(pulled.body));
+    const unbound = await as('owner', 'POST', `/api/0/organizations/${a.org}/members/`, { email: bOwner });
+    assert.equal(unbound.status, 201, "the user's own token sees the organisations the user is in");
   });
 
   test("isolation: another organisation's resources are 404, exactly like missing ones", async () => {

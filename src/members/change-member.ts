@@ -66,9 +66,11 @@ async function visibleUser(ctx: AppContext, principal: Principal, email: string)
   if (!user) return null;
   const theirs = await ctx.store.orgs.listForUser(user.id);
   if (theirs.length === 0) return user;
+  // A token bound to one organisation sees through that one alone: its user's membership of
+  // another must not let it pull that organisation's members in (or probe their emails).
   const mine = new Set<number>();
   if (principal.orgId !== null) mine.add(principal.orgId);
-  if (principal.userId !== null)
+  else if (principal.userId !== null)
     for (const org of await ctx.store.orgs.listForUser(principal.userId)) mine.add(org.id);
   return theirs.some((org) => mine.has(org.id)) ? user : null;
 }
