@@ -174,7 +174,13 @@ describe('releases API', () => {
     const org = await t.server.ctx.store.orgs.getBySlug(a.org);
     await t.server.ctx.store.ingestWrite((tx) =>
       tx.ensureReleases([
-        { orgId: org!.id, projectId: Number(a.projectId), version: 'feature/x', seenAt: 1000 },
+        {
+          orgId: org!.id,
+          projectId: Number(a.projectId),
+          version: 'feature/x',
+          seenAt: 1000,
+          receivedAt: 1000,
+        },
       ]),
     );
     const got = await api(a.token, 'GET', releasePath(a, 'feature/x'));

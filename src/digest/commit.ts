@@ -183,7 +183,7 @@ async function recordSightings(
   // Per release, the batch's earliest and latest sightings (the store keeps first and last seen).
   const releases = new Map<
     string,
-    { orgId: number; projectId: number; version: string; first: number; last: number }
+    { orgId: number; projectId: number; version: string; first: number; last: number; receivedAt: number }
   >();
   const environments = new Map<string, { orgId: number; projectId: number; name: string; seenAt: number }>();
   const activities: Omit<IssueActivity, 'id'>[] = [];
@@ -198,9 +198,10 @@ async function recordSightings(
       if (seen) {
         seen.first = Math.min(seen.first, event.timestamp);
         seen.last = Math.max(seen.last, event.timestamp);
+        seen.receivedAt = Math.min(seen.receivedAt, event.receivedAt);
       } else {
-        const { orgId, projectId, release: version, timestamp } = event;
-        releases.set(key, { orgId, projectId, version, first: timestamp, last: timestamp });
+        const { orgId, projectId, release: version, timestamp, receivedAt } = event;
+        releases.set(key, { orgId, projectId, version, first: timestamp, last: timestamp, receivedAt });
       }
     }
     const environmentKey = `${event.projectId}\0${event.environment}`;

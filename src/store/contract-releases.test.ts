@@ -100,9 +100,16 @@ for (const backend of testBackends()) {
       ]);
       await store.ingestWrite((tx) =>
         tx.ensureReleases([
-          { orgId, projectId: web.id, version: 'web@2.0.0', seenAt: T0 + 5 * MINUTE },
-          { orgId, projectId: web.id, version: 'web@2.0.0', seenAt: T0 + 9 * MINUTE },
-          { orgId, projectId: web.id, version: 'seen-only', seenAt: T0 + 2 * MINUTE },
+          { orgId, projectId: web.id, version: 'web@2.0.0', seenAt: T0 + 5 * MINUTE, receivedAt: T0 + HOUR },
+          { orgId, projectId: web.id, version: 'web@2.0.0', seenAt: T0 + 9 * MINUTE, receivedAt: T0 + HOUR },
+          // Stamped by the device at +2 min, received at +30 min (an offline cache).
+          {
+            orgId,
+            projectId: web.id,
+            version: 'seen-only',
+            seenAt: T0 + 2 * MINUTE,
+            receivedAt: T0 + 30 * MINUTE,
+          },
         ]),
       );
       const seen = (await store.releases.get(orgId, 'web@2.0.0'))!;
@@ -112,9 +119,10 @@ for (const backend of testBackends()) {
       const ingestOnly = (await store.releases.get(orgId, 'seen-only'))!;
       assert.equal(
         ingestOnly.dateCreated,
-        T0 + 2 * MINUTE,
-        'an ingest-created release dates from its first event',
+        T0 + 30 * MINUTE,
+        "an ingest-created release dates from when the server received it, not the event's clock",
       );
+      assert.equal(ingestOnly.firstEvent, T0 + 2 * MINUTE);
       const viaApi = await store.releases.create(release(orgId, 'seen-only', [web.id], T0 + HOUR));
       assert.equal(viaApi.created, false);
       assert.equal(viaApi.release.firstEvent, T0 + 2 * MINUTE);

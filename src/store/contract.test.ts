@@ -455,10 +455,10 @@ for (const backend of testBackends()) {
       const sibling = await seedProject(store, project.orgId);
       const orgId = project.orgId;
       const releases = [
-        { orgId, projectId: project.id, version: '1.0.0', seenAt: T0 + 10 },
-        { orgId, projectId: project.id, version: '1.0.0', seenAt: T0 },
-        { orgId, projectId: sibling.id, version: '1.0.0', seenAt: T0 + 50 },
-        { orgId, projectId: project.id, version: '2.0.0', seenAt: T0 + 100 },
+        { orgId, projectId: project.id, version: '1.0.0', seenAt: T0 + 10, receivedAt: T0 + 1000 },
+        { orgId, projectId: project.id, version: '1.0.0', seenAt: T0, receivedAt: T0 + 1000 },
+        { orgId, projectId: sibling.id, version: '1.0.0', seenAt: T0 + 50, receivedAt: T0 + 1000 },
+        { orgId, projectId: project.id, version: '2.0.0', seenAt: T0 + 100, receivedAt: T0 + 1000 },
       ];
       await write(store, (tx) => tx.ensureReleases(releases));
       await write(store, (tx) => tx.ensureReleases(releases.slice(0, 1)));

@@ -251,8 +251,13 @@ export interface IngestTx {
   addTagValues(rows: ({ issueId: number } & TagValueCount)[]): Promise<void>;
   /** Records users per issue; returns per issue how many of them were not seen before. */
   addIssueUsers(rows: { issueId: number; userKey: string; seenAt: number }[]): Promise<Map<number, number>>;
+  /**
+   * A release seen in events: created on first sight (`receivedAt`, the server's time, is its
+   * creation date, as Sentry dates a release by when it was made, not by an event's own clock),
+   * its first and last seen moved by `seenAt`.
+   */
   ensureReleases(
-    rows: { orgId: number; projectId: number; version: string; seenAt: number }[],
+    rows: { orgId: number; projectId: number; version: string; seenAt: number; receivedAt: number }[],
   ): Promise<void>;
   ensureEnvironments(
     rows: { orgId: number; projectId: number; name: string; seenAt: number }[],

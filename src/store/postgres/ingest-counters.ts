@@ -81,12 +81,18 @@ export function releasesStatement(rows: Rows<'ensureReleases'>): Statement | nul
   if (rows.length === 0) return null;
   const merged = mergeSightings(rows, (row) => row.version);
   const links = merged.flatMap((r) => [...r.projectIds].map((projectId) => ({ ...r, projectId })));
+  // Created when first received (server time), whatever the events' own clocks say.
+  const receivedAt = new Map<string, number>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.orgId, row.version]);
+    receivedAt.set(key, Math.min(receivedAt.get(key) ?? row.receivedAt, row.receivedAt));
+  }
   return {
     kind: 'releases',
     ctes: [
       `release_upserts AS (
-         INSERT INTO releases (org_id, version, first_seen, last_seen)
-         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[])
+         INSERT INTO releases (org_id, version, first_seen, last_seen, date_created)
+         SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $8::bigint[])
          ON CONFLICT (org_id, version) DO UPDATE SET
            first_seen = LEAST(releases.first_seen, excluded.first_seen),
            last_seen = GREATEST(releases.last_seen, excluded.last_seen)
@@ -109,6 +115,7 @@ export function releasesStatement(rows: Rows<'ensureReleases'>): Statement | nul
       links.map((l) => l.orgId),
       links.map((l) => l.name),
       links.map((l) => l.projectId),
+      merged.map((r) => receivedAt.get(JSON.stringify([r.orgId, r.name]))),
     ],
   };
 }

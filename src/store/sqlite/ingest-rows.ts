@@ -89,12 +89,13 @@ export function updateIssues(db: SqliteConnection, updates: IssueUpdate[]): void
 export function ensureReleases(db: SqliteConnection, rows: Rows<'ensureReleases'>): void {
   for (const row of rows) {
     db.run(
-      `INSERT INTO releases (org_id, version, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
+      `INSERT INTO releases (org_id, version, first_seen, last_seen, date_created) VALUES (?1, ?2, ?3, ?3, ?4)
        ON CONFLICT (org_id, version) DO UPDATE SET last_seen = excluded.last_seen
        WHERE excluded.last_seen > last_seen`,
       row.orgId,
       row.version,
       row.seenAt,
+      row.receivedAt,
     );
     // Apart, and only when it moves: releases_org_created indexes first_seen, and SQLite
     // rewrites an index entry whenever an UPDATE assigns its column, even to the same value.
