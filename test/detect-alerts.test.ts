@@ -255,6 +255,32 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
     });
 
+    test('a deploy rule made after an issue appeared is not told of it', async () => {
+      clock.set(T0 + 900 * MINUTE);
+      const s = await t.setup();
+      const api = apiClient(t.url, s.token);
+      await api.post(`/api/0/organizations/${s.org}/releases/`, { version: 'late@1', projects: [s.project] });
+      await api.post(`/api/0/organizations/${s.org}/releases/late@1/deploys/`, {
+        environment: 'production',
+        dateFinished: new Date(clock.now()).toISOString(),
+      });
+      clock.advance(2 * MINUTE);
+      await sendEvent(t, s, error('Earlier', 'before the rule', clock.now(), { release: 'late@1' }));
+      await tick(t);
+      clock.advance(5 * MINUTE);
+      const rule = await api.post(`/api/0/projects/${s.org}/${s.project}/alert-rules/`, {
+        name: 'After deploys',
+        detector: 'deploy',
+        conditions: { include: ['new_issue'] },
+      });
+      assert.equal(rule.status, 201, JSON.stringify(rule.body));
+      clock.advance(10 * SECOND);
+      assert.deepEqual(
+        (await tick(t)).fired.filter((f) => f.detector === 'deploy'),
+        [],
+      );
+    });
+
     test('an ignored issue spikes without alerting anyone; unignored, it alerts again', async () => {
       clock.set(T0 + 600 * MINUTE);
       const s = await t.setup();

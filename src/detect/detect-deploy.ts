@@ -55,7 +55,12 @@ export async function detectAfterDeploy(scan: ProjectScan, rules: AlertRule[]): 
           projectIds: [scan.project.id],
           since: deploy.dateFinished,
         });
-        const fresh = found.filter((i) => i.firstSeen <= deploy.dateFinished + window).map((i) => i.issueId);
+        // Issues created before the rule existed are not news to it (as for new_issue rules).
+        const fresh = found
+          .filter(
+            (i) => i.firstSeen <= deploy.dateFinished + window && i.createdAt >= rule.createdAt - MINUTE,
+          )
+          .map((i) => i.issueId);
         for (const issueId of await scan.filter(scoped, fresh)) {
           const issue = await scan.issue(issueId);
           if (!issue || (issue.firstRelease !== null && issue.firstRelease !== deploy.version)) continue;
