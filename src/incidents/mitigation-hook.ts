@@ -3,6 +3,7 @@ import { forbidden, invalid, notFound } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { resolveProject } from '../orgs/resolve.ts';
+import { shownUrl } from '../outgoing/shown-url.ts';
 import type { Project } from '../store/types.ts';
 import type { MitigationHook } from '../store/types-incidents.ts';
 import { clip, parseInput } from '../validation.ts';
@@ -64,24 +65,16 @@ export interface MitigationHookView {
   updatedAt: number | null;
 }
 
-/** The hook as anyone with project:read sees it: no secret, no credentials in the URL. */
+/** The hook as anyone with project:read sees it: no secret, no credentials or query values in the URL. */
 function viewHook(project: Project, hook: MitigationHook | null): MitigationHookView {
   return {
     project: project.slug,
     configured: hook !== null,
-    url: hook?.url ? withoutCredentials(hook.url) : null,
+    url: hook?.url ? shownUrl(hook.url) : null,
     command: hook?.command ?? null,
     hasSecret: Boolean(hook?.secret),
     updatedAt: hook?.updatedAt ?? null,
   };
-}
-
-function withoutCredentials(url: string): string {
-  const parsed = new URL(url);
-  if (!parsed.username && !parsed.password) return url;
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.toString();
 }
 
 function checkTemplate(command: string[]): void {

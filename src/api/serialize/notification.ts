@@ -1,10 +1,12 @@
 import type { DeliveryView } from '../../notify/deliveries.ts';
+import { shownUrl } from '../../outgoing/shown-url.ts';
 import type { DeliveryAttempt, NotificationTarget } from '../../store/types-notifications.ts';
 import { isoDate } from './dates.ts';
 
 /**
  * A target as the API shows it: what was given minus its secrets, which appear only as
- * `hasSecret` / `hasPassword`. A Slack URL is a credential, so only its host is shown.
+ * `hasSecret` / `hasPassword`. A Slack URL is a credential, so only its host is shown; a
+ * webhook's query values may be too, so they show as `[Filtered]` (outgoing/shown-url.ts).
  */
 export function serializeTarget(target: NotificationTarget) {
   const c = target.config;
@@ -18,7 +20,7 @@ export function serializeTarget(target: NotificationTarget) {
   };
   switch (target.kind) {
     case 'webhook':
-      return { ...common, url: String(c.url), hasSecret: Boolean(target.secrets.secret) };
+      return { ...common, url: shownUrl(String(c.url)), hasSecret: Boolean(target.secrets.secret) };
     case 'slack':
       return { ...common, host: String(c.host), hasUrl: Boolean(target.secrets.url) };
     case 'email':
