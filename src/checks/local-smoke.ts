@@ -126,7 +126,7 @@ async function checkDsnKey(
       return { active: false, serverHost: null };
     }
     report.fact(`the DSN's key "${cleanText(key.name, 40)}" is an active key of ${target.project}`);
-    return { active: true, serverHost: hostOf(key.dsn?.public) };
+    return { active: true, serverHost: key.dsn?.public ? (parseDsn(key.dsn.public)?.host ?? null) : null };
   } catch (error) {
     if (error instanceof ApiRefused && error.status === 403) {
       report.note('the DSN key was not checked: the server refused the key list (403)');
@@ -170,16 +170,6 @@ async function sendAndConfirm(
     return { eventId: sent.eventId, accepted: true, confirmed };
   } catch (error) {
     reportApiFailure(ctx, report, error);
-    return null;
-  }
-}
-
-/** `host:port` of a DSN (or any URL) as written, or null. */
-function hostOf(url: string | undefined): string | null {
-  if (!url) return null;
-  try {
-    return new URL(url).host;
-  } catch {
     return null;
   }
 }

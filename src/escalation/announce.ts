@@ -1,7 +1,7 @@
 import type { AppContext } from '../context.ts';
 import type { Incident } from '../store/types-incidents.ts';
 import type { NotificationKind } from '../store/types-notifications.ts';
-import { deliveriesTo, incidentSummary, targetNameList } from './incident-notice.ts';
+import { deliveriesTo, incidentSummary, reachableTargets } from './incident-notice.ts';
 
 /** An incident's stakeholders: its severity policy's update targets, by id and by name. */
 export interface Stakeholders {
@@ -14,11 +14,8 @@ export async function stakeholdersOf(ctx: AppContext, incident: Incident): Promi
   const policy = await ctx.store.escalationPolicies.get(incident.orgId, incident.severity);
   const wanted = policy?.updateTargetIds ?? [];
   if (wanted.length === 0) return { targetIds: [], names: [] };
-  const enabled = new Set(
-    (await ctx.store.notificationTargets.list(incident.orgId)).filter((t) => t.enabled).map((t) => t.id),
-  );
-  const targetIds = wanted.filter((id) => enabled.has(id));
-  return { targetIds, names: await targetNameList(ctx, incident.orgId, targetIds) };
+  const reach = await reachableTargets(ctx, incident.orgId, wanted);
+  return { targetIds: reach.ids, names: reach.nameList };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import { type IncidentSettings, loadIncidentSettings, severityOf } from '../incidents/settings.ts';
+import { loadIncidentSettings, severityOf } from '../incidents/settings.ts';
 import { MINUTE_MS } from '../incidents/timestamps.ts';
 import type { Incident } from '../store/types-incidents.ts';
 import type { EscalationPolicy, EscalationState, EscalationStep } from '../store/types-notifications.ts';
@@ -84,7 +84,7 @@ export async function escalateIncident(
 /** The severity is now more urgent (earlier in the scheme) than the one the escalation follows. */
 async function severityRaised(ctx: AppContext, incident: Incident, state: EscalationState): Promise<boolean> {
   if (state.severity === null || state.severity === incident.severity) return false;
-  const settings: IncidentSettings = await loadIncidentSettings(ctx, incident.orgId);
+  const settings = await loadIncidentSettings(ctx, incident.orgId);
   const rank = (name: string) => settings.severities.findIndex((s) => s.name === name);
   const now = rank(incident.severity);
   const before = rank(state.severity);

@@ -37,13 +37,8 @@ export function deliveriesTo(
 
 /** Target names for a timeline entry ("ops-webhook, pager-email"); ids of deleted targets as `#id`. */
 export async function targetNames(ctx: AppContext, orgId: number, ids: number[]): Promise<string> {
-  return (await targetNameList(ctx, orgId, ids)).join(', ');
-}
-
-/** The same names as a list (a name may itself hold a comma). */
-export async function targetNameList(ctx: AppContext, orgId: number, ids: number[]): Promise<string[]> {
   const targets = await ctx.store.notificationTargets.list(orgId);
-  return ids.map((id) => targets.find((t) => t.id === id)?.name ?? `#${id}`);
+  return ids.map((id) => targets.find((t) => t.id === id)?.name ?? `#${id}`).join(', ');
 }
 
 /**
@@ -54,7 +49,7 @@ export async function reachableTargets(
   ctx: AppContext,
   orgId: number,
   ids: number[],
-): Promise<{ ids: number[]; names: string; unreachable: string }> {
+): Promise<{ ids: number[]; names: string; nameList: string[]; unreachable: string }> {
   const targets = new Map((await ctx.store.notificationTargets.list(orgId)).map((t) => [t.id, t]));
   const reached = [...new Set(ids)].filter((id) => targets.get(id)?.enabled);
   const unreachable = [...new Set(ids)]
@@ -63,9 +58,12 @@ export async function reachableTargets(
       const target = targets.get(id);
       return target ? `${target.name} (disabled)` : `#${id} (deleted)`;
     });
+  // A list too: a name may itself hold a comma.
+  const nameList = reached.map((id) => targets.get(id)!.name);
   return {
     ids: reached,
-    names: reached.map((id) => targets.get(id)!.name).join(', '),
+    names: nameList.join(', '),
+    nameList,
     unreachable: unreachable.join(', '),
   };
 }

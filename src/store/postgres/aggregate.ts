@@ -72,21 +72,29 @@ export function mergeIssueUpdates(updates: IssueUpdate[]): IssueUpdate[] {
   );
 }
 
+/** One name's sightings merged: first and last seen, the first receipt (rows without one: seen). */
+interface Sighting {
+  orgId: number;
+  name: string;
+  firstSeen: number;
+  lastSeen: number;
+  receivedAt: number;
+  projectIds: Set<number>;
+}
+
 /** Per (org, version or name): the earliest and latest sighting and every project it was seen in. */
-export function mergeSightings<T extends { orgId: number; projectId: number; seenAt: number }>(
-  rows: T[],
-  name: (row: T) => string,
-): { orgId: number; name: string; firstSeen: number; lastSeen: number; projectIds: Set<number> }[] {
-  const merged = new Map<
-    string,
-    { orgId: number; name: string; firstSeen: number; lastSeen: number; projectIds: Set<number> }
-  >();
+export function mergeSightings<
+  T extends { orgId: number; projectId: number; seenAt: number; receivedAt?: number },
+>(rows: T[], name: (row: T) => string): Sighting[] {
+  const merged = new Map<string, Sighting>();
   for (const row of rows) {
     const key = JSON.stringify([row.orgId, name(row)]);
     const entry = merged.get(key);
+    const receivedAt = row.receivedAt ?? row.seenAt;
     if (entry) {
       entry.firstSeen = Math.min(entry.firstSeen, row.seenAt);
       entry.lastSeen = Math.max(entry.lastSeen, row.seenAt);
+      entry.receivedAt = Math.min(entry.receivedAt, receivedAt);
       entry.projectIds.add(row.projectId);
     } else {
       merged.set(key, {
@@ -94,6 +102,7 @@ export function mergeSightings<T extends { orgId: number; projectId: number; see
         name: name(row),
         firstSeen: row.seenAt,
         lastSeen: row.seenAt,
+        receivedAt,
         projectIds: new Set([row.projectId]),
       });
     }

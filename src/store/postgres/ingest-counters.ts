@@ -81,12 +81,6 @@ export function releasesStatement(rows: Rows<'ensureReleases'>): Statement | nul
   if (rows.length === 0) return null;
   const merged = mergeSightings(rows, (row) => row.version);
   const links = merged.flatMap((r) => [...r.projectIds].map((projectId) => ({ ...r, projectId })));
-  // Created when first received (server time), whatever the events' own clocks say.
-  const receivedAt = new Map<string, number>();
-  for (const row of rows) {
-    const key = JSON.stringify([row.orgId, row.version]);
-    receivedAt.set(key, Math.min(receivedAt.get(key) ?? row.receivedAt, row.receivedAt));
-  }
   return {
     kind: 'releases',
     ctes: [
@@ -115,7 +109,8 @@ export function releasesStatement(rows: Rows<'ensureReleases'>): Statement | nul
       links.map((l) => l.orgId),
       links.map((l) => l.name),
       links.map((l) => l.projectId),
-      merged.map((r) => receivedAt.get(JSON.stringify([r.orgId, r.name]))),
+      // Created when first received (server time), whatever the events' own clocks say.
+      merged.map((r) => r.receivedAt),
     ],
   };
 }
