@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
+import { runRetention } from '../src/digest/retention.ts';
 import type { SetupResult } from '../src/projects/setup-project.ts';
 import { apiClient, sendEvent, startServerOn } from './helpers/issues.ts';
 import type { TestServer } from './helpers/server.ts';
 
 const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 
 for (const backend of ['sqlite', 'postgres'] as const)
   describe(`issue updates: status, ignore conditions, release resolutions (${backend})`, () => {
@@ -153,6 +156,41 @@ for (const backend of ['sqlite', 'postgres'] as const)
       assert.equal((await api.get(path)).body.substatus, 'escalating');
       const escalation = (await t.server.ctx.store.issues.activities(Number(id))).at(-1);
       assert.deepEqual(escalation?.data.expiredSnooze, { escalating: true });
+    });
+
+    test('ignored until N events in a week: events older than the minute buckets kept still count', async () => {
+      const s = await t.setup();
+      const event = { message: 'Weekly batch hiccup' };
+      const { api, id, path } = await newIssue(s, event);
+      const ignored = await api.put(path, {
+        status: 'ignored',
+        statusDetails: { ignoreCount: 5, ignoreWindow: 7 * 24 * 60 },
+      });
+      assert.equal(ignored.status, 200, JSON.stringify(ignored.body));
+      const ignoredAt = clock.now();
+      await sendEvent(t, s, event);
+      await sendEvent(t, s, event);
+      // Reading the issue writes its deferred counts (docs/decisions/0009-deferred-counters.md).
+      assert.equal((await api.get(path)).body.count, '3');
+      clock.advance(3 * DAY);
+      await runRetention(t.server.ctx);
+      const early = await t.server.ctx.store.issues.buckets(
+        [Number(id)],
+        'minute',
+        ignoredAt - HOUR,
+        ignoredAt + HOUR,
+      );
+      assert.deepEqual(
+        early.get(Number(id)) ?? [],
+        [],
+        'retention pruned the minute buckets of the first two',
+      );
+      await sendEvent(t, s, event);
+      await sendEvent(t, s, event);
+      assert.equal((await api.get(path)).body.status, 'ignored', 'four of five in the week');
+      await sendEvent(t, s, event);
+      const back = (await api.get(path)).body;
+      assert.deepEqual([back.status, back.substatus], ['unresolved', 'escalating'], 'the fifth in the week');
     });
 
     test('ignored for a duration: an event after it brings the issue back, one before does not', async () => {

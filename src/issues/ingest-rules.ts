@@ -1,4 +1,4 @@
-import type { IngestIssue, Store } from '../store/types.ts';
+import type { BucketCount, IngestIssue, Store } from '../store/types.ts';
 import type { IgnoreDetails, ResolveDetails } from '../store/types-issues.ts';
 
 const MINUTE = 60_000;
@@ -111,8 +111,7 @@ async function ignoreState(store: Store, issue: IngestIssue, details: IgnoreDeta
   let recentEvents = 0;
   if (eventWindow > 0) {
     const since = Math.max(now - eventWindow, details.ignoredAt);
-    const buckets = await store.issues.buckets([issue.id], 'minute', since - (since % MINUTE), now + MINUTE);
-    const inWindow = (buckets.get(issue.id) ?? []).reduce((sum, b) => sum + b.count, 0);
+    const inWindow = await eventsInWindow(store, issue.id, since, now);
     recentEvents = Math.min(inWindow, issue.timesSeen - details.timesSeen);
   }
   let recentUsers = 0;
@@ -124,4 +123,32 @@ async function ignoreState(store: Store, issue: IngestIssue, details: IgnoreDeta
     );
   }
   return { details, recentEvents, recentUsers };
+}
+
+/**
+ * Events of the issue from `since` to now. Retention keeps minute buckets for a limited time (48 h
+ * by default) and hour buckets for good, so a window reaching further back (a week, say) reads its
+ * whole hours from hour buckets and its first and current hours from minute buckets. When the first
+ * hour's minute buckets no longer add up to its hour bucket, retention pruned them: the whole hour
+ * counts, so the count errs high by at most the events of that hour before `since` (capped by the
+ * events since the ignore began), never low; a window within the retained minutes is exact.
+ */
+async function eventsInWindow(store: Store, issueId: number, since: number, now: number): Promise<number> {
+  const start = since - (since % MINUTE);
+  const firstHour = start - (start % HOUR);
+  const currentHour = now - (now % HOUR);
+  const read = async (resolution: 'minute' | 'hour', from: number, to: number) =>
+    (await store.issues.buckets([issueId], resolution, from, to)).get(issueId) ?? [];
+  const total = (buckets: BucketCount[], keep: (b: BucketCount) => boolean = () => true) =>
+    buckets.reduce((n, b) => (keep(b) ? n + b.count : n), 0);
+  if (firstHour === currentHour) return total(await read('minute', start, now + MINUTE));
+  const [firstMinutes, hours, currentMinutes] = await Promise.all([
+    read('minute', firstHour, firstHour + HOUR),
+    read('hour', firstHour, currentHour),
+    read('minute', currentHour, now + MINUTE),
+  ]);
+  const firstHourCount = total(hours, (b) => b.start === firstHour);
+  const head =
+    total(firstMinutes) === firstHourCount ? total(firstMinutes, (b) => b.start >= start) : firstHourCount;
+  return head + total(hours, (b) => b.start > firstHour) + total(currentMinutes);
 }
