@@ -177,9 +177,20 @@ describe('mitigation hooks: commands, when the server allows them', () => {
       owner: 'Ada; rm -rf /',
     });
     assert.equal(answer.status, 201, JSON.stringify(answer.body));
-    assert.deepEqual(answer.body.hooks, [
-      { project: s.project, hook: 'command', ok: true, status: 0, detail: 'deploy queued' },
-    ]);
+    // The output is an excerpt, which the token that set the command may read.
+    assert.deepEqual(
+      answer.body.hooks.map(({ durationMs: _, ...hook }: any) => hook),
+      [
+        {
+          project: s.project,
+          hook: 'command',
+          ok: true,
+          status: 0,
+          detail: 'exit 0',
+          excerpt: 'deploy queued',
+        },
+      ],
+    );
     const written = JSON.parse(readFileSync(out, 'utf8'));
     assert.deepEqual(written.argv, [
       'INC-1',
@@ -210,8 +221,13 @@ describe('mitigation hooks: commands, when the server allows them', () => {
     });
     const failed = await api.post(`${base}mitigations/`, { type: 'hotfix', release: 'web@1.4.2' });
     assert.deepEqual(
-      [failed.body.hooks[0].ok, failed.body.hooks[0].status, failed.body.hooks[0].detail],
-      [false, 3, 'exit 3: no such release'],
+      [
+        failed.body.hooks[0].ok,
+        failed.body.hooks[0].status,
+        failed.body.hooks[0].detail,
+        failed.body.hooks[0].excerpt,
+      ],
+      [false, 3, 'exit 3', 'no such release'],
     );
     await api.put(hookPath, { command: [join(dir, 'missing-program')] });
     const missing = await api.post(`${base}mitigations/`, { type: 'other' });
@@ -221,5 +237,117 @@ describe('mitigation hooks: commands, when the server allows them', () => {
       results.map((e: any) => e.data.ok),
       [true, false, false],
     );
+  });
+});
+
+describe('mitigation hooks: what a reply shows, and to whom', () => {
+  let t: TestServer;
+  let dir: string;
+  before(async () => {
+    t = await startTestServer({ settings: { incidentTickSeconds: 0, allowMitigationCommands: true } });
+    dir = mkdtempSync(join(tmpdir(), 'firebreak-hook-'));
+  });
+  after(async () => {
+    await t.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const REPLY =
+    'deploy failed: db at 10.9.8.7 refused login password=hunter2 Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc';
+
+  test("a webhook's reply is scrubbed, cut short, and shown only to those who may configure the hook", async () => {
+    const { s, api, base, hookPath } = await incidentIn(t);
+    const r = await startHttpReceiver({ status: 500, body: `${REPLY} ${'x'.repeat(3000)}` });
+    try {
+      assert.equal((await api.put(hookPath, { url: `${r.url}/hook` })).status, 200);
+      // An on-call engineer who may record mitigations but not configure the project's hook.
+      const responder = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['incident:write'] }));
+      const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['incident:read'] }));
+      const answer = await responder.post(`${base}mitigations/`, { type: 'rollback', release: 'web@1' });
+      assert.equal(answer.status, 201, JSON.stringify(answer.body));
+      const [hook] = answer.body.hooks;
+      assert.deepEqual([hook.ok, hook.status], [false, 500]);
+      assert.match(hook.detail, /^127\.0\.0\.1:\d+ answered 500$/);
+      assert.equal(hook.excerpt, null);
+      assert.equal(typeof hook.durationMs, 'number');
+      for (const who of [responder, reader]) {
+        for (const path of [`${base}timeline/`, `${base}mitigations/`]) {
+          const shown = JSON.stringify((await who.get(path)).body);
+          assert.match(shown, /answered 500/, path);
+          assert.doesNotMatch(shown, /deploy failed|10\.9\.8\.7|hunter2|eyJhbG/, path);
+        }
+      }
+      // Whoever may configure the hook (project:write) sees a short, scrubbed excerpt.
+      const configurer = apiClient(
+        t.url,
+        await mintToken(t, { org: s.org, scopes: ['incident:read', 'project:write'] }),
+      );
+      const [listed] = (await configurer.get(`${base}mitigations/`)).body[0].hooks;
+      assert.match(listed.detail, /^127\.0\.0\.1:\d+ answered 500$/);
+      assert.match(listed.excerpt, /^deploy failed: db at 10\.9\.8\.7 refused login password=\[Filtered\]/);
+      assert.doesNotMatch(listed.excerpt, /hunter2|eyJhbG/);
+      assert.ok(listed.excerpt.length <= 301, listed.excerpt.length);
+      const entry = (await configurer.get(`${base}timeline/`)).body.find(
+        (e: any) => e.kind === 'hook_result',
+      );
+      assert.equal(entry.data.excerpt, listed.excerpt);
+      assert.doesNotMatch(entry.body, /deploy failed/, 'the entry text is the status alone');
+    } finally {
+      await r.close();
+    }
+  });
+
+  test("a command's output is shown only to those who may set commands; rows written before stay readable", async () => {
+    const { s, api, base, hookPath } = await incidentIn(t);
+    const command = [process.execPath, '-e', `console.error(${JSON.stringify(REPLY)}); process.exit(3)`];
+    assert.equal((await api.put(hookPath, { command })).status, 200);
+    const writer = apiClient(
+      t.url,
+      await mintToken(t, { org: s.org, scopes: ['incident:write', 'project:write'] }),
+    );
+    const answer = await writer.post(`${base}mitigations/`, { type: 'scale_up' });
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.deepEqual(
+      [answer.body.hooks[0].status, answer.body.hooks[0].detail, answer.body.hooks[0].excerpt],
+      [3, 'exit 3', null],
+      'project:write may set a webhook, not a command: no output',
+    );
+    const [own] = (await api.get(`${base}mitigations/`)).body[0].hooks;
+    assert.match(own.excerpt, /^deploy failed: db at 10\.9\.8\.7 refused login password=\[Filtered\]/);
+
+    // A hook_result written by an earlier version: the whole answer in the detail and the text.
+    const incident = (await api.get(base)).body;
+    const mitigationId = (await api.get(`${base}mitigations/`)).body[0].id;
+    const legacyDetail = `hooks.example.com answered 502: ${REPLY}`;
+    await t.server.ctx.store.timeline.add(
+      Number(incident.id),
+      [
+        {
+          kind: 'hook_result',
+          body: `Webhook hook for ${s.project}: failed — ${legacyDetail}`,
+          data: {
+            project: s.project,
+            hook: 'webhook',
+            ok: false,
+            status: 502,
+            detail: legacyDetail,
+            mitigationEntryId: Number(mitigationId),
+          },
+          actor: 'system',
+          occurredAt: Date.now(),
+        },
+      ],
+      Date.now(),
+    );
+    const reader = apiClient(t.url, await mintToken(t, { org: s.org, scopes: ['incident:read'] }));
+    const timeline = (await reader.get(`${base}timeline/`)).body.filter((e: any) => e.kind === 'hook_result');
+    const legacy = timeline.at(-1);
+    assert.equal(legacy.body, `Webhook hook for ${s.project}: failed — hooks.example.com answered 502`);
+    assert.equal(legacy.data.detail, 'hooks.example.com answered 502');
+    assert.equal(legacy.data.excerpt, undefined);
+    assert.doesNotMatch(JSON.stringify(timeline), /deploy failed|hunter2/);
+    const mine = (await api.get(`${base}mitigations/`)).body[0].hooks.at(-1);
+    assert.equal(mine.detail, 'hooks.example.com answered 502');
+    assert.match(mine.excerpt, /password=\[Filtered\]/);
   });
 });

@@ -166,5 +166,84 @@ for (const backend of ['sqlite', 'postgres'] as const) {
         400,
       );
     });
+
+    test("a receiver's reply is scrubbed, cut short, and shown only to those who may change the target", async () => {
+      const s = await t.setup();
+      const api = apiClient(t.url, s.token);
+      const base = `/api/0/organizations/${s.org}/notification-targets/`;
+      const reply =
+        'rejected: internal host 10.9.8.7, password=hunter2, Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.abc';
+      const hook = (await api.post(base, { kind: 'webhook', name: 'ops', url: `${receiver.url}/reply` }))
+        .body;
+      receiver.answers.push({ status: 400, body: `${reply} ${'x'.repeat(3000)}` });
+      const sent = await api.post(`${base}${hook.id}/test/`, {});
+      assert.equal(sent.status, 201, JSON.stringify(sent.body));
+      const [attempt] = sent.body.attempts;
+      assert.deepEqual([attempt.ok, attempt.statusCode], [false, 400]);
+      assert.match(attempt.detail, /^127\.0\.0\.1:\d+ answered 400$/);
+      assert.match(attempt.excerpt, /^rejected: internal host 10\.9\.8\.7, password=\[Filtered\]/);
+      assert.doesNotMatch(attempt.excerpt, /hunter2|eyJhbG/);
+      assert.ok(attempt.excerpt.length <= 301, attempt.excerpt.length);
+      assert.equal(sent.body.lastError, attempt.detail);
+      // Alert rule authors may read the targets and the log, not change them: the status only.
+      const reader = apiClient(
+        t.url,
+        await mintToken(t, { org: s.org, scopes: ['alerts:write', 'event:read', 'incident:read'] }),
+      );
+      const logPath = `/api/0/organizations/${s.org}/notification-deliveries/`;
+      for (const path of [`${logPath}?target=${hook.id}`, `${logPath}${sent.body.id}/`]) {
+        const shown = (await reader.get(path)).body;
+        const text = JSON.stringify(shown);
+        assert.match(text, /answered 400/, path);
+        assert.doesNotMatch(text, /rejected|10\.9\.8\.7|hunter2|eyJhbG/, path);
+      }
+      const own = (await api.get(`${logPath}${sent.body.id}/`)).body;
+      assert.equal(own.attempts[0].excerpt, attempt.excerpt);
+
+      // An attempt written by an earlier version: the whole answer in its detail and lastError.
+      const legacy = `127.0.0.1:9 answered 503: ${reply}`;
+      const org = await t.server.ctx.store.orgs.getBySlug(s.org);
+      const [id] = await t.server.ctx.store.notificationDeliveries.enqueue(
+        org!.id,
+        [
+          {
+            targetId: Number(hook.id),
+            kind: 'test',
+            title: 'old',
+            text: 'old',
+            url: null,
+            data: {},
+            dedupeKey: `legacy:${hook.id}`,
+          },
+        ],
+        T0,
+      );
+      const claimed = await t.server.ctx.store.notificationDeliveries.claim(id, T0, T0 + 60_000);
+      await t.server.ctx.store.notificationDeliveries.finish(
+        id,
+        claimed!.attempts,
+        {
+          attempt: {
+            attempt: claimed!.attempts,
+            ok: false,
+            statusCode: 503,
+            detail: legacy,
+            excerpt: null,
+            startedAt: T0,
+            finishedAt: T0,
+          },
+          status: 'failed',
+          nextAttemptAt: T0,
+        },
+        T0,
+      );
+      const old = (await reader.get(`${logPath}${id}/`)).body;
+      assert.deepEqual(
+        [old.lastError, old.attempts[0].detail, old.attempts[0].excerpt],
+        ['127.0.0.1:9 answered 503', '127.0.0.1:9 answered 503', null],
+      );
+      const oldOwn = (await api.get(`${logPath}${id}/`)).body;
+      assert.match(oldOwn.attempts[0].excerpt, /^rejected: internal host 10\.9\.8\.7, password=\[Filtered\]/);
+    });
   });
 }

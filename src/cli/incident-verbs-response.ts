@@ -75,10 +75,11 @@ const mitigate: Verb = {
   exitCode: (answer) => (asArray(asObject(answer).hooks).some((hook) => asObject(hook).ok !== true) ? 6 : 0),
 };
 
-/** `command hook for web: FAILED — exit 1: …` (the detail already names the status). */
+/** `command hook for web: FAILED — exit 1: …` (the detail names the status; the reply, if shown, follows). */
 function hookLine(result: Json): string {
   const outcome = result.ok === true ? 'ok' : 'FAILED';
-  const detail = result.detail ? ` — ${oneLine(result.detail, 300)}` : '';
+  const text = [result.detail, result.excerpt].filter((part) => typeof part === 'string' && part).join(': ');
+  const detail = text ? ` — ${oneLine(text, 300)}` : '';
   return `${oneLine(result.hook ?? 'hook')} hook for ${oneLine(result.project)}: ${outcome}${detail}`;
 }
 

@@ -28,7 +28,7 @@ interface DeliveryRow {
   title: string;
   attemptCount: number;
   nextAttemptAt: string | null;
-  attempts: { attempt: number; ok: boolean; detail: string }[];
+  attempts: { attempt: number; ok: boolean; detail: string; excerpt?: string | null }[];
 }
 interface PolicyRow {
   severity: string;
@@ -170,7 +170,9 @@ const test: Verb = {
     const d = answer as DeliveryRow;
     showDelivery(io, d);
     for (const a of d.attempts)
-      io.out(`       attempt ${a.attempt}: ${a.ok ? 'ok' : 'failed'} — ${a.detail}`);
+      io.out(
+        `       attempt ${a.attempt}: ${a.ok ? 'ok' : 'failed'} — ${a.detail}${a.excerpt ? `: ${a.excerpt}` : ''}`,
+      );
   },
   // A scripted check of a target must see a failed send: 6, as for anything unreachable.
   exitCode: (answer) => ((answer as DeliveryRow).status === 'sent' ? 0 : 6),

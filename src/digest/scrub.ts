@@ -157,7 +157,8 @@ const MANY_DIGITS = 1;
 const DASH = 2;
 const MAY_HOLD_TEXT_SECRET = 4;
 
-function scrubString(text: string): string {
+/** One string scrubbed as an event's would be (also used for replies from outside: outgoing/reply-excerpt.ts). */
+export function scrubString(text: string): string {
   const clipped = text.length > MAX_STRING_CHARS ? text.slice(0, MAX_STRING_CHARS) : text;
   const hints = scanHints(clipped);
   if (hints === 0) return clipped;

@@ -11,6 +11,7 @@ import {
 } from '../store/types-incidents.ts';
 import { clip, parseInput } from '../validation.ts';
 import { formatIncidentRef, type IncidentContext } from './access.ts';
+import { hookRepliesShownTo, hookResultText, shownEntry, shownHookResult } from './hook-result-shown.ts';
 import { callMitigationHooks, type HookResult } from './mitigation-hook-call.ts';
 import { type TimelineEntryView, withActorNames } from './timeline.ts';
 import { notInFuture, Timestamp } from './timestamps.ts';
@@ -152,10 +153,7 @@ export async function recordMitigation(
       incident.id,
       hooks.map((result) => ({
         kind: 'hook_result',
-        body: `${result.hook === 'webhook' ? 'Webhook' : 'Command'} hook for ${result.project}: ${result.ok ? 'ok' : 'failed'} — ${result.detail}`.slice(
-          0,
-          2000,
-        ),
+        body: hookResultText(result),
         data: { ...result, mitigationEntryId: written.id },
         actor: 'system',
         occurredAt: finished,
@@ -163,7 +161,11 @@ export async function recordMitigation(
       finished,
     );
   }
-  return { entry: (await withActorNames(ctx, [written]))[0], hooks };
+  const showsReply = hookRepliesShownTo(principal);
+  return {
+    entry: (await withActorNames(ctx, [written]))[0],
+    hooks: hooks.map((result) => shownHookResult(result, showsReply)),
+  };
 }
 
 /**
@@ -197,8 +199,10 @@ async function appendWithMilestone(
 /** GET /incidents/{ref}/mitigations/ — oldest first, each with the results of its hook calls. */
 export async function listMitigations(
   ctx: AppContext,
+  principal: Principal,
   { incident }: IncidentContext,
 ): Promise<(TimelineEntryView & { hooks: TimelineEntry[] })[]> {
+  const showsReply = hookRepliesShownTo(principal);
   const entries = await ctx.store.timeline.list(incident.id);
   const mitigations = await withActorNames(
     ctx,
@@ -206,6 +210,8 @@ export async function listMitigations(
   );
   return mitigations.map((m) => ({
     ...m,
-    hooks: entries.filter((e) => e.kind === 'hook_result' && e.data.mitigationEntryId === m.id),
+    hooks: entries
+      .filter((e) => e.kind === 'hook_result' && e.data.mitigationEntryId === m.id)
+      .map((e) => shownEntry(e, showsReply)),
   }));
 }

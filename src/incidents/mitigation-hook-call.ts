@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import type { AppContext } from '../context.ts';
 import { postJson, signatureOf } from '../outgoing/post.ts';
+import { replyExcerpt } from '../outgoing/reply-excerpt.ts';
 import type { Org, Project } from '../store/types.ts';
 import type { Incident, MitigationHook, TimelineEntry } from '../store/types-incidents.ts';
 import { formatIncidentRef } from './access.ts';
@@ -13,8 +14,18 @@ export interface HookResult {
   ok: boolean;
   /** HTTP status or exit code; null when there was none (refused, timed out, not found). */
   status: number | null;
+  /** The status line or Firebreak's own reason, never the reply. */
   detail: string;
+  /**
+   * The start of a webhook's answer or the end of a command's output, scrubbed
+   * (outgoing/reply-excerpt.ts); shown only to who may configure the hook (hook-result-shown.ts).
+   */
+  excerpt: string | null;
+  /** How long the call took; null on rows written before it was kept. */
+  durationMs: number | null;
 }
+
+type CallOutcome = Omit<HookResult, 'project' | 'hook' | 'durationMs'>;
 
 /** What a hook is told: the JSON body of a webhook, the placeholders of a command. */
 export interface HookCall {
@@ -28,22 +39,26 @@ export interface HookCall {
 }
 
 const WEBHOOK_TIMEOUT_MS = 10_000;
-const DETAIL_CHARS = 1000;
+const REASON_CHARS = 1000;
 const OUTPUT_BYTES = 1024 * 1024;
 
-/** Output and answers come from outside: one line-ish, bounded, the end kept (errors print last). */
+/** A reason fetch gave (it may be long): bounded, the end kept. */
 function tail(text: string): string {
   const trimmed = text.trim();
-  return trimmed.length > DETAIL_CHARS ? `…${trimmed.slice(-DETAIL_CHARS)}` : trimmed;
+  return trimmed.length > REASON_CHARS ? `…${trimmed.slice(-REASON_CHARS)}` : trimmed;
 }
 
 /** Calls the project's hook: the webhook, then the command, when set. Never throws. */
 async function callHook(ctx: AppContext, hook: MitigationHook, call: HookCall): Promise<HookResult[]> {
   const results: HookResult[] = [];
   const project = call.payload.project.slug;
-  if (hook.url) results.push({ project, hook: 'webhook', ...(await postWebhook(hook, call)) });
-  if (hook.command)
-    results.push({ project, hook: 'command', ...(await runCommand(ctx, hook.command, call)) });
+  const timed = async (kind: HookResult['hook'], run: () => Promise<CallOutcome>): Promise<HookResult> => {
+    const started = ctx.clock.now();
+    const outcome = await run();
+    return { project, hook: kind, ...outcome, durationMs: Math.max(0, ctx.clock.now() - started) };
+  };
+  if (hook.url) results.push(await timed('webhook', () => postWebhook(hook, call)));
+  if (hook.command) results.push(await timed('command', () => runCommand(ctx, hook.command!, call)));
   return results;
 }
 
@@ -98,37 +113,30 @@ export async function callMitigationHooks(
   return (await Promise.all(calls)).flat();
 }
 
-async function postWebhook(
-  hook: MitigationHook,
-  call: HookCall,
-): Promise<Omit<HookResult, 'project' | 'hook'>> {
+async function postWebhook(hook: MitigationHook, call: HookCall): Promise<CallOutcome> {
   const body = JSON.stringify(call.payload);
   const headers: Record<string, string> = {};
   if (hook.secret) headers['X-Firebreak-Signature'] = `sha256=${signatureOf(hook.secret, body)}`;
-  const { host, status, detail } = await postJson(hook.url!, body, {
+  const { host, status, detail, excerpt } = await postJson(hook.url!, body, {
     headers,
     timeoutMs: WEBHOOK_TIMEOUT_MS,
-    answerChars: DETAIL_CHARS,
     boundReason: tail,
   });
-  if (status === null) return { ok: false, status, detail };
+  if (status === null) return { ok: false, status, detail, excerpt };
   if (status >= 300 && status < 400) {
-    return { ok: false, status, detail: `${host} answered a redirect, not followed` };
+    return { ok: false, status, detail: `${host} answered a redirect, not followed`, excerpt };
   }
-  return { ok: status >= 200 && status < 300, status, detail };
+  return { ok: status >= 200 && status < 300, status, detail, excerpt };
 }
 
-function runCommand(
-  ctx: AppContext,
-  template: string[],
-  call: HookCall,
-): Promise<Omit<HookResult, 'project' | 'hook'>> {
+function runCommand(ctx: AppContext, template: string[], call: HookCall): Promise<CallOutcome> {
   // Checked again at run time: turning the setting off stops commands set while it was on.
   if (!ctx.config.allowMitigationCommands) {
     return Promise.resolve({
       ok: false,
       status: null,
       detail: 'command hooks are disabled on this server (FIREBREAK_ALLOW_MITIGATION_COMMANDS)',
+      excerpt: null,
     });
   }
   const [program, ...args] = fillTemplate(template, call.values);
@@ -138,6 +146,7 @@ function runCommand(
       ok: false,
       status: null,
       detail: `not run: argument ${option} (${template[option]}) would start with "-" and read as an option`,
+      excerpt: null,
     });
   }
   const timeoutSeconds = ctx.config.mitigationCommandTimeoutSeconds;
@@ -157,30 +166,29 @@ function runCommand(
         windowsHide: true,
       },
       (error, stdout, stderr) => {
-        const output = tail(`${stdout}${stderr ? `\n${stderr}` : ''}`);
+        // Errors print last: the end of the output is kept.
+        const excerpt = replyExcerpt(`${stdout}${stderr ? `\n${stderr}` : ''}`, 'end');
         if (!error) {
-          resolve({ ok: true, status: 0, detail: output || 'exit 0' });
+          resolve({ ok: true, status: 0, detail: 'exit 0', excerpt });
           return;
         }
         const failure = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null };
         if (failure.code === 'ENOENT' || failure.code === 'EACCES') {
-          resolve({ ok: false, status: null, detail: `cannot run ${program}: ${failure.code}` });
-        } else if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
-          resolve({ ok: false, status: null, detail: `killed: more than ${OUTPUT_BYTES} bytes of output` });
-        } else if (failure.killed && failure.signal) {
           resolve({
             ok: false,
             status: null,
-            detail: `killed after ${timeoutSeconds} s${output ? `: ${output}` : ''}`,
+            detail: `cannot run ${program}: ${failure.code}`,
+            excerpt: null,
           });
+        } else if (failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+          const detail = `killed: more than ${OUTPUT_BYTES} bytes of output`;
+          resolve({ ok: false, status: null, detail, excerpt });
+        } else if (failure.killed && failure.signal) {
+          resolve({ ok: false, status: null, detail: `killed after ${timeoutSeconds} s`, excerpt });
         } else {
           const exit: unknown = failure.code;
           const code = typeof exit === 'number' ? exit : null;
-          resolve({
-            ok: false,
-            status: code,
-            detail: `exit ${code ?? failure.signal ?? '?'}${output ? `: ${output}` : ''}`,
-          });
+          resolve({ ok: false, status: code, detail: `exit ${code ?? failure.signal ?? '?'}`, excerpt });
         }
       },
     );

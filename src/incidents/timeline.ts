@@ -6,6 +6,7 @@ import { shortIdOf } from '../issues/short-id.ts';
 import type { Incident, TimelineEdit, TimelineEntry } from '../store/types-incidents.ts';
 import { parseInput } from '../validation.ts';
 import type { IncidentContext } from './access.ts';
+import { hookRepliesShownTo, shownEntry } from './hook-result-shown.ts';
 import { notInFuture, Timestamp } from './timestamps.ts';
 
 /** Entries people write; every other kind is written by Firebreak and only starred by people. */
@@ -70,16 +71,18 @@ export async function editTimelineEntry(
     now: ctx.clock.now(),
   });
   if (!edited) throw notFound('timeline entry');
-  return { ...(await withActorNames(ctx, [edited]))[0], edits: await ctx.store.timeline.edits(entry.id) };
+  const [view] = await withActorNames(ctx, [shownEntry(edited, hookRepliesShownTo(principal))]);
+  return { ...view, edits: await ctx.store.timeline.edits(entry.id) };
 }
 
 /** GET /incidents/{ref}/timeline/{id}/ — with its edit history. */
 export async function getTimelineEntry(
   ctx: AppContext,
+  principal: Principal,
   { incident }: IncidentContext,
   entryId: string,
 ): Promise<TimelineEntryView & { edits: TimelineEdit[] }> {
-  const entry = await entryOf(ctx, incident, entryId);
+  const entry = shownEntry(await entryOf(ctx, incident, entryId), hookRepliesShownTo(principal));
   return { ...(await withActorNames(ctx, [entry]))[0], edits: await ctx.store.timeline.edits(entry.id) };
 }
 
@@ -92,10 +95,16 @@ async function entryOf(ctx: AppContext, incident: Incident, entryId: string): Pr
 /** GET /incidents/{ref}/timeline/ — brought up to date with deploys and new issues first. */
 export async function listTimeline(
   ctx: AppContext,
+  principal: Principal,
   { incident }: IncidentContext,
 ): Promise<TimelineEntryView[]> {
   await syncTimeline(ctx, incident);
-  return withActorNames(ctx, await ctx.store.timeline.list(incident.id));
+  const showsReply = hookRepliesShownTo(principal);
+  const entries = await ctx.store.timeline.list(incident.id);
+  return withActorNames(
+    ctx,
+    entries.map((entry) => shownEntry(entry, showsReply)),
+  );
 }
 
 /** Where the incident's data window starts: its first event, else its detection or declaration. */

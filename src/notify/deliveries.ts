@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { AppError, notFound } from '../app-error.ts';
-import { type Principal, requireScope } from '../auth/principal.ts';
+import { effectiveScopes, type Principal, requireScope } from '../auth/principal.ts';
 import type { AppContext } from '../context.ts';
 import { nextOffsetCursor, parseOffsetCursor, previousOffsetCursor } from '../offset-cursor.ts';
 import { resolveOrg } from '../orgs/resolve.ts';
 import { DELIVERY_STATUSES, type Delivery, type DeliveryAttempt } from '../store/types-notifications.ts';
 import { parseInput } from '../validation.ts';
-import { loadTarget, TARGETS_READ } from './targets.ts';
+import { shownAttempt, shownLastError } from './shown-attempt.ts';
+import { loadTarget, TARGETS_READ, TARGETS_WRITE } from './targets.ts';
 import { deliverClaimed } from './worker.ts';
 
 export interface DeliveryView {
@@ -31,11 +32,24 @@ function requireDeliveriesRead(principal: Principal): void {
   requireScope(principal, 'event:read', 'incident:read');
 }
 
-async function withAttempts(ctx: AppContext, deliveries: Delivery[]): Promise<DeliveryView[]> {
+/**
+ * Deliveries with their attempts as the caller may see them: a receiver's reply (an attempt's
+ * excerpt) only for those who may change the targets; everyone else gets the status line.
+ * Call after resolveOrg, which caps a user's token by their role.
+ */
+async function withAttempts(
+  ctx: AppContext,
+  principal: Principal,
+  deliveries: Delivery[],
+): Promise<DeliveryView[]> {
+  const scopes = effectiveScopes(principal);
+  const showsReplies = TARGETS_WRITE.some((scope) => scopes.has(scope));
   const attempts = await ctx.store.notificationDeliveries.attempts(deliveries.map((d) => d.id));
   return deliveries.map((delivery) => ({
-    delivery,
-    attempts: attempts.filter((a) => a.deliveryId === delivery.id),
+    delivery: { ...delivery, lastError: shownLastError(delivery.lastError) },
+    attempts: attempts
+      .filter((a) => a.deliveryId === delivery.id)
+      .map((attempt) => shownAttempt(attempt, showsReplies)),
   }));
 }
 
@@ -57,7 +71,7 @@ export async function listDeliveries(
     offset,
   });
   return {
-    views: await withAttempts(ctx, rows.slice(0, params.per_page)),
+    views: await withAttempts(ctx, principal, rows.slice(0, params.per_page)),
     previousCursor: previousOffsetCursor(offset, params.per_page),
     nextCursor: nextOffsetCursor(offset, params.per_page, rows.length),
   };
@@ -67,14 +81,19 @@ export async function listDeliveries(
 export async function getDelivery(ctx: AppContext, principal: Principal, orgSlug: string, id: string) {
   requireDeliveriesRead(principal);
   const org = await resolveOrg(ctx, principal, orgSlug);
-  const view = /^\d{1,15}$/.test(id) ? await loadDelivery(ctx, org.id, Number(id)) : null;
+  const view = /^\d{1,15}$/.test(id) ? await loadDelivery(ctx, principal, org.id, Number(id)) : null;
   if (!view) throw notFound('notification delivery');
   return view;
 }
 
-async function loadDelivery(ctx: AppContext, orgId: number, id: number): Promise<DeliveryView | null> {
+async function loadDelivery(
+  ctx: AppContext,
+  principal: Principal,
+  orgId: number,
+  id: number,
+): Promise<DeliveryView | null> {
   const delivery = await ctx.store.notificationDeliveries.get(orgId, id);
-  return delivery ? (await withAttempts(ctx, [delivery]))[0] : null;
+  return delivery ? (await withAttempts(ctx, principal, [delivery]))[0] : null;
 }
 
 /**
@@ -103,7 +122,7 @@ export async function testTarget(ctx: AppContext, principal: Principal, orgSlug:
   // A delivery worker on another node can claim it between the two writes: it is sent all the same.
   if (claimed) await deliverClaimed(ctx, claimed);
   // Read without the delivery log's scopes: a test notification announces nothing but itself.
-  const view = await loadDelivery(ctx, target.orgId, deliveryId);
+  const view = await loadDelivery(ctx, principal, target.orgId, deliveryId);
   if (!view) throw new AppError('INTERNAL', 'the test delivery disappeared');
   return view;
 }

@@ -1,8 +1,6 @@
 import { postJson } from '../outgoing/post.ts';
 import type { SendResult } from './send-result.ts';
 
-const DETAIL_CHARS = 500;
-
 /** Retry-After in seconds or as an HTTP date. */
 function retryAfterMs(header: string | null, now: number): number | undefined {
   if (!header) return undefined;
@@ -21,13 +19,10 @@ export async function postDelivery(
   headers: Record<string, string>,
   timeoutMs: number,
 ): Promise<SendResult> {
-  const { host, status, detail, retryAfter } = await postJson(url, body, {
-    headers,
-    timeoutMs,
-    answerChars: DETAIL_CHARS,
-  });
+  const { host, status, detail, excerpt, retryAfter } = await postJson(url, body, { headers, timeoutMs });
   if (status === null) return { ok: false, permanent: false, statusCode: null, detail };
-  if (status >= 200 && status < 300) return { ok: true, permanent: false, statusCode: status, detail };
+  if (status >= 200 && status < 300)
+    return { ok: true, permanent: false, statusCode: status, detail, excerpt };
   if (status >= 300 && status < 400) {
     return {
       ok: false,
@@ -42,6 +37,7 @@ export async function postDelivery(
     permanent: !transient,
     statusCode: status,
     detail,
+    excerpt,
     retryAfterMs: retryAfterMs(retryAfter, Date.now()),
   };
 }

@@ -1,3 +1,4 @@
+import { replyExcerpt } from '../outgoing/reply-excerpt.ts';
 import type { Delivery, NotificationTarget } from '../store/types-notifications.ts';
 import { emailMessage, extraRecipients } from './payloads.ts';
 import type { SendResult } from './send-result.ts';
@@ -20,7 +21,7 @@ const PERMANENT_CODES = new Set(['EAUTH', 'ENOAUTH', 'EENVELOPE', 'EMESSAGE']);
 /**
  * Sends one delivery through the target's SMTP server with nodemailer (docs/decisions/0008).
  * A 5xx reply, a refused login or a bad envelope is final; a 4xx reply or a connection problem is
- * retried. The detail is the server's reply or the error code, never the password.
+ * retried. The detail is the reply code or the error, never the password; the reply is an excerpt.
  */
 export async function sendEmail(
   target: NotificationTarget,
@@ -56,25 +57,31 @@ export async function sendEmail(
       text,
       headers: { 'X-Firebreak-Delivery': String(delivery.id), 'X-Firebreak-Kind': delivery.kind },
     });
-    const reply = String(info.response ?? '').slice(0, 300);
+    const reply = String(info.response ?? '');
     const code = Number.parseInt(reply, 10);
     const refused = (info.rejected ?? []).length;
     return {
       ok: true,
       permanent: false,
       statusCode: Number.isNaN(code) ? null : code,
-      detail: `${config.host} accepted for ${to.length - refused} of ${to.length} recipients: ${reply}`,
+      detail: `${config.host} accepted for ${to.length - refused} of ${to.length} recipients`,
+      excerpt: replyExcerpt(reply),
     };
   } catch (error) {
     const failure = error as { code?: string; responseCode?: number; response?: string; message?: string };
     const code = failure.responseCode ?? null;
-    const reply = (failure.response ?? failure.message ?? 'failed').replace(/\s+/g, ' ').slice(0, 300);
+    // The server's reply is kept apart (an excerpt); without one, the message is nodemailer's own.
+    const reason = failure.response
+      ? `answered ${code ?? '?'}`
+      : (failure.message ?? 'failed').replace(/\s+/g, ' ').slice(0, 300);
     return {
       ok: false,
       // A reply code decides (RFC 5321 §4.2.1: 4yz transient, 5yz permanent).
       permanent: code !== null ? code >= 500 : PERMANENT_CODES.has(failure.code ?? ''),
       statusCode: code,
-      detail: `${config.host}:${config.port} ${failure.code ? `${failure.code}: ` : ''}${reply}`,
+      // Not "host:port CODE: …", which is how a row written before held the server's reply.
+      detail: `${config.host}:${config.port} ${failure.code ?? 'failed'} (${reason})`,
+      excerpt: failure.response ? replyExcerpt(failure.response) : null,
     };
   } finally {
     transport.close();

@@ -5,8 +5,10 @@ export interface SendResult {
   permanent: boolean;
   /** HTTP status or SMTP reply code; null when there was none. */
   statusCode: number | null;
-  /** What the receiver answered or why it could not be reached; never a secret. */
+  /** The receiver's status or why it could not be reached, never its reply's text; never a secret. */
   detail: string;
+  /** The start of its reply, scrubbed (outgoing/reply-excerpt.ts); shown only to who may change the target. */
+  excerpt?: string | null;
   /** The receiver's Retry-After, when it gave one. */
   retryAfterMs?: number;
 }

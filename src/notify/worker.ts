@@ -37,6 +37,7 @@ export async function deliverClaimed(
     ok: result.ok,
     statusCode: result.statusCode,
     detail: result.detail,
+    excerpt: result.excerpt ?? null,
     startedAt,
     finishedAt,
   };

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { replyExcerpt } from './reply-excerpt.ts';
 
 const ANSWER_BYTES = 8192;
 const REASON_CHARS = 200;
@@ -10,25 +11,26 @@ export const signatureOf = (secret: string, body: string): string =>
 export interface PostOptions {
   headers?: Record<string, string>;
   timeoutMs: number;
-  /** The answer's text is cut to this many characters. */
-  answerChars: number;
   /** Bounds the cause of an unreachable receiver; default: its first 200 characters. */
   boundReason?: (reason: string) => string;
 }
 
 /**
  * The receiver's answer (status null: none came) and a one-line detail naming the receiver by
- * host only, since a URL's path or query may itself be a credential (Slack-style hooks).
+ * host only, since a URL's path or query may itself be a credential (Slack-style hooks). The
+ * detail never quotes the answer's body: that is the excerpt, scrubbed and short, which only
+ * those who may configure the receiver are shown (docs/notifications.md).
  */
 export interface PostOutcome {
   host: string;
   status: number | null;
   detail: string;
+  excerpt: string | null;
   retryAfter: string | null;
 }
 
-/** The start of an answer (8 KB at most are read: the receiver is not trusted), on one line. */
-async function answerOf(response: Response, chars: number): Promise<string> {
+/** The start of an answer (8 KB at most are read: the receiver is not trusted). */
+async function answerOf(response: Response): Promise<string> {
   if (!response.body) return '';
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -45,8 +47,7 @@ async function answerOf(response: Response, chars: number): Promise<string> {
   } finally {
     await reader.cancel().catch(() => {});
   }
-  const text = Buffer.concat(chunks).subarray(0, ANSWER_BYTES).toString('utf8').replace(/\s+/g, ' ').trim();
-  return text.length > chars ? `${text.slice(0, chars)}…` : text;
+  return Buffer.concat(chunks).subarray(0, ANSWER_BYTES).toString('utf8');
 }
 
 /**
@@ -64,18 +65,18 @@ export async function postJson(url: string, body: string, options: PostOptions):
       redirect: 'manual',
       signal: AbortSignal.timeout(options.timeoutMs),
     });
-    const text = await answerOf(response, options.answerChars);
     return {
       host,
       status: response.status,
-      detail: `${host} answered ${response.status}${text ? `: ${text}` : ''}`,
+      detail: `${host} answered ${response.status}`,
+      excerpt: replyExcerpt(await answerOf(response)),
       retryAfter: response.headers.get('retry-after'),
     };
   } catch (error) {
     const name = (error as Error).name;
     if (name === 'TimeoutError' || name === 'AbortError') {
       const detail = `${host} did not answer within ${options.timeoutMs / 1000} s`;
-      return { host, status: null, detail, retryAfter: null };
+      return { host, status: null, detail, excerpt: null, retryAfter: null };
     }
     // fetch says only "fetch failed"; the cause names it (ECONNREFUSED, ENOTFOUND, "bad port").
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -84,6 +85,12 @@ export async function postJson(url: string, body: string, options: PostOptions):
       .split(url)
       .join(host);
     const bounded = options.boundReason ? options.boundReason(reason) : reason.slice(0, REASON_CHARS);
-    return { host, status: null, detail: `${host} could not be reached (${bounded})`, retryAfter: null };
+    return {
+      host,
+      status: null,
+      detail: `${host} could not be reached (${bounded})`,
+      excerpt: null,
+      retryAfter: null,
+    };
   }
 }

@@ -2,6 +2,7 @@ import type { AppContext } from '../context.ts';
 import type { IncidentContext } from '../incidents/access.ts';
 import { formatIncidentRef } from '../incidents/access.ts';
 import { type BlastRadius, CLASS_PHRASES } from '../incidents/blast-radius.ts';
+import { NO_REPLIES, shownEntry } from '../incidents/hook-result-shown.ts';
 import { severityOf } from '../incidents/settings.ts';
 import { incidentStart, syncTimeline, withActorNames } from '../incidents/timeline.ts';
 import { getIncidentTriage } from '../incidents/triage.ts';
@@ -73,7 +74,8 @@ export async function gatherFacts(ctx: AppContext, loaded: IncidentContext): Pro
   const { org, incident, settings } = loaded;
   const now = ctx.clock.now();
   await syncTimeline(ctx, incident);
-  const entries = await ctx.store.timeline.list(incident.id);
+  // A post-mortem is read widely: a hook's reply is never in it, only its status.
+  const entries = (await ctx.store.timeline.list(incident.id)).map((e) => shownEntry(e, NO_REPLIES));
   const scope = await loadTriageScope(ctx, org, incident, now);
   const start = incidentStart(incident);
   const end = incident.resolvedAt ?? now;

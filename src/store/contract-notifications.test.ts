@@ -153,6 +153,7 @@ for (const backend of testBackends()) {
                 ok: true,
                 statusCode: 200,
                 detail: 'ok',
+                excerpt: null,
                 startedAt: T0,
                 finishedAt: T0,
               },
@@ -199,7 +200,15 @@ for (const backend of testBackends()) {
       );
       assert.ok(retaken.some((d) => d.id === first.id && d.attempts === 2));
       const outcome = {
-        attempt: { attempt: 1, ok: true, statusCode: 200, detail: 'ok', startedAt: T0, finishedAt: T0 + 5 },
+        attempt: {
+          attempt: 1,
+          ok: true,
+          statusCode: 200,
+          detail: 'ok',
+          excerpt: null,
+          startedAt: T0,
+          finishedAt: T0 + 5,
+        },
         status: 'sent' as const,
         nextAttemptAt: T0,
       };
@@ -219,7 +228,15 @@ for (const backend of testBackends()) {
         failing.id,
         failing.attempts,
         {
-          attempt: { attempt: 2, ok: false, statusCode: 503, detail: 'busy', startedAt: T0, finishedAt: T0 },
+          attempt: {
+            attempt: 2,
+            ok: false,
+            statusCode: 503,
+            detail: 'busy',
+            excerpt: 'upstream: db down',
+            startedAt: T0,
+            finishedAt: T0,
+          },
           status: 'pending',
           nextAttemptAt: T0 + 500_000,
         },
@@ -232,10 +249,10 @@ for (const backend of testBackends()) {
       );
       const attempts = await store.notificationDeliveries.attempts([first.id, failing.id]);
       assert.deepEqual(
-        attempts.map((x) => [x.deliveryId, x.attempt, x.ok, x.statusCode]),
+        attempts.map((x) => [x.deliveryId, x.attempt, x.ok, x.statusCode, x.detail, x.excerpt]),
         [
-          [first.id, 2, true, 200],
-          [failing.id, 2, false, 503],
+          [first.id, 2, true, 200, 'ok', null],
+          [failing.id, 2, false, 503, 'busy', 'upstream: db down'],
         ].sort((x, y) => Number(x[0]) - Number(y[0])),
       );
       const failed = await store.notificationDeliveries.list({

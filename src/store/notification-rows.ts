@@ -50,7 +50,7 @@ export const toAttempt = (row: Row): DeliveryAttempt => ({
   attempt: Number(row.attempt),
   ok: Boolean(row.ok),
   statusCode: numOrNull(row.status_code),
-  detail: String(row.detail),
+  ...attemptDetailOf(String(row.detail)),
   startedAt: Number(row.started_at),
   finishedAt: Number(row.finished_at),
 });
@@ -74,6 +74,23 @@ export const toEscalation = (row: Row): EscalationState => ({
   updatedAt: Number(row.updated_at),
 });
 
-/** A failure's detail kept on the delivery row, bounded. */
+/** A failure's detail kept on the delivery row, bounded; never the reply's excerpt. */
 export const lastErrorOf = (ok: boolean, detail: string): string | null =>
   ok ? null : detail.slice(0, 1000);
+
+// An attempt's excerpt has no column of its own (no migration for it): it follows the detail
+// after a newline, which neither holds (both are put on one line before they are stored).
+const EXCERPT_SEPARATOR = '\n';
+
+/** The `detail` column of an attempt: its detail, then its excerpt when it has one. */
+export const attemptDetailColumn = (attempt: { detail: string; excerpt: string | null }): string => {
+  const detail = attempt.detail.replaceAll(EXCERPT_SEPARATOR, ' ');
+  return attempt.excerpt ? `${detail}${EXCERPT_SEPARATOR}${attempt.excerpt}` : detail;
+};
+
+function attemptDetailOf(column: string): { detail: string; excerpt: string | null } {
+  const at = column.indexOf(EXCERPT_SEPARATOR);
+  return at < 0
+    ? { detail: column, excerpt: null }
+    : { detail: column.slice(0, at), excerpt: column.slice(at + 1) };
+}

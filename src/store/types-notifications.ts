@@ -78,8 +78,13 @@ export interface DeliveryAttempt {
   ok: boolean;
   /** HTTP status or SMTP reply code; null when there was none (refused, timed out). */
   statusCode: number | null;
-  /** What the receiver answered or why it could not be reached; never a secret. */
+  /**
+   * The receiver's status or why it could not be reached; never a secret. Rows written before
+   * replies were kept apart hold the reply here too ("host answered 503: <body>").
+   */
   detail: string;
+  /** The start of the receiver's reply, scrubbed (outgoing/reply-excerpt.ts), or null. */
+  excerpt: string | null;
   startedAt: number;
   finishedAt: number;
 }

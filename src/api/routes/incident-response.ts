@@ -44,8 +44,8 @@ export async function incidentResponseRoutes(app: FastifyInstance, opts: { ctx: 
   });
 
   app.get(`${BASE}/mitigations/`, (request) =>
-    withIncident(request, 'read', async (_, loaded) =>
-      (await listMitigations(ctx, loaded)).map(serializeMitigation),
+    withIncident(request, 'read', async (principal, loaded) =>
+      (await listMitigations(ctx, principal, loaded)).map(serializeMitigation),
     ),
   );
 

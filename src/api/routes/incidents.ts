@@ -104,8 +104,8 @@ export async function incidentRoutes(app: FastifyInstance, opts: { ctx: AppConte
   );
 
   app.get(`${BASE}/timeline/`, (request) =>
-    withIncident(request, 'read', async (_, loaded) =>
-      (await listTimeline(ctx, loaded)).map(serializeTimelineEntry),
+    withIncident(request, 'read', async (principal, loaded) =>
+      (await listTimeline(ctx, principal, loaded)).map(serializeTimelineEntry),
     ),
   );
 
@@ -118,9 +118,9 @@ export async function incidentRoutes(app: FastifyInstance, opts: { ctx: AppConte
   });
 
   app.get(`${BASE}/timeline/:entry/`, (request) =>
-    withIncident(request, 'read', async (_, loaded) =>
+    withIncident(request, 'read', async (principal, loaded) =>
       serializeTimelineEntry(
-        await getTimelineEntry(ctx, loaded, (request.params as { entry: string }).entry),
+        await getTimelineEntry(ctx, principal, loaded, (request.params as { entry: string }).entry),
       ),
     ),
   );

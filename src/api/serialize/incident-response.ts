@@ -16,10 +16,12 @@ export function serializeHookResult(result: HookResult) {
     ok: result.ok,
     status: result.status,
     detail: result.detail,
+    excerpt: result.excerpt,
+    durationMs: result.durationMs,
   };
 }
 
-/** A recorded hook call (a `hook_result` entry) as listed under its mitigation. */
+/** A recorded hook call (a `hook_result` entry, as incidents/hook-result-shown.ts shows it) under its mitigation. */
 function serializeHookEntry(entry: TimelineEntry) {
   const data = entry.data as Partial<HookResult>;
   return {
@@ -29,6 +31,8 @@ function serializeHookEntry(entry: TimelineEntry) {
     ok: data.ok ?? false,
     status: data.status ?? null,
     detail: data.detail ?? '',
+    excerpt: data.excerpt ?? null,
+    durationMs: data.durationMs ?? null,
     occurredAt: isoDate(entry.occurredAt),
   };
 }

@@ -44,6 +44,7 @@ export function serializeAttempt(attempt: DeliveryAttempt) {
     ok: attempt.ok,
     statusCode: attempt.statusCode,
     detail: attempt.detail,
+    excerpt: attempt.excerpt,
     startedAt: isoDate(attempt.startedAt),
     finishedAt: isoDate(attempt.finishedAt),
   };

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { lastErrorOf, toAttempt, toDelivery, toTarget } from '../notification-rows.ts';
+import { attemptDetailColumn, lastErrorOf, toAttempt, toDelivery, toTarget } from '../notification-rows.ts';
 import type { NotificationsStore } from '../types-notifications.ts';
 import { conflictAs } from './accounts-rows.ts';
 import { createEscalationParts, enqueueRows } from './notifications-escalation.ts';
@@ -121,7 +121,7 @@ export function createNotifications(pool: pg.Pool): NotificationsStore {
               claimedAttempt,
               attempt.ok,
               attempt.statusCode,
-              attempt.detail,
+              attemptDetailColumn(attempt),
               attempt.startedAt,
               attempt.finishedAt,
             ],

@@ -1,6 +1,6 @@
 import type { SQLInputValue } from 'node:sqlite';
 import { AppError } from '../../app-error.ts';
-import { lastErrorOf, toAttempt, toDelivery, toTarget } from '../notification-rows.ts';
+import { attemptDetailColumn, lastErrorOf, toAttempt, toDelivery, toTarget } from '../notification-rows.ts';
 import type { NotificationsStore } from '../types-notifications.ts';
 import type { SqliteHandles } from './connection.ts';
 import { writeTransaction } from './connection.ts';
@@ -146,7 +146,7 @@ export function createNotifications(h: SqliteHandles): NotificationsStore {
             claimedAttempt,
             attempt.ok ? 1 : 0,
             attempt.statusCode,
-            attempt.detail,
+            attemptDetailColumn(attempt),
             attempt.startedAt,
             attempt.finishedAt,
           );
