@@ -437,6 +437,90 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(blast.users, 3);
     });
 
+    test("a production incident's triage counts production's events: staging noise does not widen its blast radius", async () => {
+      const s = await t.setup();
+      const client = apiClient(t.url, s.token);
+      const send = (environment: string, minutesAgo: number, user: string, transaction: string) =>
+        sendEvent(t, s, {
+          message: 'Cart lost',
+          environment,
+          timestamp: at(minutesAgo),
+          transaction,
+          user: { id: user },
+        });
+      // Production: one customer, one feature. Staging: three testers clicking everywhere.
+      for (const m of [40, 10, 8, 6, 4]) await send('production', m, 'p1', '/checkout');
+      const staging: [number, string, string][] = [
+        [30, 's1', '/search'],
+        [9, 's1', '/search'],
+        [7, 's2', '/admin'],
+        [5, 's3', '/search'],
+        [3, 's2', '/admin'],
+        [2, 's3', '/reports'],
+        [1, 's1', '/admin'],
+      ];
+      for (const [m, user, transaction] of staging) await send('staging', m, user, transaction);
+      const issue = await issueOf(s, s.project, 'Cart lost');
+      const declared = await client.post(`/api/0/organizations/${s.org}/incidents/`, { issues: [issue.id] });
+      const path = `/api/0/organizations/${s.org}/incidents/${declared.body.ref}/triage/`;
+
+      // The incident names no environment yet: every environment counts, and the report says so.
+      const everywhere = (await client.get(path)).body;
+      assert.equal(everywhere.environment.name, null);
+      assert.match(everywhere.environment.text, /^every environment: /);
+      assert.deepEqual([everywhere.total.events.window, everywhere.total.events.baseline], [10, 2]);
+      assert.equal(everywhere.blastRadius.users, 4);
+      assert.equal(everywhere.blastRadius.class, 'many_users_many_features');
+
+      // Asked for one environment, or once the rollback is recorded in production: that one alone.
+      const asked = await client.get(`${path}?environment=production`);
+      assert.equal(asked.status, 200, JSON.stringify(asked.body));
+      assert.equal(asked.body.environment.name, 'production');
+      assert.equal(asked.body.total.events.window, 4);
+      const rollback = await client.post(
+        `/api/0/organizations/${s.org}/incidents/${declared.body.ref}/mitigations/`,
+        {
+          type: 'rollback',
+          release: 'web@1',
+          environment: 'production',
+          runHooks: false,
+        },
+      );
+      assert.equal(rollback.status, 201, JSON.stringify(rollback.body));
+      const report = (await client.get(path)).body;
+      assert.deepEqual(report.environment, {
+        name: 'production',
+        source: 'mitigation',
+        text: "production only (the latest mitigation's environment)",
+      });
+      assert.deepEqual(report.total.events, {
+        window: 4,
+        baseline: 1,
+        perMinute: 0.27,
+        baselinePerMinute: 0.02,
+        ratio: 16,
+      });
+      assert.deepEqual(report.issues[0].events, report.total.events);
+      assert.deepEqual(report.total.users, { window: 1, recent: 1, overall: 1 });
+      assert.deepEqual(report.issues[0].users, { window: 1, recent: 1, overall: 1 });
+      assert.deepEqual(report.total.affected.transactions.values, [{ value: '/checkout', count: 5 }]);
+      const blast = report.blastRadius;
+      assert.deepEqual(
+        [blast.class, blast.events, blast.users, blast.features.names],
+        ['single_user_single_feature', 5, 1, [{ name: '/checkout', count: 5 }]],
+      );
+      assert.match(
+        report.summary,
+        /^single user, single feature \(\/checkout\): investigate — 4 events\/15 min .*; production only$/,
+      );
+      // Staging, asked for by name, is its own picture; a bad name is refused.
+      const stagingOnly = (await client.get(`${path}?environment=staging`)).body;
+      assert.deepEqual([stagingOnly.environment.source, stagingOnly.total.events.window], ['query', 6]);
+      const bad = await client.get(`${path}?environment=${'x'.repeat(300)}`);
+      assert.equal(bad.status, 400);
+      assert.ok(bad.body.detail);
+    });
+
     test('an incident without issues has an empty report', async () => {
       const s = await t.setup();
       const client = apiClient(t.url, s.token);

@@ -182,6 +182,63 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.match((await api.post(`${inc}/close/`, {})).body.detail, /resolved first \(it is investigating/);
     });
 
+    /**
+     * Production's first error 90 s before T0 (three from one customer), staging's testers hitting the
+     * same issue meanwhile (five users); rolled back in production and resolved at T0.
+     */
+    async function rolledBackAfter90Seconds() {
+      clock.set(T0);
+      const s = await t.setup();
+      const send = (environment: string, secondsAgo: number, user: string) =>
+        sendEvent(t, s, {
+          message: 'Cart lost',
+          environment,
+          release: environment === 'production' ? 'web@2' : 'web@3-rc',
+          timestamp: (T0 - secondsAgo * 1000) / 1000,
+          user: { id: user },
+        });
+      for (const ago of [90, 70, 50]) await send('production', ago, 'p1');
+      for (const [i, ago] of [85, 75, 65, 55, 45].entries()) await send('staging', ago, `s${i}`);
+      const api = apiClient(t.url, s.token);
+      const [issue] = (await api.get(`/api/0/projects/${s.org}/${s.project}/issues/`)).body;
+      const base = `/api/0/organizations/${s.org}/incidents/`;
+      const declared = await api.post(base, {
+        issues: [issue.id],
+        severity: 'P2',
+        firstEventAt: T0 - 90_000,
+      });
+      assert.equal(declared.status, 201, JSON.stringify(declared.body));
+      const inc = `${base}${declared.body.ref}`;
+      const rollback = await api.post(`${inc}/mitigations/`, {
+        type: 'rollback',
+        release: 'web@1',
+        environment: 'production',
+        runHooks: false,
+      });
+      assert.equal(rollback.status, 201, JSON.stringify(rollback.body));
+      const resolved = await api.post(`${inc}/resolve/`, {
+        rootCause: 'web@2',
+        override: 'verified by hand',
+      });
+      assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+      const pm = (await api.post(`${inc}/postmortem/`, {})).body;
+      return { s, api, inc, pm };
+    }
+
+    test("impact: a production incident counts production's events, not staging's", async () => {
+      const { pm } = await rolledBackAfter90Seconds();
+      // Staging's five testers are not the incident's impact: one production customer, three events.
+      assert.equal(pm.impact.environment, 'production');
+      assert.deepEqual([pm.impact.events, pm.impact.users], [3, 1]);
+      assert.deepEqual(
+        pm.impact.perIssue.map((i: any) => i.events),
+        [3],
+      );
+      assert.deepEqual(pm.impact.releases, [{ value: 'web@2', count: 3 }]);
+      assert.deepEqual(pm.impact.environments, [{ value: 'production', count: 3 }]);
+      assert.deepEqual([pm.blast.users, pm.blast.events], [1, 3]);
+    });
+
     test('ADR numbers per organisation; scopes; another organisation sees nothing', async () => {
       const { s, api, base, inc, issue } = await orgWithIncident();
       assert.equal((await api.post(`${inc}/postmortem/`, {})).body.adr, 'ADR-0001');

@@ -214,7 +214,10 @@ describe('each verb is one request', () => {
   });
 
   test('triage, mitigate, mitigations, verify, resolve', () => {
-    assert.deepEqual(plan('triage', 'INC-7'), { method: 'GET', path: `${INC}/triage/` });
+    assert.deepEqual(plan('triage', 'INC-7'), { method: 'GET', path: `${INC}/triage/`, query: {} });
+    assert.deepEqual(plan('triage', 'INC-7', '--environment', 'production').query, {
+      environment: 'production',
+    });
     assert.deepEqual(
       plan('mitigate', '7', '--type', 'rollback', '--release', 'web@1.2.2', '--project', 'web'),
       {

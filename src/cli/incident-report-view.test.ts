@@ -39,6 +39,11 @@ const TRIAGE = {
   window: { minutes: 15, start: '2025-01-31T14:05:00.000Z', end: '2025-01-31T14:20:00.000Z' },
   baseline: { minutes: 60, start: '2025-01-31T13:05:00.000Z', end: '2025-01-31T14:05:00.000Z' },
   summary: 'many users, many features (/checkout, /cart): roll back first, debug after — 42 events/15 min',
+  environment: {
+    name: 'production',
+    source: 'mitigation',
+    text: "production only (the latest mitigation's environment)",
+  },
   issues: [
     {
       id: '12',
@@ -112,6 +117,7 @@ test('triage: the decision first, then the numbers per issue and in total, then 
   assert.equal(lines[0], 'INC-7 triage at 2025-01-31T14:20:00.000Z: last 15 min against the 60 min before');
   assert.match(lines[2], /^blast radius: +many users many features → rollback first$/);
   assert.match(out, /features \(transaction\): \/checkout 30, \/cart 12 of 42 events/);
+  assert.match(out, /^environment: +production only \(the latest mitigation's environment\)$/m);
   assert.match(
     out,
     /suspect deploy: +web@2\.4\.0 \(production\) finished 2025-01-31T14:00:00\.000Z; WEB-12 first seen/,

@@ -61,6 +61,7 @@ export function renderTriage(io: CliIo, answer: unknown): void {
       `features (${oneLine(features.dimension)})`,
       names.length ? `${names.join(', ')} of ${num(features.events)} events` : '—',
     ],
+    ['environment', oneLine(asObject(report.environment).text ?? 'every environment', 200)],
   ];
   const deploy = asObject(suspects.deploy);
   if (deploy.version) {

@@ -18,12 +18,17 @@ import { renderTimeline } from './incident-view.ts';
 /** Triage, mitigation and verification: the decision data and what was done about it. */
 
 const triage: Verb = {
-  usage: 'REF',
-  summary: 'the triage report: rates, users, blast radius and its recommendation, suspect deploy and commits',
-  options: {},
+  usage: 'REF [--environment E]',
+  summary:
+    "the triage report: rates, users, blast radius and its recommendation, suspect deploy and commits (in one environment: --environment, else the mitigation's)",
+  options: { environment: { type: 'string' } },
   plan: (input) => {
     noExtraArgs(input, 1);
-    return { method: 'GET', path: incidentPath(input, 'triage') };
+    return {
+      method: 'GET',
+      path: incidentPath(input, 'triage'),
+      query: defined({ environment: str(input.values, 'environment') }),
+    };
   },
   render: (io, answer) => renderTriage(io, answer),
 };

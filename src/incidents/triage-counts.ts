@@ -17,7 +17,10 @@ export interface UserCounts {
   window: number;
   /** Distinct users in the recent 75 minutes (window and baseline). */
   recent: number;
-  /** All users the issue ever had (issue counters; for the total, distinct across issues). */
+  /**
+   * All users the issue ever had (issue counters; for the total, distinct across issues). Counting
+   * one environment, the distinct users of its stored events: the counters know no environment.
+   */
   overall: number;
 }
 
@@ -47,6 +50,7 @@ export function eventRate(windowCount: number, baselineCount: number): EventRate
   };
 }
 
+/** The linked issues' rates from per-issue counts (the buckets', or one environment's events). */
 export function linkedRates(scope: TriageScope, counts: OrgCounts) {
   const perIssue = new Map<number, EventRate>();
   let window = 0;
@@ -92,12 +96,16 @@ export async function countUsers(
     distinctUsers(ctx, scope, scope.periods.recent),
     distinctUsers(ctx, scope, null),
   ]);
+  const oneEnvironment = scope.environment !== null;
   for (const { issue } of scope.linked) {
     perIssue.set(issue.id, {
       window: window.perIssue.get(issue.id) ?? 0,
       recent: recent.perIssue.get(issue.id) ?? 0,
-      overall: issue.userCount,
+      overall: oneEnvironment ? (stored.perIssue.get(issue.id) ?? 0) : issue.userCount,
     });
+  }
+  if (oneEnvironment) {
+    return { perIssue, total: { window: window.total, recent: recent.total, overall: stored.total } };
   }
   // Retention prunes old events but never the counters: the total is at least the largest issue's.
   const largest = Math.max(0, ...scope.linked.map((l) => l.issue.userCount));

@@ -22,6 +22,8 @@ export interface TriageScope {
   projectIds: number[];
   /** Every project of the organisation, by id. */
   orgProjects: Map<number, Project>;
+  /** The one environment whose events count (triage-environment.ts); null: every environment. */
+  environment: string | null;
 }
 
 export async function loadTriageScope(
@@ -45,10 +47,11 @@ export async function loadTriageScope(
     linked,
     projectIds: [...new Set(linked.map((l) => l.project.id))],
     orgProjects,
+    environment: null,
   };
 }
 
-/** The linked issues' stored events in the period (Discover's bounds are inclusive). */
+/** The linked issues' stored events in the period and the scope's environment (Discover's bounds are inclusive). */
 export function linkedEvents(
   scope: TriageScope,
   period: Period | null,
@@ -65,6 +68,16 @@ export function linkedEvents(
         negated: false,
         values: scope.linked.map((l) => l.issue.id),
       },
+      ...(scope.environment === null
+        ? []
+        : [
+            {
+              kind: 'in' as const,
+              attr: { column: 'environment' as const },
+              negated: false,
+              values: [scope.environment],
+            },
+          ]),
       ...filters,
     ],
   };

@@ -13,6 +13,8 @@ export function triageSummary(input: {
   events: EventRate;
   suspect: SuspectDeploy | null;
   rollbackTarget: DeploySignal | null;
+  /** The one environment counted (null: every environment). */
+  environment?: string | null;
 }): string {
   const { blast, events, suspect, rollbackTarget } = input;
   const names = blast.class === 'none' ? '' : ` (${listNames(blast.features)})`;
@@ -22,5 +24,6 @@ export function triageSummary(input: {
     line += `; suspect deploy ${suspect.deploy.version} (${suspect.deploy.environment})`;
     if (rollbackTarget) line += `, roll back to ${rollbackTarget.version}`;
   }
+  if (input.environment) line += `; ${input.environment} only`;
   return line;
 }

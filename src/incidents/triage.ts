@@ -1,7 +1,9 @@
+import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import type { NormalizedEvent } from '../digest/event.ts';
 import type { Project } from '../store/types.ts';
 import type { DeploySignal, Incident } from '../store/types-incidents.ts';
+import { parseInput } from '../validation.ts';
 import type { IncidentContext } from './access.ts';
 import { type BlastRadius, classifyBlastRadius } from './blast-radius.ts';
 import { recentFeatures } from './blast-radius-features.ts';
@@ -11,6 +13,7 @@ import { findRollbackTarget, findSuspectDeploy, type SuspectDeploy } from './sus
 import { countOrgIssues, countUsers, type EventRate, linkedRates, type UserCounts } from './triage-counts.ts';
 import { type DeployBefore, deployBefore, latestDeploys, linkedEnvironments } from './triage-deploys.ts';
 import { affectedBreakdowns, type Breakdowns } from './triage-dimensions.ts';
+import { type CountedEnvironment, countedEnvironment, mitigatedEnvironment } from './triage-environment.ts';
 import { latestEvent, type TopFrame, topFrameOf } from './triage-frames.ts';
 import { type LinkedIssue, loadTriageScope } from './triage-scope.ts';
 import { triageSummary } from './triage-summary.ts';
@@ -40,6 +43,8 @@ export interface TotalTriage {
 
 export interface TriageReport {
   incident: Incident;
+  /** The environment whose events were counted, or every one and why. */
+  environment: CountedEnvironment;
   /** The organisation's projects, to name the ones deploys touched. */
   projects: Map<number, Project>;
   generatedAt: number;
@@ -56,20 +61,43 @@ export interface TriageReport {
   summary: string;
 }
 
+/** `?environment=production` counts that environment's events, whatever the mitigation says. */
+export const TriageQuery = z.object({ environment: z.string().trim().min(1).max(64).optional() });
+export type TriageQuery = z.infer<typeof TriageQuery>;
+
 /**
  * GET /incidents/{ref}/triage/ — the playbook's phase 1 from live data (`001_…`). `at` evaluates
  * it as of an earlier moment (the post-mortem reads the blast radius as of the mitigation);
- * by default it is now.
+ * by default it is now. The numbers count the incident's environment (triage-environment.ts).
  */
 export async function getIncidentTriage(
   ctx: AppContext,
   { org, incident, settings }: IncidentContext,
-  options: { at?: number } = {},
+  options: { at?: number; query?: unknown } = {},
 ): Promise<TriageReport> {
+  const query = parseInput(TriageQuery, options.query, 'query');
   const now = options.at ?? ctx.clock.now();
   const scope = await loadTriageScope(ctx, org, incident, now);
+  const mitigated = query.environment
+    ? null
+    : mitigatedEnvironment(await ctx.store.timeline.list(incident.id), now);
+  const wanted = query.environment
+    ? { name: query.environment, source: 'query' as const }
+    : { name: mitigated, source: mitigated === null ? null : ('mitigation' as const) };
+  const { environment, countIn } = await countedEnvironment(
+    ctx,
+    { orgId: org.id, projectIds: scope.projectIds, issueIds: scope.linked.map((l) => l.issue.id) },
+    wanted,
+    scope.periods.recent,
+  );
+  scope.environment = environment.name;
   const counts = await countOrgIssues(ctx, scope);
-  const rates = linkedRates(scope, counts);
+  const rates = linkedRates(
+    scope,
+    environment.name === null
+      ? counts
+      : { window: await countIn(scope.periods.window), baseline: await countIn(scope.periods.baseline) },
+  );
   const users = await countUsers(ctx, scope);
   const affected = await affectedBreakdowns(ctx, scope);
   const environments = await linkedEnvironments(ctx, scope);
@@ -132,6 +160,7 @@ export async function getIncidentTriage(
 
   return {
     incident,
+    environment,
     projects: scope.orgProjects,
     generatedAt: now,
     periods: scope.periods,
@@ -139,6 +168,12 @@ export async function getIncidentTriage(
     total,
     blastRadius,
     suspects: { deploy, rollbackTarget, commits, correlatedIssues },
-    summary: triageSummary({ blast: blastRadius, events: rates.total, suspect: deploy, rollbackTarget }),
+    summary: triageSummary({
+      blast: blastRadius,
+      events: rates.total,
+      suspect: deploy,
+      rollbackTarget,
+      environment: environment.name,
+    }),
   };
 }

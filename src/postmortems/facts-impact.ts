@@ -1,4 +1,5 @@
 import type { AppContext } from '../context.ts';
+import { countedEnvironment } from '../incidents/triage-environment.ts';
 import type { LinkedIssue } from '../incidents/triage-scope.ts';
 import type { DiscoverRow, EventColumn, EventScope } from '../store/types-events.ts';
 import type { Incident } from '../store/types-incidents.ts';
@@ -18,8 +19,17 @@ export interface Impact {
   /** Resolution, else the moment the post-mortem was generated. */
   end: number;
   ongoing: boolean;
+  /** From start to end, to the second. */
   durationSeconds: number;
-  /** Events of the linked issues in the span, from the minute counters (retention never prunes them). */
+  /**
+   * The environment counted: the latest mitigation's, while its events of the span are all stored
+   * (src/incidents/triage-environment.ts); null, every environment. Absent from older documents.
+   */
+  environment?: string | null;
+  /**
+   * Events of the linked issues in the span: from the minute counters (retention never prunes
+   * them), or the environment's stored events when one is counted.
+   */
   events: number;
   /** Distinct users across the stored events of the span (id, else email, username, IP). */
   users: number;
@@ -31,21 +41,27 @@ export interface Impact {
 
 const TOP = 20;
 
-/** The span is whole minutes, as the counters are: from the start's minute through the end's. */
+/**
+ * The span counted is whole minutes, as the counters are: from the start's minute through the
+ * end's. `mitigatedIn` is the environment the incident was mitigated in (null: none named).
+ */
 export async function measureImpact(
   ctx: AppContext,
   incident: Incident,
   linked: LinkedIssue[],
-  start: number,
-  end: number,
+  span: { start: number; end: number; mitigatedIn: string | null },
 ): Promise<Impact> {
+  const { start, end } = span;
   const from = floorMinute(start);
   const to = floorMinute(end) + MINUTE_MS;
   const projectIds = [...new Set(linked.map((l) => l.project.id))];
-  const counts =
-    linked.length === 0
-      ? new Map<number, number>()
-      : await ctx.store.signals.issueCounts({ projectIds, start: from, end: to });
+  const { environment, countIn } = await countedEnvironment(
+    ctx,
+    { orgId: incident.orgId, projectIds, issueIds: linked.map((l) => l.issue.id) },
+    { name: span.mitigatedIn, source: span.mitigatedIn === null ? null : 'mitigation' },
+    { start: from, end: to },
+  );
+  const counts = linked.length === 0 ? new Map<number, number>() : await countIn({ start: from, end: to });
   const perIssue = linked.map(({ issue, project, shortId }) => ({
     issueId: issue.id,
     shortId,
@@ -60,6 +76,16 @@ export async function measureImpact(
     end: to - 1,
     filters: [
       { kind: 'in', attr: { column: 'issue.id' }, negated: false, values: linked.map((l) => l.issue.id) },
+      ...(environment.name === null
+        ? []
+        : [
+            {
+              kind: 'in' as const,
+              attr: { column: 'environment' as const },
+              negated: false,
+              values: [environment.name],
+            },
+          ]),
     ],
   };
   const [users, releases, environments] =
@@ -75,6 +101,7 @@ export async function measureImpact(
     end,
     ongoing: incident.resolvedAt === null,
     durationSeconds: Math.max(0, Math.round((end - start) / 1000)),
+    environment: environment.name,
     events: perIssue.reduce((sum, i) => sum + i.events, 0),
     users,
     perIssue,

@@ -6,6 +6,7 @@ import { NO_REPLIES, shownEntry } from '../incidents/hook-result-shown.ts';
 import { severityOf } from '../incidents/settings.ts';
 import { incidentStart, syncTimeline, withActorNames } from '../incidents/timeline.ts';
 import { getIncidentTriage } from '../incidents/triage.ts';
+import { mitigatedEnvironment } from '../incidents/triage-environment.ts';
 import { loadTriageScope } from '../incidents/triage-scope.ts';
 import { computeVerification } from '../incidents/verify.ts';
 import type { Verdict } from '../incidents/verify-verdict.ts';
@@ -79,7 +80,9 @@ export async function gatherFacts(ctx: AppContext, loaded: IncidentContext): Pro
   const scope = await loadTriageScope(ctx, org, incident, now);
   const start = incidentStart(incident);
   const end = incident.resolvedAt ?? now;
-  const impact = await measureImpact(ctx, incident, scope.linked, start, end);
+  // Counted in the environment the incident was mitigated in, as its verification is.
+  const mitigatedIn = mitigatedEnvironment(entries, end);
+  const impact = await measureImpact(ctx, incident, scope.linked, { start, end, mitigatedIn });
 
   const blastAt = incident.mitigatedAt ?? end;
   const triage = await getIncidentTriage(ctx, loaded, { at: blastAt });

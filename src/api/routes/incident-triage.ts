@@ -11,7 +11,7 @@ export async function incidentTriageRoutes(app: FastifyInstance, opts: { ctx: Ap
   const withIncident = incidentHandler(ctx);
   app.get(`${INCIDENT_PATH}/triage/`, (request) =>
     withIncident(request, 'read', async (_, loaded) =>
-      serializeIncidentTriage(await getIncidentTriage(ctx, loaded)),
+      serializeIncidentTriage(await getIncidentTriage(ctx, loaded, { query: request.query })),
     ),
   );
 }

@@ -99,6 +99,7 @@ export function serializeIncidentTriage(report: TriageReport) {
   return {
     incident: { id: String(report.incident.id), ref: `INC-${report.incident.number}` },
     generatedAt: isoDate(report.generatedAt),
+    environment: { ...report.environment },
     window: period(report.periods.window),
     baseline: period(report.periods.baseline),
     summary: report.summary,
