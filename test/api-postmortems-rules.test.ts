@@ -239,6 +239,26 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.deepEqual([pm.blast.users, pm.blast.events], [1, 3]);
     });
 
+    test('durations: to the second, shown as minutes and seconds', async () => {
+      const { s, inc, pm } = await rolledBackAfter90Seconds();
+      // 90 seconds is 1 min 30 s everywhere people read it, and 90 where programs do.
+      assert.equal(pm.impact.durationSeconds, 90);
+      assert.equal(pm.durations.timeToResolve, 90);
+      assert.equal(pm.durations.timeToMitigate, 90);
+      assert.match(pm.reconciliation, /^Resolution: {2}\S+, took 1 min 30 s$/m);
+      assert.equal(
+        pm.effective.summary,
+        'INC-1 (P2): 3 events from 1 user in production over 1 min 30 s. Mitigated by rollback (web@1) after 1 min 30 s. Resolved at 2026-11-22T09:00:00Z; error rate 0.00/min before, — after.',
+      );
+      const md = await (
+        await fetch(`${t.url}${inc}/postmortem.md?chart=none`, {
+          headers: { Authorization: `Bearer ${s.token}` },
+        })
+      ).text();
+      assert.ok(md.includes('| Duration | 1 min 30 s (2026-11-22T08:58:30Z → 2026-11-22T09:00:00Z) |'), md);
+      assert.ok(md.includes('time to detect: 1 min 30 s'), md);
+    });
+
     test('ADR numbers per organisation; scopes; another organisation sees nothing', async () => {
       const { s, api, base, inc, issue } = await orgWithIncident();
       assert.equal((await api.post(`${inc}/postmortem/`, {})).body.adr, 'ADR-0001');
@@ -258,7 +278,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
       assert.match(
         bare.body.reconciliation,
-        /^Action: {6}none recorded\nResolution: {2}not resolved yet \(0 min so far\)$/m,
+        /^Action: {6}none recorded\nResolution: {2}not resolved yet \(0 s so far\)$/m,
       );
       // "alert" says how it was detected, not who declared it: here a person did.
       await api.post(base, { issues: [issue.id], title: 'Paged by an alert', detectionSource: 'alert' });

@@ -138,7 +138,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(runbook.incident.ref, 'INC-1');
       assert.equal(runbook.owner.name, 'Ivy');
 
-      const resolution = `${sec(m.resolved)}, took ${Math.round((resolvedAt - firstEvent) / MINUTE)} min`;
+      // Exact to the second: the first event came from the SDK, not on a whole minute.
+      const took = Math.round((resolvedAt - firstEvent) / 1000);
+      const tookText = `${Math.floor(took / 60)} min${took % 60 ? ` ${took % 60} s` : ''}`;
+      const resolution = `${sec(m.resolved)}, took ${tookText}`;
       const block = (items: string) =>
         [
           `PRODUCTION INCIDENT — ${issue.shortId}: ${issue.title}`,

@@ -6,19 +6,39 @@ export const isoSeconds = (ms: number): string => new Date(ms).toISOString().rep
 /** `09:05` (UTC), for chart axes and timeline tables within one day. */
 export const clockTime = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
 
-/** Whole minutes, rounded: `19 min`. */
-export const minutesText = (ms: number): string => `${Math.max(0, Math.round(ms / 60_000))} min`;
+const DURATION_UNITS: [string, number][] = [
+  ['d', 86_400],
+  ['h', 3_600],
+  ['min', 60],
+  ['s', 1],
+];
 
-/** A duration for people: `45 s`, `19 min`, `2 h 05 min`, `3 d 4 h`. */
+/**
+ * A duration for people, exact to the second: `45 s`, `1 min 5 s`, `19 min`, `2 h 05 min`,
+ * `2 h 00 min 7 s`, `3 d 4 h`: from the largest unit that is not zero down to the last one that
+ * is not (minutes after hours in two digits). Machine-readable fields stay in seconds.
+ */
 export function durationText(seconds: number | null): string {
   if (seconds === null) return '—';
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.round(seconds / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return `${hours} h ${String(minutes % 60).padStart(2, '0')} min`;
-  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+  let rest = Math.max(0, Math.round(seconds));
+  if (rest === 0) return '0 s';
+  const parts: [number, string][] = DURATION_UNITS.map(([unit, size]) => {
+    const amount = Math.floor(rest / size);
+    rest -= amount * size;
+    return [amount, unit];
+  });
+  const first = parts.findIndex(([amount]) => amount > 0);
+  const last = parts.findLastIndex(([amount]) => amount > 0);
+  return parts
+    .slice(first, last + 1)
+    .map(
+      ([amount, unit], i) => `${i > 0 && unit === 'min' ? String(amount).padStart(2, '0') : amount} ${unit}`,
+    )
+    .join(' ');
 }
+
+/** The same for a span in milliseconds (negative spans read as 0 s). */
+export const durationMsText = (ms: number): string => durationText(Math.max(0, ms) / 1000);
 
 /** Events per minute to two decimals: `1.20/min`; `—` when there was no time to measure. */
 export const rateText = (perMinute: number | null): string =>

@@ -1,5 +1,5 @@
 import type { PostmortemFacts } from './facts.ts';
-import { durationText, isoSeconds, minutesText } from './format.ts';
+import { durationMsText, durationText, isoSeconds } from './format.ts';
 
 /**
  * What the data says under each narrative heading: facts people start writing from, never
@@ -43,8 +43,8 @@ export function hintsOf(facts: PostmortemFacts): Hints {
     // A deploy suspected for a jump in an older issue's rate finished after the errors began.
     const when =
       first >= finishedAt
-        ? `The errors began ${minutesText(first - finishedAt)} after deploy ${version} to ${environment} finished`
-        : `The errors began ${minutesText(finishedAt - first)} before deploy ${version} to ${environment} finished, and grew after it`;
+        ? `The errors began ${durationMsText(first - finishedAt)} after deploy ${version} to ${environment} finished`
+        : `The errors began ${durationMsText(finishedAt - first)} before deploy ${version} to ${environment} finished, and grew after it`;
     tests.push(`${when} (${reasons.join(', ')}).`);
     for (const commit of suspects.commits.slice(0, 5)) {
       tests.push(
