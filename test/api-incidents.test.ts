@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
 import { apiClient, memberWithToken, mintToken, sendEvent, startServerOn } from './helpers/issues.ts';
+import { run } from './helpers/run.ts';
 import type { TestServer } from './helpers/server.ts';
 
 const T0 = Date.parse('2026-11-22T09:00:00Z');
@@ -203,6 +204,66 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const other = await t.setup();
       const stranger = apiClient(t.url, other.token);
       assert.equal((await stranger.get(`${base}INC-1/timeline/${note.body.id}/`)).status, 404);
+    });
+
+    test('a note is back-dated within the incident or the day before its declaration, never to 1970 (API and CLI)', async () => {
+      clock.set(T0);
+      const { s, api, web, base } = await orgWithIssues();
+      const declared = await api.post(base, { issues: [web.id] });
+      assert.equal(declared.status, 201, JSON.stringify(declared.body));
+      assert.equal(declared.body.milestones.firstEvent, new Date(T0 - 5 * MINUTE).toISOString());
+      const timeline = `${base}${declared.body.ref}/timeline/`;
+      const note = (occurredAt: string | number) =>
+        api.post(timeline, { body: 'pool exhausted', occurredAt });
+      const DAY = 24 * 60 * MINUTE;
+      for (const occurredAt of ['1970-01-01T00:00:00Z', 0, '2019-06-01T12:00:00Z', T0 - DAY - 1000]) {
+        const refused = await note(occurredAt);
+        assert.equal(refused.status, 400, `${occurredAt}: ${JSON.stringify(refused.body)}`);
+        assert.equal(
+          refused.body.detail,
+          "invalid occurredAt: it is before 2026-11-21T09:00:00.000Z; a note may be dated back to the incident's first event or 24 hours before its declaration, whichever is earlier",
+        );
+      }
+      const future = await note(T0 + 2 * MINUTE);
+      assert.equal(future.status, 400);
+      assert.match(future.body.detail, /occurredAt: it is in the future/);
+      for (const occurredAt of [T0 - DAY, T0 - 5 * MINUTE, T0 + 30_000]) {
+        const kept = await note(occurredAt);
+        assert.equal(kept.status, 201, `${occurredAt}: ${JSON.stringify(kept.body)}`);
+        assert.equal(kept.body.occurredAt, new Date(occurredAt).toISOString());
+      }
+      // A first event known from long before the declaration reaches further back than the day.
+      const old = await api.post(base, { issues: [web.id], firstEventAt: T0 - 3 * DAY });
+      const oldTimeline = `${base}${old.body.ref}/timeline/`;
+      const backDated = await api.post(oldTimeline, { body: 'first report', occurredAt: T0 - 3 * DAY });
+      assert.equal(backDated.status, 201, JSON.stringify(backDated.body));
+      assert.equal((await api.post(oldTimeline, { body: 'x', occurredAt: T0 - 3 * DAY - 1000 })).status, 400);
+
+      const env = { FIREBREAK_URL: t.url, FIREBREAK_ORG: s.org, FIREBREAK_TOKEN: s.token };
+      const cli = await run(
+        process.execPath,
+        [
+          'bin/firebreak.js',
+          'incident',
+          'note',
+          declared.body.ref,
+          'pool',
+          'exhausted',
+          '--at',
+          '1970-01-01T00:00:00Z',
+        ],
+        { env },
+      );
+      assert.equal(cli.code, 2, cli.stderr);
+      assert.match(
+        cli.stderr,
+        /^firebreak: invalid occurredAt: it is before 2026-11-21T09:00:00.000Z; a note may be dated back to the incident's first event or 24 hours before its declaration/m,
+      );
+      const entries = (await api.get(timeline)).body.filter((e: any) => e.kind === 'note');
+      assert.deepEqual(
+        entries.map((e: any) => e.occurredAt),
+        [T0 - DAY, T0 - 5 * MINUTE, T0 + 30_000].map((ms) => new Date(ms).toISOString()),
+      );
     });
 
     test('scopes and isolation: read vs write, another organisation sees nothing', async () => {

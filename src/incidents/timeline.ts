@@ -32,6 +32,20 @@ export interface TimelineEntryView extends TimelineEntry {
   actorName: string;
 }
 
+/** How far before its declaration a note may be dated when the incident's first event is later. */
+export const NOTE_LOOKBACK_HOURS = 24;
+
+/**
+ * The earliest moment a note may name: something that happened during the incident or shortly
+ * before it (the deploy or config change an hour earlier, the first customer report), as
+ * incident.io lets a timeline item be back-dated — not 1970, which would sort it before
+ * everything and stretch the post-mortem's timeline over years. The later bound is the clock
+ * (`notInFuture`).
+ */
+export function earliestNoteAt(incident: Incident): number {
+  return Math.min(incidentStart(incident), incident.declaredAt - NOTE_LOOKBACK_HOURS * 3_600_000);
+}
+
 /** POST /incidents/{ref}/timeline/ */
 export async function addTimelineEntry(
   ctx: AppContext,
@@ -42,6 +56,12 @@ export async function addTimelineEntry(
   const input = parseInput(NewEntryInput, body, 'entry');
   const now = ctx.clock.now();
   notInFuture(input.occurredAt, now, 'occurredAt');
+  const earliest = earliestNoteAt(incident);
+  if (input.occurredAt !== undefined && input.occurredAt < earliest) {
+    throw invalid(
+      `invalid occurredAt: it is before ${new Date(earliest).toISOString()}; a note may be dated back to the incident's first event or ${NOTE_LOOKBACK_HOURS} hours before its declaration, whichever is earlier`,
+    );
+  }
   const [entry] = await ctx.store.timeline.add(
     incident.id,
     [{ kind: input.kind, body: input.body, actor: principal.actor, occurredAt: input.occurredAt ?? now }],
