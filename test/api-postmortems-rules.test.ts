@@ -245,7 +245,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(pm.impact.durationSeconds, 90);
       assert.equal(pm.durations.timeToResolve, 90);
       assert.equal(pm.durations.timeToMitigate, 90);
-      assert.match(pm.reconciliation, /^Resolution: {2}\S+, took 1 min 30 s$/m);
+      assert.match(pm.reconciliation, /^Resolution: {2}\S+, took 1\.5 min$/m);
       assert.equal(
         pm.effective.summary,
         'INC-1 (P2): 3 events from 1 user in production over 1 min 30 s. Mitigated by rollback (web@1) after 1 min 30 s. Resolved at 2026-11-22T09:00:00Z; error rate 0.00/min before, — after.',
@@ -278,7 +278,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
       assert.match(
         bare.body.reconciliation,
-        /^Action: {6}none recorded\nResolution: {2}not resolved yet \(0 s so far\)$/m,
+        /^Action: {6}none recorded\nResolution: {2}not resolved yet \(0 min so far\)$/m,
       );
       // "alert" says how it was detected, not who declared it: here a person did.
       await api.post(base, { issues: [issue.id], title: 'Paged by an alert', detectionSource: 'alert' });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { durationMsText, durationText } from './format.ts';
+import { durationMsText, durationText, minutesText } from './format.ts';
 
 test('durations read to the second: no whole-minute rounding', () => {
   const cases: [number | null, string][] = [
@@ -20,4 +20,12 @@ test('durations read to the second: no whole-minute rounding', () => {
   for (const [seconds, text] of cases) assert.equal(durationText(seconds), text, String(seconds));
   assert.equal(durationMsText(90_400), '1 min 30 s');
   assert.equal(durationMsText(-5_000), '0 s');
+});
+
+test('the playbook’s minutes: to a tenth, whole minutes without a decimal', () => {
+  assert.equal(minutesText(15 * 60_000), '15 min');
+  assert.equal(minutesText(90_000), '1.5 min');
+  assert.equal(minutesText(125 * 60_000 + 2_000), '125 min');
+  assert.equal(minutesText(20_000), '0.3 min');
+  assert.equal(minutesText(-5_000), '0 min');
 });

@@ -37,6 +37,15 @@ export function durationText(seconds: number | null): string {
     .join(' ');
 }
 
+/**
+ * Minutes to a tenth, for the playbook's `took <minutes>`: `15 min`, `1.5 min`, `125 min` (its
+ * layout names the unit; a tenth is 6 s, so a short incident no longer reads "0 min" or "2 min").
+ */
+export function minutesText(ms: number): string {
+  const tenths = Math.round(Math.max(0, ms) / 6_000);
+  return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)} min`;
+}
+
 /** The same for a span in milliseconds (negative spans read as 0 s). */
 export const durationMsText = (ms: number): string => durationText(Math.max(0, ms) / 1000);
 

@@ -1,7 +1,7 @@
 import { ACTION_ITEM_KINDS, type ActionItemKind } from '../store/types-postmortems.ts';
 import type { ActionItemView } from './action-items.ts';
 import type { PostmortemFacts } from './facts.ts';
-import { durationMsText, isoSeconds, oneLine, plural, rateText } from './format.ts';
+import { isoSeconds, minutesText, oneLine, plural, rateText } from './format.ts';
 
 /**
  * The reconciliation block of the production-incident playbook (`001_…`), in its exact layout:
@@ -36,8 +36,8 @@ export function reconciliationBlock(input: {
   const detected = incident.detectedAt ?? incident.declaredAt;
   const resolution =
     incident.resolvedAt === null
-      ? `not resolved yet (${durationMsText(facts.generatedAt - impact.start)} so far)`
-      : `${isoSeconds(incident.resolvedAt)}, took ${durationMsText(incident.resolvedAt - impact.start)}`;
+      ? `not resolved yet (${minutesText(facts.generatedAt - impact.start)} so far)`
+      : `${isoSeconds(incident.resolvedAt)}, took ${minutesText(incident.resolvedAt - impact.start)}`;
   const during = rates.duringPerMinute === null ? '' : ` (${rateText(rates.duringPerMinute)} during)`;
   return [
     `PRODUCTION INCIDENT — ${oneLine(incident.title)}`,
