@@ -29,7 +29,8 @@ for (const backend of ['sqlite', 'postgres'] as const)
         environment: 'production',
         release: 'web@1.0.0',
         tags: { server: 'web-1' },
-        user: { id: 'u1' },
+        // Keyed by its id (the `user` tag says id:u1); its email must still find the issue.
+        user: { id: 'u1', email: 'p@example.com' },
       };
       await sendEvent(t, s, { ...payment, timestamp: threeDaysAgo });
       await sendEvent(t, s, payment);
@@ -150,7 +151,31 @@ for (const backend of ['sqlite', 'postgres'] as const)
       assert.deepEqual(await search('has:server'), [CACHE, PAYMENT]);
       assert.deepEqual(await search('!has:server'), [DISK]);
       assert.deepEqual(await search('has:release'), [CACHE, PAYMENT]);
-      assert.deepEqual(await search('has:user.email'), [CACHE]);
+      assert.deepEqual(await search('has:user.email'), [CACHE, PAYMENT]);
+      assert.deepEqual(await search('!has:user.email'), [DISK]);
+    });
+
+    test("user.* finds an issue by any of its events' user fields, as event search does", async () => {
+      assert.deepEqual(await search('user.email:p@example.com'), [PAYMENT]);
+      assert.deepEqual(await search('user.email:P@*'), [], 'values match as stored');
+      assert.deepEqual(await search('user.email:p@*'), [PAYMENT]);
+      assert.deepEqual(await search('user.email:[p@example.com, b@example.com]'), [CACHE, PAYMENT]);
+      assert.deepEqual(await search('!user.email:p@example.com'), [CACHE, DISK]);
+      assert.deepEqual(await search('user.id:u1 user.email:p@example.com'), [PAYMENT]);
+      assert.deepEqual(await search('user.email:u1'), [], 'an id is not an email');
+      // The fields are searchable, not tags: the issue's tags show the `user` tag alone.
+      const tags = await api.get(`/api/0/organizations/${s.org}/issues/${ids[PAYMENT]}/tags/`);
+      assert.equal(tags.status, 200, JSON.stringify(tags.body));
+      assert.deepEqual(
+        tags.body.map((tag: { key: string }) => tag.key).filter((key: string) => key.includes('user')),
+        ['user'],
+      );
+      const keys = await api.get(`/api/0/organizations/${s.org}/tags/?project=${s.projectId}`);
+      assert.equal(keys.status, 200, JSON.stringify(keys.body));
+      assert.ok(
+        !keys.body.some((tag: { key: string }) => tag.key.startsWith('sentry:')),
+        JSON.stringify(keys.body),
+      );
     });
 
     test('free text on title and culprit: case-insensitive, quoted, wildcards literal', async () => {

@@ -42,4 +42,24 @@ describe('user identities from @sentry/node', () => {
     const [counted] = await discover('field=count_unique(user.email)&field=count()');
     assert.deepEqual([counted['count_unique(user.email)'], counted['count()']], [3, 6]);
   });
+
+  test('issue search finds the issue by the email of a user keyed by id, as Discover finds its events', async () => {
+    const issues = async (query: string) => {
+      const answer = await apiGet(
+        t.url,
+        s.token,
+        `/api/0/projects/${s.org}/${s.project}/issues/?query=${encodeURIComponent(query)}`,
+      );
+      assert.equal(answer.status, 200, JSON.stringify(answer.body));
+      return answer.body as { id: string; userCount: number }[];
+    };
+    const [byId] = await issues('user.id:user-1');
+    assert.ok(byId, 'the issue is found by the id');
+    assert.deepEqual(
+      (await issues('user.email:u1@example.com')).map((i) => i.id),
+      [byId.id],
+    );
+    assert.deepEqual(await issues('user.email:nobody@example.com'), []);
+    assert.equal(byId.userCount, 3, 'the extra fields are not counted as users');
+  });
 });

@@ -1,7 +1,7 @@
 import { invalid } from '../app-error.ts';
 import type { AppContext } from '../context.ts';
 import type { SearchTerm } from '../search/parse.ts';
-import type { IssueCondition } from '../store/types-issues.ts';
+import type { IssueCondition, UserFieldName } from '../store/types-issues.ts';
 import { clip } from '../validation.ts';
 import { findIssueInOrg, parseIssueRef } from './get-issue.ts';
 import { latestReleaseVersions } from './latest-release.ts';
@@ -36,7 +36,12 @@ export const BUILT_IN_TAGS = new Set([
   'handled',
 ]);
 
-const USER_FIELDS: Record<string, string> = { id: 'id', email: 'email', username: 'username', ip: 'ip' };
+const USER_FIELDS: Record<string, UserFieldName> = {
+  id: 'id',
+  email: 'email',
+  username: 'username',
+  ip: 'ip',
+};
 
 const KEYS: Record<string, KeyHandler> = {
   is: (_ctx, scope, term) => isCondition(scope, term),
@@ -96,10 +101,7 @@ export async function conditionsForTerm(
   let condition: IssueCondition;
   if (handler) condition = await handler(ctx, scope, term);
   else if (!explicitTag && userField && USER_FIELDS[userField])
-    condition = tag(
-      'user',
-      equalityValues(term).map((v) => `${USER_FIELDS[userField]}:${v}`),
-    );
+    condition = { field: 'userField', name: USER_FIELDS[userField], values: equalityValues(term) };
   else condition = await customTagCondition(ctx, scope, term);
   return [negate ? { ...condition, negate: !condition.negate } : condition];
 }

@@ -1,5 +1,5 @@
 import type { AppContext } from '../context.ts';
-import type { AssigneeMatch, IssueCondition } from '../store/types-issues.ts';
+import type { AssigneeMatch, IssueCondition, UserFieldName } from '../store/types-issues.ts';
 import type { SearchScope } from './search.ts';
 import { BUILT_IN_TAGS, badToken, equalityValues, type FilterTerm, requireKnownTag } from './search-keys.ts';
 
@@ -78,13 +78,17 @@ export function isCondition(scope: SearchScope, term: FilterTerm): IssueConditio
   return state(scope.now);
 }
 
-export async function hasCondition(ctx: AppContext, scope: SearchScope, term: FilterTerm) {
+export async function hasCondition(
+  ctx: AppContext,
+  scope: SearchScope,
+  term: FilterTerm,
+): Promise<IssueCondition> {
   const values = equalityValues(term);
   if (values.length !== 1) throw badToken(term, 'takes one key');
   const key = values[0];
   if (/^assign(ed|ee|ed_to)$/.test(key)) return { field: 'assignee', values: ['any'] } as IssueCondition;
-  const userField = /^user\.(id|email|username|ip)$/.exec(key)?.[1];
-  if (userField) return { field: 'tag', key: 'user', values: [`${userField}:*`] } as IssueCondition;
+  const userField = /^user\.(id|email|username|ip)$/.exec(key)?.[1] as UserFieldName | undefined;
+  if (userField) return { field: 'userField', name: userField, values: null };
   if (!BUILT_IN_TAGS.has(key)) await requireKnownTag(ctx, scope, term, key);
   return { field: 'hasTag', key } as IssueCondition;
 }

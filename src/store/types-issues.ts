@@ -23,6 +23,12 @@ export type IssueCondition = { negate?: boolean } & (
   /** Issue has a tag `key` with one of the values; `*` in a value matches any run of characters. */
   | { field: 'tag'; key: string; values: string[] }
   | { field: 'hasTag'; key: string }
+  /**
+   * An identity of the issue's users (user.email:…, has:user.email): its `user` tag (the first
+   * identity of each user, for every event) or the field in one of its stored events' users.
+   * `values` null: the field is present at all.
+   */
+  | { field: 'userField'; name: UserFieldName; values: string[] | null }
   /** Assigned to one of: a user, a team, anyone ('any') or no one ('none'). */
   | { field: 'assignee'; values: AssigneeMatch[] }
   /** Case-insensitive substring of the title or the culprit. */
@@ -32,6 +38,8 @@ export type IssueCondition = { negate?: boolean } & (
   | { field: 'constant'; value: boolean }
   | { field: 'all' | 'any'; conditions: IssueCondition[] }
 );
+
+export type UserFieldName = 'id' | 'email' | 'username' | 'ip';
 
 export type AssigneeMatch = { userId: number } | { teamId: number } | 'any' | 'none';
 

@@ -1,4 +1,4 @@
-import { likePattern, seenBetweenSql } from '../sql-text.ts';
+import { likePattern, seenBetweenSql, userFieldValues } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 
 /**
@@ -42,6 +42,17 @@ function predicateOf(condition: IssueCondition, bind: Bind): string {
         AND (${valueMatch('t.value', condition.values, bind)}))`;
     case 'hasTag':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)})`;
+    case 'userField': {
+      // The name is one of four fixed words (UserFieldName), never user input.
+      const field = `(e.user_fields ->> '${condition.name}')`;
+      const { tagValues, values } = userFieldValues(condition);
+      // Bound in the order the text reads: the tag's values, then the events'.
+      const inTag = valueMatch('t.value', tagValues, bind);
+      const inEvents = values ? valueMatch(field, values, bind) : `${field} IS NOT NULL`;
+      return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = 'user'
+          AND (${inTag}))
+        OR EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id AND e.user_fields IS NOT NULL AND (${inEvents}))`;
+    }
     case 'assignee':
       return condition.values.map((match) => assigneePredicate(match, bind)).join(' OR ') || 'FALSE';
     case 'text': {

@@ -1,5 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
-import { likePattern, seenBetweenSql } from '../sql-text.ts';
+import { likePattern, seenBetweenSql, userFieldValues } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 import { sqliteILike } from './fold-case.ts';
 
@@ -47,6 +47,17 @@ function predicateOf(condition: IssueCondition, params: SQLInputValue[]): string
         AND (${valueMatch('t.value', condition.values, bind, list)}))`;
     case 'hasTag':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)})`;
+    case 'userField': {
+      // The name is one of four fixed words (UserFieldName), never user input.
+      const field = `json_extract(e.user_fields, '$.${condition.name}')`;
+      const { tagValues, values } = userFieldValues(condition);
+      // Bound in the order the text reads: the tag's values, then the events'.
+      const inTag = valueMatch('t.value', tagValues, bind, list);
+      const inEvents = values ? valueMatch(field, values, bind, list) : `${field} IS NOT NULL`;
+      return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = 'user'
+          AND (${inTag}))
+        OR EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id AND e.user_fields IS NOT NULL AND (${inEvents}))`;
+    }
     case 'assignee':
       return condition.values.map((match) => assigneePredicate(match, bind)).join(' OR ') || '0';
     case 'text': {
