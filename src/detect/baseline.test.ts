@@ -41,6 +41,17 @@ test('window count: whole buckets at a minute boundary, the oldest in part insid
   assert.equal(windowCount(counts, T + 15_000, 1), 10 + 0.75 * 8);
 });
 
+test('window count after a rule is enabled: no bucket before the first whole minute after it', () => {
+  const counts = minutes(T - 3 * MINUTE, [4, 6, 8, 10]);
+  // Enabled at T - 2 min + 1 ms: from T - 1 min on, so 15 s into T the 3-minute window is 8 + 10.
+  assert.equal(windowCount(counts, T + 15_000, 3, T - 2 * MINUTE + 1), 18);
+  assert.equal(windowCount(counts, T, 3, T - 2 * MINUTE + 1), 8);
+  // Enabled on a boundary: that minute counts, and its share as the window's oldest bucket.
+  assert.equal(windowCount(counts, T + 15_000, 2, T - 2 * MINUTE), 10 + 8 + 0.75 * 6);
+  // Enabled inside the current minute: nothing yet.
+  assert.equal(windowCount(counts, T + 15_000, 1, T + 5_000), 0);
+});
+
 test('the baseline is the larger of the recent level and the same hour on earlier days', () => {
   const recent = minutes(T - 60 * MINUTE, Array(60).fill(2));
   const hour = new Map<number, number>();
@@ -74,6 +85,9 @@ test('a spike needs factor × baseline, the minimum count and significance; a ne
   );
   // The same burst on an issue first seen 5 minutes ago: no baseline yet.
   assert.equal(spikeAt(burst, new Map(), T + 30_000, rule, T - 5 * MINUTE).spike, false);
+  // A rule enabled again 5 s into the burst's minute judges from the next minute; 30 s before it, from this one.
+  assert.equal(spikeAt(burst, new Map(), T + 30_000, rule, Number.NEGATIVE_INFINITY, T + 5_000).spike, false);
+  assert.equal(spikeAt(burst, new Map(), T + 30_000, rule, Number.NEGATIVE_INFINITY, T - 30_000).spike, true);
   // Bursty history (0 or 40 a minute): 90 is within what it shows.
   const bursty = minutes(T - 60 * MINUTE, [...Array.from({ length: 60 }, (_, i) => (i % 2 ? 40 : 0)), 90]);
   assert.equal(spikeAt(bursty, new Map(), T + 30_000, rule).spike, false);

@@ -115,22 +115,32 @@ function seasonalAt(hour: Counts, time: number): number {
   return median(Array.from({ length: SEASON_DAYS }, (_, d) => hour.get(hourStart - (d + 1) * DAY) ?? 0)) / 60;
 }
 
+export const ceilTo = (ms: number, unit: number) => -floorTo(-ms, unit);
+
 /**
  * Events in the `windowMinutes` before `at`. At a minute boundary that is whole buckets; inside
  * a minute the current (partial) bucket counts whole and the oldest one by the part of it still
- * inside the window, so a burst is seen before its minute is over.
+ * inside the window, so a burst is seen before its minute is over. Buckets that start before the
+ * first whole minute after `since` (a rule enabled again) count nothing.
  */
-export function windowCount(minute: Counts, at: number, windowMinutes: number): number {
+export function windowCount(
+  minute: Counts,
+  at: number,
+  windowMinutes: number,
+  since = Number.NEGATIVE_INFINITY,
+): number {
+  const first = ceilTo(since, MINUTE);
+  const bucket = (start: number) => (start >= first ? (minute.get(start) ?? 0) : 0);
   const current = floorTo(at, MINUTE);
   const elapsed = (at - current) / MINUTE;
   if (elapsed === 0) {
     let sum = 0;
-    for (let i = 1; i <= windowMinutes; i++) sum += minute.get(current - i * MINUTE) ?? 0;
+    for (let i = 1; i <= windowMinutes; i++) sum += bucket(current - i * MINUTE);
     return sum;
   }
-  let sum = minute.get(current) ?? 0;
-  for (let i = 1; i < windowMinutes; i++) sum += minute.get(current - i * MINUTE) ?? 0;
-  return sum + (1 - elapsed) * (minute.get(current - windowMinutes * MINUTE) ?? 0);
+  let sum = bucket(current);
+  for (let i = 1; i < windowMinutes; i++) sum += bucket(current - i * MINUTE);
+  return sum + (1 - elapsed) * bucket(current - windowMinutes * MINUTE);
 }
 
 /** Where the baseline's history ends: the start of the oldest bucket the window touches. */
@@ -155,8 +165,9 @@ export function spikeAt(
   at: number,
   rule: { factor: number; minCount: number; windowMinutes: number; baseline: BaselineMethod },
   historyStart = Number.NEGATIVE_INFINITY,
+  since = Number.NEGATIVE_INFINITY,
 ): SpikeVerdict {
-  const count = windowCount(minute, at, rule.windowMinutes);
+  const count = windowCount(minute, at, rule.windowMinutes, since);
   const windowStart = windowStartOf(at, rule.windowMinutes);
   const baseline = baselineAt(minute, hour, windowStart, at, rule.baseline, historyStart);
   const known = windowStart - floorTo(historyStart, MINUTE) >= MIN_HISTORY_MINUTES * MINUTE;

@@ -5,7 +5,7 @@ import type { DeploySignal } from '../store/types-incidents.ts';
 import { MINUTE } from './baseline.ts';
 import { LOOKBACK_MS } from './detect-issues.ts';
 import { issueSpikes, spikeData } from './detect-spike.ts';
-import { type Candidate, evaluationInstants, type ProjectScan } from './scan.ts';
+import { activeSince, type Candidate, evaluationInstants, type ProjectScan } from './scan.ts';
 import { conditionsOf, type DeployConditions } from './schemas.ts';
 
 const MAX_DEPLOYS = 20;
@@ -23,7 +23,7 @@ export async function detectAfterDeploy(scan: ProjectScan, rules: AlertRule[]): 
     const window = spec.windowMinutes * MINUTE;
     const deploys = await scan.ctx.store.signals.deploys({
       projectIds: [scan.project.id],
-      start: Math.max(scan.from - LOOKBACK_MS, rule.createdAt) - window,
+      start: Math.max(scan.from - LOOKBACK_MS, activeSince(rule)) - window,
       end: scan.now + 1,
       limit: MAX_DEPLOYS,
     });
@@ -55,11 +55,9 @@ export async function detectAfterDeploy(scan: ProjectScan, rules: AlertRule[]): 
           projectIds: [scan.project.id],
           since: deploy.dateFinished,
         });
-        // Issues created before the rule existed are not news to it (as for new_issue rules).
+        // Issues created before the rule existed or was enabled again are not news to it.
         const fresh = found
-          .filter(
-            (i) => i.firstSeen <= deploy.dateFinished + window && i.createdAt >= rule.createdAt - MINUTE,
-          )
+          .filter((i) => i.firstSeen <= deploy.dateFinished + window && i.createdAt >= activeSince(rule))
           .map((i) => i.issueId);
         for (const issueId of await scan.filter(scoped, fresh)) {
           const issue = await scan.issue(issueId);

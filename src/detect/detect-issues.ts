@@ -3,7 +3,7 @@ import type { AlertRule } from '../store/types-alerts.ts';
 import { MINUTE } from './baseline.ts';
 import { cooldownWindow } from './detect-spike.ts';
 import { firingKeyOf } from './fire.ts';
-import { type Candidate, crossesMinute, type ProjectScan } from './scan.ts';
+import { activeSince, type Candidate, crossesMinute, type ProjectScan } from './scan.ts';
 import { conditionsOf, type UsersConditions } from './schemas.ts';
 
 /**
@@ -15,7 +15,7 @@ export const LOOKBACK_MS = 60 * MINUTE;
 
 /**
  * `new_issue` rules: issues the server created since the pass's lookback (and not before the rule
- * existed). By creation, not first seen: an event an SDK cached offline arrives stamped hours ago,
+ * was enabled: scan.ts activeSince). By creation, not first seen: an event an SDK cached offline arrives stamped hours ago,
  * and its issue is still new when it arrives (Sentry's "a new issue is created").
  */
 export async function detectNewIssues(scan: ProjectScan, rules: AlertRule[]): Promise<Candidate[]> {
@@ -28,7 +28,7 @@ export async function detectNewIssues(scan: ProjectScan, rules: AlertRule[]): Pr
   });
   const candidates: Candidate[] = [];
   for (const rule of rules) {
-    const recent = found.filter((i) => i.createdAt >= rule.createdAt - MINUTE).map((i) => i.issueId);
+    const recent = found.filter((i) => i.createdAt >= activeSince(rule)).map((i) => i.issueId);
     // The lookback sees each new issue on every pass for an hour: those that fired already are
     // dropped by one read, before their filters and rows are looked at again.
     const keyOf = (issueId: number) => firingKeyOf(rule.id, 'new_issue', `issue:${issueId}`, 'first_seen');
@@ -63,7 +63,7 @@ export async function detectRegressions(scan: ProjectScan, rules: AlertRule[]): 
   const found = await scan.ctx.store.detectSignals.regressions({ projectIds: [scan.project.id], since });
   const candidates: Candidate[] = [];
   for (const rule of rules) {
-    const recent = found.filter((a) => a.createdAt >= rule.createdAt);
+    const recent = found.filter((a) => a.createdAt >= activeSince(rule));
     const kept = new Set(await scan.filter(rule, [...new Set(recent.map((a) => a.issueId))]));
     for (const activity of recent.filter((a) => kept.has(a.issueId))) {
       const issue = await scan.issue(activity.issueId);
@@ -92,7 +92,7 @@ export async function detectUsers(scan: ProjectScan, rules: AlertRule[]): Promis
     const spec = conditionsOf<UsersConditions>('users', rule.conditions);
     const counts = await scan.ctx.store.detectSignals.windowUsers({
       projectId: scan.project.id,
-      start: scan.now - spec.windowMinutes * MINUTE,
+      start: Math.max(scan.now - spec.windowMinutes * MINUTE, activeSince(rule)),
       end: scan.now + 1,
     });
     const over = [...counts].filter(([, n]) => n >= spec.threshold).map(([id]) => id);

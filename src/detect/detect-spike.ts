@@ -1,7 +1,7 @@
 import { shortIdOf } from '../issues/short-id.ts';
 import type { AlertRule } from '../store/types-alerts.ts';
 import { MINUTE, type SpikeVerdict, spikeAt } from './baseline.ts';
-import { type Candidate, evaluationInstants, hasFilters, type ProjectScan } from './scan.ts';
+import { activeSince, type Candidate, evaluationInstants, hasFilters, type ProjectScan } from './scan.ts';
 import { conditionsOf, type SpikeConditions } from './schemas.ts';
 
 export type SpikeSpec = Pick<SpikeConditions, 'factor' | 'minCount' | 'windowMinutes' | 'baseline'>;
@@ -22,7 +22,7 @@ export async function issueSpikes(
     const issue = await scan.issue(issueId);
     if (!issue) continue;
     for (const at of instants) {
-      const verdict = spikeAt(minute, hour, at, spec, issue.firstSeen);
+      const verdict = spikeAt(minute, hour, at, spec, issue.firstSeen, activeSince(rule));
       if (verdict.spike) {
         found.set(issueId, { at, verdict });
         break;
@@ -115,7 +115,7 @@ async function projectSpike(scan: ProjectScan, rule: AlertRule, spec: SpikeSpec,
     }
   }
   for (const at of instants) {
-    const verdict = spikeAt(series.minute, series.hour, at, spec, scan.project.createdAt);
+    const verdict = spikeAt(series.minute, series.hour, at, spec, scan.project.createdAt, activeSince(rule));
     if (verdict.spike) return { at, verdict };
   }
   return null;

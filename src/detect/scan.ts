@@ -51,6 +51,14 @@ export interface ProjectScan {
 export const crossesMinute = (scan: Pick<ProjectScan, 'from' | 'now'>) =>
   Math.floor(scan.from / MINUTE) !== Math.floor(scan.now / MINUTE);
 
+/**
+ * From when a rule judges what happens: since it was enabled again, or since its creation (less a
+ * minute: default rules are made by the first pass that sees a project, just after its first
+ * issues). What came before, or while it was off, is not news to it.
+ */
+export const activeSince = (rule: AlertRule) =>
+  rule.enabledAt > rule.createdAt ? rule.enabledAt : rule.createdAt - MINUTE;
+
 /** Minute boundaries after `from` up to `now`, then `now` itself: each is one evaluation instant. */
 export function evaluationInstants(from: number, now: number): number[] {
   const instants: number[] = [];

@@ -29,8 +29,16 @@ export function toAlertRule(row: Row): AlertRule {
     createdBy: String(row.created_by),
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
+    enabledAt: Number(row.enabled_at ?? row.created_at),
   };
 }
+
+/**
+ * A rule's `enabled_at` in an UPDATE (`?`: the update's time). SET reads the row as it was, so a
+ * rule that was enabled keeps it, and one that was off (being enabled, or edited while off)
+ * takes the update's time: it counts once the rule is on.
+ */
+export const ENABLED_AT_ON_UPDATE = 'CASE WHEN enabled THEN enabled_at ELSE ? END';
 
 export function toAlertFiring(row: Row): AlertFiring {
   return {

@@ -123,6 +123,14 @@ for (const backend of testBackends()) {
         false,
       );
       assert.equal(await store.alertRules.update(999_999, { name: 'x' }, T0), null);
+      // Enabled since its creation; edited while off, then enabled again: since then.
+      assert.equal(created.enabledAt, created.createdAt);
+      assert.equal((await store.alertRules.update(created.id, { name: 'Off' }, T0 + 2))?.enabledAt, T0 + 2);
+      const enabled = await store.alertRules.update(created.id, { enabled: true }, T0 + 3);
+      assert.deepEqual([enabled?.enabled, enabled?.enabledAt], [true, T0 + 3]);
+      const renamed = await store.alertRules.update(created.id, { name: 'Spikes', enabled: true }, T0 + 4);
+      assert.deepEqual([renamed?.enabledAt, renamed?.updatedAt], [T0 + 3, T0 + 4]);
+      await store.alertRules.update(created.id, { enabled: false }, T0 + 5);
 
       assert.ok((await store.alertRules.projectsWithoutDefaults()).includes(project.id));
       const defaults = [rule(project, { name: 'New issues', detector: 'new_issue', isDefault: true })];

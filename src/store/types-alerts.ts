@@ -42,9 +42,11 @@ export interface AlertRule {
   createdBy: string;
   createdAt: number;
   updatedAt: number;
+  /** Since when it has been enabled (its creation, or when it was last enabled again). */
+  enabledAt: number;
 }
 
-export type NewAlertRule = Omit<AlertRule, 'id' | 'updatedAt'>;
+export type NewAlertRule = Omit<AlertRule, 'id' | 'updatedAt' | 'enabledAt'>;
 export type AlertRulePatch = Partial<
   Pick<AlertRule, 'name' | 'enabled' | 'conditions' | 'filters' | 'actions' | 'cooldownMinutes'>
 >;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { rulePatchParams, toAlertFiring, toAlertRule } from '../alerts-rows.ts';
+import { ENABLED_AT_ON_UPDATE, rulePatchParams, toAlertFiring, toAlertRule } from '../alerts-rows.ts';
 import type { AlertsStore, NewAlertRule } from '../types-alerts.ts';
 import { createReleaseHealth } from './alerts-health.ts';
 import { createAlertSignals } from './alerts-signals.ts';
@@ -13,8 +13,8 @@ async function insertRule(db: Queryable, rule: NewAlertRule) {
   const row = await one(
     db,
     `INSERT INTO alert_rules (org_id, project_id, name, detector, enabled, conditions, filters, actions,
-       cooldown_minutes, is_default, created_by, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $12) RETURNING *`,
+       cooldown_minutes, is_default, created_by, created_at, updated_at, enabled_at)
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $12, $12) RETURNING *`,
     [
       rule.orgId,
       rule.projectId,
@@ -61,7 +61,8 @@ export function createAlerts(pool: pg.Pool): AlertsStore {
           );
           const row = await one(
             client,
-            `UPDATE alert_rules SET ${sets.map((s, i) => `${s.column} = $${i + 1}, `).join('')}updated_at = $${sets.length + 1}
+            `UPDATE alert_rules SET ${sets.map((s, i) => `${s.column} = $${i + 1}, `).join('')}updated_at = $${sets.length + 1},
+               enabled_at = ${ENABLED_AT_ON_UPDATE.replace('?', `$${sets.length + 1}`)}
              WHERE id = $${sets.length + 2} RETURNING *`,
             [...sets.map((s) => s.value), now, id],
           );

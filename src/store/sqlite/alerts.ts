@@ -1,4 +1,4 @@
-import { rulePatchParams, toAlertFiring, toAlertRule } from '../alerts-rows.ts';
+import { ENABLED_AT_ON_UPDATE, rulePatchParams, toAlertFiring, toAlertRule } from '../alerts-rows.ts';
 import type { AlertsStore, NewAlertRule } from '../types-alerts.ts';
 import { createReleaseHealth } from './alerts-health.ts';
 import { createAlertSignals } from './alerts-signals.ts';
@@ -14,8 +14,8 @@ class ClaimLost extends Error {}
 function insertRule(db: SqliteConnection, rule: NewAlertRule) {
   const row = db.get<Row>(
     `INSERT INTO alert_rules (org_id, project_id, name, detector, enabled, conditions, filters, actions,
-       cooldown_minutes, is_default, created_by, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+       cooldown_minutes, is_default, created_by, created_at, updated_at, enabled_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     rule.orgId,
     rule.projectId,
     rule.name,
@@ -27,6 +27,7 @@ function insertRule(db: SqliteConnection, rule: NewAlertRule) {
     rule.cooldownMinutes,
     rule.isDefault ? 1 : 0,
     rule.createdBy,
+    rule.createdAt,
     rule.createdAt,
     rule.createdAt,
   );
@@ -57,9 +58,11 @@ export function createAlerts(h: SqliteHandles): AlertsStore {
         writeTransaction(h, (db) => {
           const sets = rulePatchParams(patch);
           const row = db.get<Row>(
-            `UPDATE alert_rules SET ${sets.map((s) => `${s.column} = ?, `).join('')}updated_at = ?
+            `UPDATE alert_rules SET ${sets.map((s) => `${s.column} = ?, `).join('')}updated_at = ?,
+               enabled_at = ${ENABLED_AT_ON_UPDATE}
              WHERE id = ? RETURNING *`,
             ...sets.map((s) => s.value),
+            now,
             now,
             id,
           );
