@@ -197,9 +197,10 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const spike = fired.find((f) => f.detector === 'spike');
       assert.ok(spike, JSON.stringify(fired.map((f) => f.summary)));
       assert.equal(spike.data.rule, 'Error spike');
-      assert.equal(spike.data.count, 16);
+      // The minute before held no event: no share of it, so the count is exact.
+      assert.deepEqual([spike.data.count, spike.data.countEstimated], [16, false]);
       assert.ok((spike.data.ratio as number) >= 10, JSON.stringify(spike.data));
-      assert.match(spike.summary, /Spike in .* SlowQuery: timeout: 16 events in 1 min/);
+      assert.match(spike.summary, /Spike in .* SlowQuery: timeout: 16 events in the last 1 min/);
       // Distinct users are counted once a minute: on the first pass of the next minute.
       clock.advance(30 * SECOND);
       const users = (await tick(t)).fired.find((f) => f.detector === 'users');
@@ -278,6 +279,40 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(
         (await tick(t)).fired.filter((f) => f.detector === 'deploy'),
         [],
+      );
+    });
+
+    test('inside a minute a spike counts a share of the minute before, and says its count is an estimate', async () => {
+      clock.set(T0 + 1200 * MINUTE);
+      const s = await t.setup();
+      await tick(t);
+      for (let i = 0; i < 30; i++) {
+        clock.advance(2 * MINUTE);
+        await sendEvent(t, s, error('Steady', 'now and then', clock.now()));
+        if (i % 10 === 9) await tick(t);
+      }
+      const burstMinute = clock.now() + 2 * MINUTE; // the minute before it is empty
+      clock.set(burstMinute);
+      for (let i = 0; i < 9; i++) {
+        clock.advance(200);
+        await sendEvent(t, s, error('Steady', 'now and then', clock.now()));
+      }
+      assert.deepEqual((await tick(t)).fired, [], '9 events, the minute before empty: exactly 9');
+      clock.set(burstMinute + MINUTE + 3 * SECOND);
+      for (let i = 0; i < 5; i++) {
+        clock.advance(SECOND);
+        await sendEvent(t, s, error('Steady', 'now and then', clock.now()));
+      }
+      clock.advance(2 * SECOND);
+      // 10 s into the next minute: its 5 events and 50/60 of the 9 before, as if spread evenly.
+      const fired = (await tick(t)).fired.filter((f) => f.detector === 'spike');
+      assert.deepEqual(
+        fired.map((f) => f.summary.replace(/^Spike in \S+ /, '').replace(/, .*$/, '')),
+        ['Steady: now and then: ~13 events in the last 1 min'],
+      );
+      assert.deepEqual(
+        [fired[0].data.count, fired[0].data.countEstimated, fired[0].data.windowStart],
+        [12.5, true, new Date(burstMinute + 10 * SECOND).toISOString()],
       );
     });
 

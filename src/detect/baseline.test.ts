@@ -33,23 +33,52 @@ test('Poisson upper tail matches known values', () => {
   assert.equal(poissonUpperTail(5, 0), 0);
 });
 
-test('window count: whole buckets at a minute boundary, the oldest in part inside a minute', () => {
+const exact = (count: number) => ({ count, estimated: false });
+const estimate = (count: number) => ({ count, estimated: true });
+
+test('window count: whole buckets at a minute boundary, exact; inside a minute, the oldest in part, estimated', () => {
   const counts = minutes(T - 3 * MINUTE, [4, 6, 8, 10]); // the last is the current minute
-  assert.equal(windowCount(counts, T, 1), 8);
-  assert.equal(windowCount(counts, T, 2), 14);
+  assert.deepEqual(windowCount(counts, T, 1), exact(8));
+  assert.deepEqual(windowCount(counts, T, 2), exact(14));
   // 15 s into the current minute: all 10 of it plus 3/4 of the minute before.
-  assert.equal(windowCount(counts, T + 15_000, 1), 10 + 0.75 * 8);
+  assert.deepEqual(windowCount(counts, T + 15_000, 1), estimate(10 + 0.75 * 8));
+  assert.deepEqual(windowCount(counts, T + 15_000, 2), estimate(10 + 8 + 0.75 * 6));
+  // An empty oldest minute adds no share: the count is exact.
+  assert.deepEqual(windowCount(minutes(T - MINUTE, [0, 10]), T + 15_000, 1), exact(10));
 });
 
 test('window count after a rule is enabled: no bucket before the first whole minute after it', () => {
   const counts = minutes(T - 3 * MINUTE, [4, 6, 8, 10]);
   // Enabled at T - 2 min + 1 ms: from T - 1 min on, so 15 s into T the 3-minute window is 8 + 10.
-  assert.equal(windowCount(counts, T + 15_000, 3, T - 2 * MINUTE + 1), 18);
-  assert.equal(windowCount(counts, T, 3, T - 2 * MINUTE + 1), 8);
+  assert.deepEqual(windowCount(counts, T + 15_000, 3, T - 2 * MINUTE + 1), exact(18));
+  assert.deepEqual(windowCount(counts, T, 3, T - 2 * MINUTE + 1), exact(8));
   // Enabled on a boundary: that minute counts, and its share as the window's oldest bucket.
-  assert.equal(windowCount(counts, T + 15_000, 2, T - 2 * MINUTE), 10 + 8 + 0.75 * 6);
+  assert.deepEqual(windowCount(counts, T + 15_000, 2, T - 2 * MINUTE), estimate(10 + 8 + 0.75 * 6));
   // Enabled inside the current minute: nothing yet.
-  assert.equal(windowCount(counts, T + 15_000, 1, T + 5_000), 0);
+  assert.deepEqual(windowCount(counts, T + 15_000, 1, T + 5_000), exact(0));
+});
+
+test('a spike verdict says where its window starts and whether its count is an estimate', () => {
+  const quiet = Array.from({ length: 60 }, (_, i) => i % 2); // one event every other minute
+  // 9 events in the previous minute, 5 so far 10 s into this one: 5 + 5/6 × 9 = 12.5, estimated.
+  const verdict = spikeAt(minutes(T - 61 * MINUTE, [...quiet, 9, 5]), new Map(), T + 10_000, rule);
+  assert.deepEqual(
+    [verdict.spike, verdict.count, verdict.estimated, verdict.windowStart],
+    [true, 12.5, true, T + 10_000 - MINUTE],
+  );
+  // At the boundary, whole minutes: 9, exact (and under minCount).
+  const atBoundary = spikeAt(minutes(T - 61 * MINUTE, [...quiet, 9]), new Map(), T, rule);
+  assert.deepEqual([atBoundary.spike, atBoundary.count, atBoundary.estimated], [false, 9, false]);
+  // A rule enabled 5 s into the previous minute starts its window at this minute.
+  const since = spikeAt(
+    minutes(T - 61 * MINUTE, [...quiet, 9, 12]),
+    new Map(),
+    T + 10_000,
+    rule,
+    Number.NEGATIVE_INFINITY,
+    T - MINUTE + 5_000,
+  );
+  assert.deepEqual([since.spike, since.count, since.estimated, since.windowStart], [true, 12, false, T]);
 });
 
 test('the baseline is the larger of the recent level and the same hour on earlier days', () => {

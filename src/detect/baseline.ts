@@ -117,18 +117,25 @@ function seasonalAt(hour: Counts, time: number): number {
 
 export const ceilTo = (ms: number, unit: number) => -floorTo(-ms, unit);
 
+export interface WindowCount {
+  count: number;
+  /** Part of `count` is a pro-rated share of the oldest bucket: an estimate, not a tally. */
+  estimated: boolean;
+}
+
 /**
- * Events in the `windowMinutes` before `at`. At a minute boundary that is whole buckets; inside
- * a minute the current (partial) bucket counts whole and the oldest one by the part of it still
- * inside the window, so a burst is seen before its minute is over. Buckets that start before the
- * first whole minute after `since` (a rule enabled again) count nothing.
+ * Events in the `windowMinutes` before `at`. At a minute boundary that is whole buckets, exactly.
+ * Inside a minute the current (partial) bucket counts whole and the oldest one by the part of it
+ * still inside the window, as if its events were spread evenly: an estimate, so that a burst is
+ * seen before its minute is over (issue 6: a 5× spike alerts within a minute). Buckets that start
+ * before the first whole minute after `since` (a rule enabled again) count nothing.
  */
 export function windowCount(
   minute: Counts,
   at: number,
   windowMinutes: number,
   since = Number.NEGATIVE_INFINITY,
-): number {
+): WindowCount {
   const first = ceilTo(since, MINUTE);
   const bucket = (start: number) => (start >= first ? (minute.get(start) ?? 0) : 0);
   const current = floorTo(at, MINUTE);
@@ -136,21 +143,26 @@ export function windowCount(
   if (elapsed === 0) {
     let sum = 0;
     for (let i = 1; i <= windowMinutes; i++) sum += bucket(current - i * MINUTE);
-    return sum;
+    return { count: sum, estimated: false };
   }
   let sum = bucket(current);
   for (let i = 1; i < windowMinutes; i++) sum += bucket(current - i * MINUTE);
-  return sum + (1 - elapsed) * bucket(current - windowMinutes * MINUTE);
+  const share = (1 - elapsed) * bucket(current - windowMinutes * MINUTE);
+  return { count: sum + share, estimated: share > 0 };
 }
 
 /** Where the baseline's history ends: the start of the oldest bucket the window touches. */
-export function windowStartOf(at: number, windowMinutes: number): number {
+export function historyEndOf(at: number, windowMinutes: number): number {
   return floorTo(at, MINUTE) - windowMinutes * MINUTE;
 }
 
 export interface SpikeVerdict {
   spike: boolean;
+  /** The instant the window starts (`windowMinutes` before, or the first minute `since`); it ends at `at`. */
+  windowStart: number;
   count: number;
+  /** `count` includes a share of the oldest minute (windowCount): report it as approximate. */
+  estimated: boolean;
   expected: number;
   ratio: number | null;
   pValue: number;
@@ -167,10 +179,10 @@ export function spikeAt(
   historyStart = Number.NEGATIVE_INFINITY,
   since = Number.NEGATIVE_INFINITY,
 ): SpikeVerdict {
-  const count = windowCount(minute, at, rule.windowMinutes, since);
-  const windowStart = windowStartOf(at, rule.windowMinutes);
-  const baseline = baselineAt(minute, hour, windowStart, at, rule.baseline, historyStart);
-  const known = windowStart - floorTo(historyStart, MINUTE) >= MIN_HISTORY_MINUTES * MINUTE;
+  const { count, estimated } = windowCount(minute, at, rule.windowMinutes, since);
+  const historyEnd = historyEndOf(at, rule.windowMinutes);
+  const baseline = baselineAt(minute, hour, historyEnd, at, rule.baseline, historyStart);
+  const known = historyEnd - floorTo(historyStart, MINUTE) >= MIN_HISTORY_MINUTES * MINUTE;
   const expected = baseline.perMinute * rule.windowMinutes;
   const floor = Math.max(expected, MIN_EXPECTED_PER_MINUTE * rule.windowMinutes);
   const pValue = count >= rule.minCount ? poissonUpperTail(Math.ceil(count - 1e-9), floor) : 1;
@@ -179,7 +191,9 @@ export function spikeAt(
   const significant = pValue < SPIKE_P_VALUE && z >= SPIKE_MIN_Z;
   return {
     spike: known && count >= rule.minCount && count >= rule.factor * expected && significant,
+    windowStart: Math.min(at, Math.max(at - rule.windowMinutes * MINUTE, ceilTo(since, MINUTE))),
     count,
+    estimated,
     expected,
     ratio: expected > 0 ? count / expected : null,
     pValue,

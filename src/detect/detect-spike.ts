@@ -36,7 +36,9 @@ export async function issueSpikes(
 export function spikeData(verdict: SpikeVerdict, spec: SpikeSpec) {
   const round = (n: number) => Math.round(n * 100) / 100;
   return {
+    windowStart: new Date(verdict.windowStart).toISOString(),
     count: round(verdict.count),
+    countEstimated: verdict.estimated,
     expected: round(verdict.expected),
     ratio: verdict.ratio === null ? null : round(verdict.ratio),
     baselinePerMinute: round(verdict.baseline.perMinute),
@@ -51,9 +53,11 @@ export function spikeData(verdict: SpikeVerdict, spec: SpikeSpec) {
   };
 }
 
+/** "~" marks a count that includes a share of the window's oldest minute (baseline.ts windowCount). */
 export function spikeSummary(what: string, verdict: SpikeVerdict, spec: SpikeSpec): string {
   const ratio = verdict.ratio === null ? 'no events expected' : `${verdict.ratio.toFixed(1)}× the baseline`;
-  return `${what}: ${Math.round(verdict.count)} events in ${spec.windowMinutes} min, ${ratio} (${verdict.expected.toFixed(1)} expected)`;
+  const count = `${verdict.estimated ? '~' : ''}${Math.round(verdict.count)}`;
+  return `${what}: ${count} events in the last ${spec.windowMinutes} min, ${ratio} (${verdict.expected.toFixed(1)} expected)`;
 }
 
 /** One firing per cooldown period: the key's window part (the claim's cooldown row covers the edges). */
