@@ -240,7 +240,7 @@ async function noisyWeek(days: number) {
         dailyStepAlertDays: dailyDays,
         falseAlertDetails: steady.map((f) => {
           const rate = issues.find((i) => i.issueId === f.issueId)?.perMinute;
-          return `${rate}/min: ${f.data.count} events vs ${f.data.expected} expected (z ${f.data.z})`;
+          return `${rate}/min: ${f.data.countEstimated ? '~' : ''}${f.data.count} events vs ${f.data.expected} expected (z ${f.data.z})`;
         }),
       };
     });
