@@ -61,6 +61,8 @@ export async function buildCatalogue(
     }),
     list('list: times_seen:>100, user', project, { query: 'times_seen:>100', sort: 'user', limit: '25' }),
     list('list: free text, date', project, { query: 'is:unresolved failed for billing', sort: 'date' }),
+    // Found through the events' user fields: the `user` tag names the id.
+    list('list: user.email, date', project, { query: 'user.email:u17@example.com', sort: 'date' }),
     list('list: firstSeen:-7d, new', project, {
       query: 'is:unresolved firstSeen:-7d',
       sort: 'new',

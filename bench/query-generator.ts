@@ -161,6 +161,8 @@ function cloneEvent(template: PreparedEvent, spec: EventSpec, eventId: string): 
     release: spec.release,
     environment: spec.environment,
     userKey: spec.userKey,
+    // As @sentry/node's setUser({ id, email }) leaves them: issue search's user.email reads these.
+    userFields: { id: spec.userKey.slice(3), email: `${spec.userKey.slice(3)}@example.com` },
     tags,
   };
 }

@@ -7,9 +7,11 @@ import type {
   IssueUpdate,
   Store,
   StoredEvent,
+  UserIdentityRow,
 } from '../store/types.ts';
 import { CounterAggregate, counterPartition, writeDeferred } from './counters.ts';
 import type { PreparedEvent } from './prepare.ts';
+import { identityRows, type KnownUserIdentities } from './user-identities.ts';
 
 const DAY = 86_400_000;
 
@@ -57,8 +59,10 @@ export async function commitBatch(
   events: PreparedEvent[],
   outcomes: IngestOutcome[],
   plan: CounterPlan = { defer: false },
+  identities?: KnownUserIdentities,
 ): Promise<CommittedBatch> {
-  return store.ingestWrite(async (tx) => {
+  let written: UserIdentityRow[] = [];
+  const committed = await store.ingestWrite(async (tx) => {
     // First, so every transaction that takes deferred batches (recovery too) locks them before
     // any issue row: the same order everywhere, so PostgreSQL never sees the two deadlock.
     for (const window of plan.due ?? []) await writeDeferred(tx, window.ids, window.counters);
@@ -68,6 +72,8 @@ export async function commitBatch(
     const fresh = unseen.filter((e) => inserted.has(e.eventId));
     const rules = await loadStatusRules(store, fresh, issueOf);
     await recordSightings(tx, fresh, issueOf, rules);
+    written = identities ? identities.unknown(fresh) : identityRows(fresh);
+    if (written.length > 0) await tx.addUserIdentities(written);
     await tx.addOutcomes([...outcomes, ...processedOutcomes(fresh)]);
     if (!plan.defer) {
       const counters = new CounterAggregate();
@@ -77,6 +83,8 @@ export async function commitBatch(
     }
     return { deferred: await deferCounts(tx, fresh, issueOf) };
   });
+  identities?.remember(written);
+  return committed;
 }
 
 /** Records the batch's events per counter partition, each part to be counted by its own window. */

@@ -6,6 +6,7 @@ import type { IngestOutcome, Store } from '../store/types.ts';
 import { type CounterPlan, commitBatch, countDeferredPart, type DeferredPart } from './commit.ts';
 import { COUNTER_PARTITIONS, CounterAggregate, recountDeferred } from './counters.ts';
 import type { PreparedEvent } from './prepare.ts';
+import { KnownUserIdentities } from './user-identities.ts';
 
 /** Bounds the memory of a deferral window: past this many rows it is written at once. */
 const MAX_WINDOW_ROWS = 50_000 / COUNTER_PARTITIONS;
@@ -48,6 +49,8 @@ export class GroupCommitter {
   private outcomes = new Map<string, IngestOutcome>();
   private sessions: { batch: SessionBatch; resolve: () => void; reject: (error: unknown) => void }[] = [];
   private readonly sessionReleases = new Set<string>();
+  /** User identities written (issue search's user.email:…), so a returning user costs no write. */
+  private readonly identities = new KnownUserIdentities();
   /** Open windows by counter partition: batches committed with their counts deferred. */
   private readonly windows = new Map<number, CounterWindow>();
   /** Someone waits for the deferred counts (an API request, drain): write them now. */
@@ -215,6 +218,7 @@ export class GroupCommitter {
         batch.flatMap((w) => w.events),
         outcomes,
         plan,
+        this.identities,
       );
       this.keepDeferred(committed.deferred);
       this.settle(batch, null);
@@ -243,7 +247,7 @@ export class GroupCommitter {
       // issue deleted meanwhile): retry each request on its own, with its counts.
       for (const waiter of batch) {
         try {
-          await commitBatch(this.store, waiter.events, []);
+          await commitBatch(this.store, waiter.events, [], undefined, this.identities);
           this.settle([waiter], null);
         } catch (single) {
           this.options.onError(single, waiter.events.length);

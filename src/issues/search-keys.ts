@@ -101,9 +101,39 @@ export async function conditionsForTerm(
   let condition: IssueCondition;
   if (handler) condition = await handler(ctx, scope, term);
   else if (!explicitTag && userField && USER_FIELDS[userField])
-    condition = { field: 'userField', name: USER_FIELDS[userField], values: equalityValues(term) };
+    condition = await userFieldCondition(ctx, scope, term, USER_FIELDS[userField]);
   else condition = await customTagCondition(ctx, scope, term);
   return [negate ? { ...condition, negate: !condition.negate } : condition];
+}
+
+/** Past this many users matched, a `user.*` pattern is refused rather than listed into the query. */
+const MAX_MATCHED_USERS = 10_000;
+
+/**
+ * `user.email:…` and its kin match any identity of the issues' users: the `user` tag names each
+ * user's first identity (`email:…` when the email is its first), and the users with several
+ * identities are looked up by the others (user_identities) and matched by the key the tag holds.
+ * A key found in one searched project matches it in the others too (most organisations key their
+ * users alike in every project).
+ */
+async function userFieldCondition(
+  ctx: AppContext,
+  scope: SearchScope,
+  term: FilterTerm,
+  name: UserFieldName,
+): Promise<IssueCondition> {
+  const values = equalityValues(term);
+  const projectIds = scope.projects.map((p) => p.id);
+  const keys =
+    projectIds.length === 0
+      ? []
+      : await ctx.store.issues.userKeysWithIdentity(projectIds, name, values, MAX_MATCHED_USERS + 1);
+  if (keys.length > MAX_MATCHED_USERS)
+    throw badToken(term, `matches more than ${MAX_MATCHED_USERS} users; narrow the pattern`);
+  // A tag value holding `*` reads as a wildcard: a key with one (an id the SDK sent so) is left
+  // out rather than let it match other users.
+  const exactKeys = keys.filter((key) => !key.includes('*'));
+  return tag('user', [...values.map((v) => `${name}:${v}`), ...exactKeys]);
 }
 
 async function customTagCondition(ctx: AppContext, scope: SearchScope, term: FilterTerm) {

@@ -88,7 +88,7 @@ export async function hasCondition(
   const key = values[0];
   if (/^assign(ed|ee|ed_to)$/.test(key)) return { field: 'assignee', values: ['any'] } as IssueCondition;
   const userField = /^user\.(id|email|username|ip)$/.exec(key)?.[1] as UserFieldName | undefined;
-  if (userField) return { field: 'userField', name: userField, values: null };
+  if (userField) return { field: 'hasUserField', name: userField };
   if (!BUILT_IN_TAGS.has(key)) await requireKnownTag(ctx, scope, term, key);
   return { field: 'hasTag', key } as IssueCondition;
 }

@@ -240,6 +240,50 @@ for (const backend of testBackends()) {
       );
     });
 
+    test('user identities: written once, keys found by value or wildcard per project; has: by tag or identity', async () => {
+      const project = await seedProject(store);
+      const other = await seedProject(store);
+      await seedIssue(store, project, { title: 'keyed by id', tags: { user: 'id:u1' } });
+      await seedIssue(store, project, { title: 'keyed by email', tags: { user: 'email:b@example.com' } });
+      await seedIssue(store, project, { title: 'no email', tags: { user: 'id:u3' } });
+      const row = (projectId: number, userKey: string, field: string, value: string) => ({
+        projectId,
+        userKey,
+        field,
+        value,
+      });
+      await store.ingestWrite(async (tx) => {
+        await tx.addUserIdentities([
+          row(project.id, 'id:u1', 'id', 'u1'),
+          row(project.id, 'id:u1', 'email', 'a@example.com'),
+          row(project.id, 'id:u3', 'id', 'u3'),
+          row(project.id, 'id:u3', 'username', 'carol'),
+          row(other.id, 'id:u9', 'email', 'a@example.com'),
+        ]);
+      });
+      // Written again (another server, or after a restart): nothing changes, nothing fails.
+      await store.ingestWrite((tx) =>
+        tx.addUserIdentities([row(project.id, 'id:u1', 'email', 'a@example.com')]),
+      );
+      const keys = (values: string[], projectIds = [project.id], limit = 10) =>
+        store.issues.userKeysWithIdentity(projectIds, 'email', values, limit);
+      assert.deepEqual(await keys(['a@example.com']), ['id:u1']);
+      assert.deepEqual((await keys(['a@example.com'], [project.id, other.id])).sort(), ['id:u1', 'id:u9']);
+      assert.deepEqual(await keys(['*@example.com']), ['id:u1']);
+      assert.deepEqual(await keys(['A@*']), [], 'case-sensitive, as tag values');
+      assert.deepEqual(await keys(['a@example_com']), [], '_ is no wildcard');
+      assert.deepEqual(await keys(['nobody@example.com']), []);
+      assert.equal((await keys(['*'], [project.id, other.id], 1)).length, 1, 'at most the limit');
+      const has = (name: 'email' | 'username', negate = false): IssueCondition => ({
+        field: 'hasUserField',
+        name,
+        negate,
+      });
+      assert.deepEqual(await search(project, [has('email')]), ['keyed by email', 'keyed by id']);
+      assert.deepEqual(await search(project, [has('email', true)]), ['no email']);
+      assert.deepEqual(await search(project, [has('username')]), ['no email']);
+    });
+
     test('update: conditional status with details, assignee and activities; workflow reads them back', async () => {
       const project = await seedProject(store);
       const issue = await seedIssue(store, project, { title: 'to ignore', seen: 4 });

@@ -24,11 +24,10 @@ export type IssueCondition = { negate?: boolean } & (
   | { field: 'tag'; key: string; values: string[] }
   | { field: 'hasTag'; key: string }
   /**
-   * An identity of the issue's users (user.email:…, has:user.email): its `user` tag (the first
-   * identity of each user, for every event) or the field in one of its stored events' users.
-   * `values` null: the field is present at all.
+   * One of the issue's users has this identity (has:user.email): its `user` tag names it (the
+   * user's first identity) or the user's other identities include it (user_identities).
    */
-  | { field: 'userField'; name: UserFieldName; values: string[] | null }
+  | { field: 'hasUserField'; name: UserFieldName }
   /** Assigned to one of: a user, a team, anyone ('any') or no one ('none'). */
   | { field: 'assignee'; values: AssigneeMatch[] }
   /** Case-insensitive substring of the title or the culprit. */
@@ -158,6 +157,16 @@ export interface IssueWorkflowStore {
   ): Promise<TagValueCount[]>;
   /** Whether any issue of these projects carries the tag key (search refuses unknown keys). */
   tagKeyExists(projectIds: number[], key: string): Promise<boolean>;
+  /**
+   * Keys of the users of these projects with an identity `field` matching one of `values` (`*` a
+   * wildcard), at most `limit`: issue search then matches them against the issues' `user` tag.
+   */
+  userKeysWithIdentity(
+    projectIds: number[],
+    field: UserFieldName,
+    values: string[],
+    limit: number,
+  ): Promise<string[]>;
   /** Users first seen on the issue at or after `since`. */
   usersSince(issueId: number, since: number): Promise<number>;
   /**

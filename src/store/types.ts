@@ -229,6 +229,14 @@ export type IngestIssue = Pick<Issue, 'id' | 'status' | 'lastRelease' | 'timesSe
  * The digest's set-oriented primitives inside one write transaction. All `add*` methods add
  * counts to existing rows (upsert). Callers aggregate per batch before calling.
  */
+/** One identity (`field`: id, email, username or ip) of the user keyed `userKey` in a project. */
+export interface UserIdentityRow {
+  projectId: number;
+  userKey: string;
+  field: string;
+  value: string;
+}
+
 export interface IngestTx {
   /**
    * For each hash that is known in the project, its issue (locked for update where the backend
@@ -249,6 +257,8 @@ export interface IngestTx {
     rows: { issueId: number; projectId: number; start: number; count: number }[],
   ): Promise<void>;
   addTagValues(rows: ({ issueId: number } & TagValueCount)[]): Promise<void>;
+  /** Records identities of users with several (issue search's user.email:…); known ones are skipped. */
+  addUserIdentities(rows: UserIdentityRow[]): Promise<void>;
   /** Records users per issue; returns per issue how many of them were not seen before. */
   addIssueUsers(rows: { issueId: number; userKey: string; seenAt: number }[]): Promise<Map<number, number>>;
   /**

@@ -173,6 +173,23 @@ export async function addActivities(client: PoolClient, rows: Rows<'addActivitie
   if (statement) await runStatement(client, statement);
 }
 
+export function userIdentitiesStatement(rows: Rows<'addUserIdentities'>): Statement | null {
+  if (rows.length === 0) return null;
+  return {
+    kind: 'user_identities',
+    sql: `INSERT INTO user_identities (project_id, field, value, user_key)
+     SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[])
+     ON CONFLICT DO NOTHING`,
+    values: [
+      rows.map((r) => r.projectId),
+      rows.map((r) => r.field),
+      // PostgreSQL text cannot hold NUL; a user's identity is the SDK's text.
+      rows.map((r) => r.value.replaceAll('\0', '\uFFFD')),
+      rows.map((r) => r.userKey.replaceAll('\0', '\uFFFD')),
+    ],
+  };
+}
+
 export function outcomesStatement(rows: Rows<'addOutcomes'>): Statement | null {
   if (rows.length === 0) return null;
   const merged = mergeOutcomes(rows);

@@ -10,6 +10,7 @@ import {
   outcomesStatement,
   releasesStatement,
   tagValuesStatement,
+  userIdentitiesStatement,
 } from './ingest-counters.ts';
 import { countableEvents, deferCountersStatement, takeDeferredCounters } from './ingest-deferred.ts';
 import { one, type Row, rows } from './pool.ts';
@@ -125,6 +126,7 @@ export function createIngestTx(client: PoolClient): IngestTx & { flushWrites(): 
     ensureEnvironments: (rows) => queue(environmentsStatement(rows)),
     addActivities: (rows) => queue(activitiesStatement(rows)),
     addOutcomes: (rows) => queue(outcomesStatement(rows)),
+    addUserIdentities: (rows) => queue(userIdentitiesStatement(rows)),
   };
 }
 

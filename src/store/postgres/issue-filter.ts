@@ -1,4 +1,4 @@
-import { likePattern, seenBetweenSql, userFieldValues } from '../sql-text.ts';
+import { likePattern, seenBetweenSql } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 
 /**
@@ -42,17 +42,10 @@ function predicateOf(condition: IssueCondition, bind: Bind): string {
         AND (${valueMatch('t.value', condition.values, bind)}))`;
     case 'hasTag':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)})`;
-    case 'userField': {
-      // The name is one of four fixed words (UserFieldName), never user input.
-      const field = `(e.user_fields ->> '${condition.name}')`;
-      const { tagValues, values } = userFieldValues(condition);
-      // Bound in the order the text reads: the tag's values, then the events'.
-      const inTag = valueMatch('t.value', tagValues, bind);
-      const inEvents = values ? valueMatch(field, values, bind) : `${field} IS NOT NULL`;
+    case 'hasUserField':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = 'user'
-          AND (${inTag}))
-        OR EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id AND e.user_fields IS NOT NULL AND (${inEvents}))`;
-    }
+        AND (t.value LIKE ${bind(`${condition.name}:%`)} OR EXISTS (SELECT 1 FROM user_identities u
+          WHERE u.project_id = i.project_id AND u.user_key = t.value AND u.field = ${bind(condition.name)})))`;
     case 'assignee':
       return condition.values.map((match) => assigneePredicate(match, bind)).join(' OR ') || 'FALSE';
     case 'text': {

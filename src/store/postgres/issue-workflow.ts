@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { likePattern } from '../sql-text.ts';
 import { summarizeTagRows } from '../tag-rows.ts';
 import type { IssueWorkflow, IssueWorkflowStore, StatusDetails, TagValueSort } from '../types-issues.ts';
 import { one, type Row, rows } from './pool.ts';
@@ -70,6 +71,19 @@ export function createIssueWorkflowReads(pool: pg.Pool): WorkflowReads {
         [projectIds, key],
       );
       return row !== undefined;
+    },
+    async userKeysWithIdentity(projectIds, field, values, limit) {
+      const exact = values.filter((v) => !v.includes('*'));
+      const patterns = values.filter((v) => v.includes('*')).map(likePattern);
+      const found = await rows<{ user_key: string }>(
+        pool,
+        `SELECT DISTINCT user_key FROM user_identities
+         WHERE project_id = ANY($1::bigint[]) AND field = $2
+           AND (value = ANY($3::text[]) OR value LIKE ANY($4::text[]))
+         LIMIT $5`,
+        [projectIds, field, exact, patterns, limit],
+      );
+      return found.map((row) => row.user_key);
     },
     async usersSince(issueId, since) {
       const row = await one<{ n: number }>(

@@ -58,6 +58,19 @@ export function addIssueUsers(db: SqliteConnection, rows: Rows<'addIssueUsers'>)
   return added;
 }
 
+export function addUserIdentities(db: SqliteConnection, rows: Rows<'addUserIdentities'>): void {
+  for (const row of rows) {
+    db.run(
+      `INSERT INTO user_identities (project_id, field, value, user_key) VALUES (?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
+      row.projectId,
+      row.field,
+      row.value,
+      row.userKey,
+    );
+  }
+}
+
 export function addOutcomes(db: SqliteConnection, rows: Rows<'addOutcomes'>): void {
   for (const row of rows) {
     db.run(

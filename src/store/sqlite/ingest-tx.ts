@@ -1,7 +1,13 @@
 import { INGEST_ISSUE_COLUMNS, toIngestIssue } from '../row-values.ts';
 import type { IngestIssue, IngestTx, Issue, NewIssue } from '../types.ts';
 import type { SqliteConnection } from './connection.ts';
-import { addIssueBuckets, addIssueUsers, addOutcomes, addTagValues } from './ingest-counters.ts';
+import {
+  addIssueBuckets,
+  addIssueUsers,
+  addOutcomes,
+  addTagValues,
+  addUserIdentities,
+} from './ingest-counters.ts';
 import { countableEvents, deferCounters, takeDeferredCounters } from './ingest-deferred.ts';
 import {
   addActivities,
@@ -61,6 +67,9 @@ export function createIngestTx(db: SqliteConnection): IngestTx {
     },
     async addTagValues(rows) {
       addTagValues(db, rows);
+    },
+    async addUserIdentities(rows) {
+      addUserIdentities(db, rows);
     },
     async addIssueUsers(rows) {
       return addIssueUsers(db, rows);

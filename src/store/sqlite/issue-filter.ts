@@ -1,5 +1,5 @@
 import type { SQLInputValue } from 'node:sqlite';
-import { likePattern, seenBetweenSql, userFieldValues } from '../sql-text.ts';
+import { globPattern, likePattern, seenBetweenSql } from '../sql-text.ts';
 import type { AssigneeMatch, IssueCondition, IssueFilter } from '../types-issues.ts';
 import { sqliteILike } from './fold-case.ts';
 
@@ -47,17 +47,10 @@ function predicateOf(condition: IssueCondition, params: SQLInputValue[]): string
         AND (${valueMatch('t.value', condition.values, bind, list)}))`;
     case 'hasTag':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)})`;
-    case 'userField': {
-      // The name is one of four fixed words (UserFieldName), never user input.
-      const field = `json_extract(e.user_fields, '$.${condition.name}')`;
-      const { tagValues, values } = userFieldValues(condition);
-      // Bound in the order the text reads: the tag's values, then the events'.
-      const inTag = valueMatch('t.value', tagValues, bind, list);
-      const inEvents = values ? valueMatch(field, values, bind, list) : `${field} IS NOT NULL`;
+    case 'hasUserField':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = 'user'
-          AND (${inTag}))
-        OR EXISTS (SELECT 1 FROM events e WHERE e.issue_id = i.id AND e.user_fields IS NOT NULL AND (${inEvents}))`;
-    }
+        AND (t.value GLOB ${bind(`${condition.name}:*`)} OR EXISTS (SELECT 1 FROM user_identities u
+          WHERE u.project_id = i.project_id AND u.user_key = t.value AND u.field = ${bind(condition.name)})))`;
     case 'assignee':
       return condition.values.map((match) => assigneePredicate(match, bind)).join(' OR ') || '0';
     case 'text': {
@@ -103,7 +96,7 @@ function valueMatch(
   const exact = values.filter((v) => !v.includes('*'));
   const parts = exact.length > 0 ? [`${column} IN ${list(exact)}`] : [];
   for (const wildcard of values.filter((v) => v.includes('*'))) {
-    parts.push(`${column} GLOB ${bind(wildcard.replace(/[?[]/g, (c) => `[${c}]`))}`);
+    parts.push(`${column} GLOB ${bind(globPattern(wildcard))}`);
   }
   return parts.join(' OR ') || '0';
 }

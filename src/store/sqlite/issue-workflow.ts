@@ -1,3 +1,4 @@
+import { globPattern } from '../sql-text.ts';
 import { summarizeTagRows, toTagValueCount } from '../tag-rows.ts';
 import type { IssueWorkflow, IssueWorkflowStore, StatusDetails, TagValueSort } from '../types-issues.ts';
 import type { SqliteConnection } from './connection.ts';
@@ -77,6 +78,23 @@ export function createIssueWorkflowReads(db: SqliteConnection): WorkflowReads {
         key,
       );
       return row !== undefined;
+    },
+    async userKeysWithIdentity(projectIds, field, values, limit) {
+      const exact = values.filter((v) => !v.includes('*'));
+      const patterns = values.filter((v) => v.includes('*')).map(globPattern);
+      const found = db.all<Row>(
+        `SELECT DISTINCT user_key FROM user_identities
+         WHERE project_id IN (SELECT value FROM json_each(?)) AND field = ?
+           AND (value IN (SELECT value FROM json_each(?))
+             OR EXISTS (SELECT 1 FROM json_each(?) p WHERE user_identities.value GLOB p.value))
+         LIMIT ?`,
+        JSON.stringify(projectIds),
+        field,
+        JSON.stringify(exact),
+        JSON.stringify(patterns),
+        limit,
+      );
+      return found.map((row) => String(row.user_key));
     },
     async usersSince(issueId, since) {
       const row = db.get<Row>(

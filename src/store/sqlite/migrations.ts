@@ -18,6 +18,7 @@ import { MIGRATION_0017_ISSUE_CREATED_AT } from './migrations/0017-issue-created
 import { MIGRATION_0018_ESCALATION_SEVERITY } from './migrations/0018-escalation-severity.ts';
 import { MIGRATION_0019_EVENT_USER_FIELDS } from './migrations/0019-event-user-fields.ts';
 import { MIGRATION_0020_ALERT_RULE_ENABLED_AT } from './migrations/0020-alert-rule-enabled-at.ts';
+import { MIGRATION_0021_USER_IDENTITIES } from './migrations/0021-user-identities.ts';
 
 /**
  * Numbered SQLite migrations: index + 1 is the version recorded in schema_migrations. Append only;
@@ -222,4 +223,5 @@ export const SQLITE_MIGRATIONS: readonly (string | SqliteMigrationStep)[] = [
   MIGRATION_0018_ESCALATION_SEVERITY,
   MIGRATION_0019_EVENT_USER_FIELDS,
   MIGRATION_0020_ALERT_RULE_ENABLED_AT,
+  MIGRATION_0021_USER_IDENTITIES,
 ];

@@ -1,0 +1,22 @@
+/**
+ * Every identity (id, email, username, ip) of each user a project has seen with several, keyed by
+ * the user's key (its first identity, what `issue_users` and the `user` tag hold). Issue search's
+ * `user.email:…` finds the keys here by value (`has:` by key), then the issues by their `user` tag
+ * values. One row per user and identity, not per event: ingest writes only what it has not seen.
+ * Filled from the stored events that carry several identities (schema 19 on).
+ */
+export const MIGRATION_0021_USER_IDENTITIES = `
+  CREATE TABLE user_identities (
+    project_id bigint NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    field text NOT NULL,
+    value text NOT NULL,
+    user_key text NOT NULL,
+    PRIMARY KEY (project_id, field, value, user_key)
+  );
+  CREATE INDEX user_identities_user ON user_identities (project_id, user_key, field);
+  INSERT INTO user_identities (project_id, field, value, user_key)
+    SELECT DISTINCT e.project_id, j.key, j.value, e.user_key
+    FROM events e, jsonb_each_text(e.user_fields) j
+    WHERE e.user_fields IS NOT NULL AND e.user_key IS NOT NULL
+  ON CONFLICT DO NOTHING;
+`;
