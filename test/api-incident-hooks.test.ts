@@ -314,6 +314,13 @@ describe('mitigation hooks: what a reply shows, and to whom', () => {
     );
     const [own] = (await api.get(`${base}mitigations/`)).body[0].hooks;
     assert.match(own.excerpt, /^deploy failed: db at 10\.9\.8\.7 refused login password=\[Filtered\]/);
+    // org:admin alone may not set a command either (it also takes project:write): no output.
+    const orgAdmin = apiClient(
+      t.url,
+      await mintToken(t, { org: s.org, scopes: ['incident:read', 'org:admin'] }),
+    );
+    assert.equal((await orgAdmin.put(hookPath, { command: ['true'] })).status, 403);
+    assert.equal((await orgAdmin.get(`${base}mitigations/`)).body[0].hooks[0].excerpt, null);
 
     // A hook_result written by an earlier version: the whole answer in the detail and the text.
     const incident = (await api.get(base)).body;

@@ -519,6 +519,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const bad = await client.get(`${path}?environment=${'x'.repeat(300)}`);
       assert.equal(bad.status, 400);
       assert.ok(bad.body.detail);
+      // As a mitigation's environment: no leading '-', no line breaks.
+      for (const name of ['-x', 'a%0Ab']) {
+        const refused = await client.get(`${path}?environment=${name}`);
+        assert.equal(refused.status, 400, name);
+        assert.match(refused.body.detail, /must not start with "-" or contain line breaks/);
+      }
     });
 
     test('an incident without issues has an empty report', async () => {

@@ -186,7 +186,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
      * Production's first error 90 s before T0 (three from one customer), staging's testers hitting the
      * same issue meanwhile (five users); rolled back in production and resolved at T0.
      */
-    async function rolledBackAfter90Seconds() {
+    async function rolledBackAfter90Seconds(options: { restartFirst?: boolean } = {}) {
       clock.set(T0);
       const s = await t.setup();
       const send = (environment: string, secondsAgo: number, user: string) =>
@@ -209,6 +209,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       });
       assert.equal(declared.status, 201, JSON.stringify(declared.body));
       const inc = `${base}${declared.body.ref}`;
+      if (options.restartFirst) {
+        const restart = await api.post(`${inc}/mitigations/`, {
+          type: 'other',
+          description: 'restart',
+          runHooks: false,
+        });
+        assert.equal(restart.status, 201, JSON.stringify(restart.body));
+      }
       const rollback = await api.post(`${inc}/mitigations/`, {
         type: 'rollback',
         release: 'web@1',
@@ -236,6 +244,12 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       );
       assert.deepEqual(pm.impact.releases, [{ value: 'web@2', count: 3 }]);
       assert.deepEqual(pm.impact.environments, [{ value: 'production', count: 3 }]);
+      assert.deepEqual([pm.blast.users, pm.blast.events], [1, 3]);
+    });
+
+    test('the blast radius counts the impact’s environment when an earlier mitigation named none', async () => {
+      const { pm } = await rolledBackAfter90Seconds({ restartFirst: true });
+      assert.equal(pm.impact.environment, 'production');
       assert.deepEqual([pm.blast.users, pm.blast.events], [1, 3]);
     });
 

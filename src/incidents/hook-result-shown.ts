@@ -8,18 +8,22 @@ import type { HookResult } from './mitigation-hook-call.ts';
  * What a hook call shows, and to whom. Its status, timing and Firebreak's own words go to
  * everyone who reads the incident; the reply (a webhook's answer body, a command's output) may
  * carry the called service's secrets or internals, so its scrubbed excerpt goes only to those
- * who may configure that hook: project:write for a webhook, project:admin or org:admin for a
- * command, as putMitigationHook asks.
+ * who may configure that hook, as putMitigationHook asks: project:write (or project:admin) for a
+ * webhook; for a command that and org:admin too (or project:admin alone).
  */
-const CONFIGURES: Record<HookResult['hook'], Scope[]> = {
-  webhook: ['project:write', 'project:admin'],
-  command: ['project:admin', 'org:admin'],
+const CONFIGURES: Record<HookResult['hook'], Scope[][]> = {
+  // Each list is one scope putMitigationHook requires, any of its members.
+  webhook: [['project:write', 'project:admin']],
+  command: [
+    ['project:write', 'project:admin'],
+    ['org:admin', 'project:admin'],
+  ],
 };
 
 /** Call after the organisation was resolved (loadIncident), which caps a user's token by role. */
 export function hookRepliesShownTo(principal: Principal): (hook: HookResult['hook']) => boolean {
   const scopes = effectiveScopes(principal);
-  return (hook) => CONFIGURES[hook].some((scope) => scopes.has(scope));
+  return (hook) => CONFIGURES[hook].every((anyOf) => anyOf.some((scope) => scopes.has(scope)));
 }
 
 const COMMAND_STATUS = /^(?:exit \S+|killed after \d+ s)(?=: |$)/;

@@ -11,6 +11,7 @@ import {
 } from '../store/types-incidents.ts';
 import { clip, parseInput } from '../validation.ts';
 import { formatIncidentRef, type IncidentContext } from './access.ts';
+import { Argument } from './hook-argument.ts';
 import { hookRepliesShownTo, hookResultText, shownEntry, shownHookResult } from './hook-result-shown.ts';
 import { callMitigationHooks, type HookResult } from './mitigation-hook-call.ts';
 import { type TimelineEntryView, withActorNames } from './timeline.ts';
@@ -24,15 +25,6 @@ export const MITIGATION_TYPES = [
   'scale_up',
   'other',
 ] as const;
-
-// Release, environment and owner reach command hooks as arguments: a leading '-' would read as an option.
-const Argument = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .regex(/^[^-\s][^\n\r\t]*$/, 'must not start with "-" or contain line breaks or tabs');
 
 export const MitigationInput = z
   .object({

@@ -7,6 +7,7 @@ import { parseInput } from '../validation.ts';
 import type { IncidentContext } from './access.ts';
 import { type BlastRadius, classifyBlastRadius } from './blast-radius.ts';
 import { recentFeatures } from './blast-radius-features.ts';
+import { Argument } from './hook-argument.ts';
 import { findSuspectCommits, type SuspectCommitMatch } from './suspects-commits.ts';
 import { type CorrelatedIssue, findCorrelatedIssues } from './suspects-correlated.ts';
 import { findRollbackTarget, findSuspectDeploy, type SuspectDeploy } from './suspects-deploy.ts';
@@ -62,7 +63,7 @@ export interface TriageReport {
 }
 
 /** `?environment=production` counts that environment's events, whatever the mitigation says. */
-export const TriageQuery = z.object({ environment: z.string().trim().min(1).max(64).optional() });
+export const TriageQuery = z.object({ environment: Argument(64).optional() });
 export type TriageQuery = z.infer<typeof TriageQuery>;
 
 /**

@@ -85,7 +85,11 @@ export async function gatherFacts(ctx: AppContext, loaded: IncidentContext): Pro
   const impact = await measureImpact(ctx, incident, scope.linked, { start, end, mitigatedIn });
 
   const blastAt = incident.mitigatedAt ?? end;
-  const triage = await getIncidentTriage(ctx, loaded, { at: blastAt });
+  // The same environment as the impact: at the first mitigation a later one's was not known yet.
+  const triage = await getIncidentTriage(ctx, loaded, {
+    at: blastAt,
+    query: mitigatedIn === null ? {} : { environment: mitigatedIn },
+  });
   // Verified as of the resolution: what the rate did after the mitigation while the incident ran.
   const verification = await computeVerification(
     fixedClock(ctx, end),
