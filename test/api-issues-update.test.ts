@@ -158,6 +158,19 @@ for (const backend of ['sqlite', 'postgres'] as const)
       assert.deepEqual(escalation?.data.expiredSnooze, { escalating: true });
     });
 
+    test('ignored until N events in a window: a burst meets it at once, counts not written yet', async () => {
+      const s = await t.setup();
+      const event = { message: 'Burst after ignore' };
+      const { api, path } = await newIssue(s, event);
+      await api.put(path, { status: 'ignored', statusDetails: { ignoreCount: 3, ignoreWindow: 30 } });
+      // Within a second: the per-minute counts of the first two are not written yet (decision 0009).
+      await sendEvent(t, s, event);
+      await sendEvent(t, s, event);
+      await sendEvent(t, s, event);
+      const back = (await api.get(path)).body;
+      assert.deepEqual([back.status, back.substatus], ['unresolved', 'escalating']);
+    });
+
     test('ignored until N events in a week: events older than the minute buckets kept still count', async () => {
       const s = await t.setup();
       const event = { message: 'Weekly batch hiccup' };

@@ -43,6 +43,7 @@ const MAX_EVENT_FRAMES = 5_000;
 const MAX_EXCEPTIONS = 50;
 const MAX_BREADCRUMBS = 100;
 const MAX_TAG_CHARS = 200;
+const MAX_USER_FIELD_CHARS = 128;
 /** Sentry keeps the 100 most recent flag evaluations an event carries. */
 const MAX_FLAGS = 100;
 
@@ -279,8 +280,12 @@ function normalizeBreadcrumbs(value: unknown, drift: number): NormalizedEvent['b
 function normalizeUser(value: unknown, clientIp: string | undefined): EventUser | undefined {
   if (!isObject(value)) return undefined;
   const user: EventUser = { ...value };
-  for (const key of ['id', 'username', 'email', 'ip_address'] as const)
-    setOptional(user, key, lenientString(value[key]));
+  // Trimmed and cut as Relay cuts a user's id and username (128 characters): the identities key
+  // the user (its tag, users per issue, user_identities), and an index holds only so much.
+  for (const key of ['id', 'username', 'email', 'ip_address'] as const) {
+    const text = lenientString(value[key])?.trim();
+    setOptional(user, key, text ? truncate(text, MAX_USER_FIELD_CHARS) : undefined);
+  }
   if (user.ip_address === '{{auto}}') setOptional(user, 'ip_address', clientIp);
   return user;
 }

@@ -109,10 +109,13 @@ async function ignoreState(store: Store, issue: IngestIssue, details: IgnoreDeta
       ? HOUR
       : 0;
   let recentEvents = 0;
-  if (eventWindow > 0) {
-    const since = Math.max(now - eventWindow, details.ignoredAt);
-    const inWindow = await eventsInWindow(store, issue.id, since, now);
-    recentEvents = Math.min(inWindow, issue.timesSeen - details.timesSeen);
+  const sinceIgnored = issue.timesSeen - details.timesSeen;
+  // A window that reaches back past the ignore holds every event since: counted exactly, with
+  // the last second's events too (buckets are written a second late: decision 0009).
+  if (eventWindow > 0 && now - eventWindow <= details.ignoredAt) recentEvents = sinceIgnored;
+  else if (eventWindow > 0) {
+    const since = now - eventWindow;
+    recentEvents = Math.min(await eventsInWindow(store, issue.id, since, now), sinceIgnored);
   }
   let recentUsers = 0;
   if (details.ignoreUserWindow) {

@@ -112,9 +112,8 @@ const MAX_MATCHED_USERS = 10_000;
 /**
  * `user.email:…` and its kin match any identity of the issues' users: the `user` tag names each
  * user's first identity (`email:…` when the email is its first), and the users with several
- * identities are looked up by the others (user_identities) and matched by the key the tag holds.
- * A key found in one searched project matches it in the others too (most organisations key their
- * users alike in every project).
+ * identities are looked up by the others (user_identities) and matched, in their own project, by
+ * the key the tag holds.
  */
 async function userFieldCondition(
   ctx: AppContext,
@@ -124,16 +123,36 @@ async function userFieldCondition(
 ): Promise<IssueCondition> {
   const values = equalityValues(term);
   const projectIds = scope.projects.map((p) => p.id);
-  const keys =
+  const users =
     projectIds.length === 0
       ? []
       : await ctx.store.issues.userKeysWithIdentity(projectIds, name, values, MAX_MATCHED_USERS + 1);
-  if (keys.length > MAX_MATCHED_USERS)
+  if (users.length > MAX_MATCHED_USERS)
     throw badToken(term, `matches more than ${MAX_MATCHED_USERS} users; narrow the pattern`);
-  // A tag value holding `*` reads as a wildcard: a key with one (an id the SDK sent so) is left
-  // out rather than let it match other users.
-  const exactKeys = keys.filter((key) => !key.includes('*'));
-  return tag('user', [...values.map((v) => `${name}:${v}`), ...exactKeys]);
+  const keysByProject = new Map<number, string[]>();
+  for (const { projectId, userKey } of users) {
+    const keys = keysByProject.get(projectId);
+    if (keys) keys.push(userKey);
+    else keysByProject.set(projectId, [userKey]);
+  }
+  return {
+    field: 'any',
+    conditions: [
+      tag(
+        'user',
+        values.map((v) => `${name}:${v}`),
+      ),
+      ...[...keysByProject].map(
+        ([projectId, keys]): IssueCondition => ({
+          field: 'all',
+          conditions: [
+            { field: 'project', values: [projectId] },
+            { field: 'tag', key: 'user', values: keys, literal: true },
+          ],
+        }),
+      ),
+    ],
+  };
 }
 
 async function customTagCondition(ctx: AppContext, scope: SearchScope, term: FilterTerm) {

@@ -34,3 +34,19 @@ export function seenBetweenSql(start: number, end: number, bind: (value: number)
     OR EXISTS (SELECT 1 FROM issue_buckets_hour h WHERE h.issue_id = i.id AND h.start >= ${bind(hourFrom)}
       AND h.start <= ${bind(end - HOUR_MS)} AND h.count > 0)`;
 }
+
+/** Users found by two queries, each once, at most `limit`. */
+export function distinctUsers<T extends { projectId: number; userKey: string }>(
+  found: T[],
+  limit: number,
+): T[] {
+  const seen = new Set<string>();
+  return found
+    .filter((user) => {
+      const key = `${user.projectId}\0${user.userKey}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, limit);
+}

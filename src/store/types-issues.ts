@@ -20,8 +20,12 @@ export type IssueCondition = { negate?: boolean } & (
   /** Issue has an event in [start, end): see seenBetweenSql (sql-text.ts). */
   | { field: 'seenBetween'; start: number; end: number }
   | { field: 'id'; values: number[] }
-  /** Issue has a tag `key` with one of the values; `*` in a value matches any run of characters. */
-  | { field: 'tag'; key: string; values: string[] }
+  /**
+   * Issue has a tag `key` with one of the values; `*` in a value matches any run of characters,
+   * unless `literal` (values as they are, such as user keys found by identity).
+   */
+  | { field: 'tag'; key: string; values: string[]; literal?: boolean }
+  | { field: 'project'; values: number[] }
   | { field: 'hasTag'; key: string }
   /**
    * One of the issue's users has this identity (has:user.email): its `user` tag names it (the
@@ -158,15 +162,16 @@ export interface IssueWorkflowStore {
   /** Whether any issue of these projects carries the tag key (search refuses unknown keys). */
   tagKeyExists(projectIds: number[], key: string): Promise<boolean>;
   /**
-   * Keys of the users of these projects with an identity `field` matching one of `values` (`*` a
-   * wildcard), at most `limit`: issue search then matches them against the issues' `user` tag.
+   * The users of these projects (project and key) with an identity `field` matching one of
+   * `values` (`*` a wildcard), at most `limit`: issue search then matches each key against the
+   * `user` tag of its own project's issues.
    */
   userKeysWithIdentity(
     projectIds: number[],
     field: UserFieldName,
     values: string[],
     limit: number,
-  ): Promise<string[]>;
+  ): Promise<{ projectId: number; userKey: string }[]>;
   /** Users first seen on the issue at or after `since`. */
   usersSince(issueId: number, since: number): Promise<number>;
   /**

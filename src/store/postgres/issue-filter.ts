@@ -37,9 +37,15 @@ function predicateOf(condition: IssueCondition, bind: Bind): string {
       return seenBetweenSql(condition.start, condition.end, (value) => `${bind(value)}::bigint`);
     case 'id':
       return `i.id = ANY(${bind(condition.values)}::bigint[])`;
-    case 'tag':
+    case 'tag': {
+      const match = condition.literal
+        ? `t.value = ANY(${bind(condition.values)}::text[])`
+        : valueMatch('t.value', condition.values, bind);
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)}
-        AND (${valueMatch('t.value', condition.values, bind)}))`;
+        AND (${match}))`;
+    }
+    case 'project':
+      return `i.project_id = ANY(${bind(condition.values)}::bigint[])`;
     case 'hasTag':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)})`;
     case 'hasUserField':

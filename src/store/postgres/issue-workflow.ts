@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { likePattern } from '../sql-text.ts';
+import { distinctUsers, likePattern } from '../sql-text.ts';
 import { summarizeTagRows } from '../tag-rows.ts';
 import type { IssueWorkflow, IssueWorkflowStore, StatusDetails, TagValueSort } from '../types-issues.ts';
 import { one, type Row, rows } from './pool.ts';
@@ -73,17 +73,26 @@ export function createIssueWorkflowReads(pool: pg.Pool): WorkflowReads {
       return row !== undefined;
     },
     async userKeysWithIdentity(projectIds, field, values, limit) {
+      // Exact values and patterns apart: an OR would keep the value out of the index (a scan of
+      // every identity of the field).
       const exact = values.filter((v) => !v.includes('*'));
       const patterns = values.filter((v) => v.includes('*')).map(likePattern);
-      const found = await rows<{ user_key: string }>(
-        pool,
-        `SELECT DISTINCT user_key FROM user_identities
-         WHERE project_id = ANY($1::bigint[]) AND field = $2
-           AND (value = ANY($3::text[]) OR value LIKE ANY($4::text[]))
-         LIMIT $5`,
-        [projectIds, field, exact, patterns, limit],
+      const read = (match: string, wanted: string[]) =>
+        rows<{ project_id: string; user_key: string }>(
+          pool,
+          `SELECT DISTINCT project_id, user_key FROM user_identities
+           WHERE project_id = ANY($1::bigint[]) AND field = $2 AND ${match}
+           LIMIT $4`,
+          [projectIds, field, wanted, limit],
+        );
+      const found = [
+        ...(exact.length === 0 ? [] : await read('value = ANY($3::text[])', exact)),
+        ...(patterns.length === 0 ? [] : await read('value LIKE ANY($3::text[])', patterns)),
+      ];
+      return distinctUsers(
+        found.map((row) => ({ projectId: Number(row.project_id), userKey: row.user_key })),
+        limit,
       );
-      return found.map((row) => row.user_key);
     },
     async usersSince(issueId, since) {
       const row = await one<{ n: number }>(

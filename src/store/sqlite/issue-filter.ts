@@ -42,9 +42,17 @@ function predicateOf(condition: IssueCondition, params: SQLInputValue[]): string
       return seenBetweenSql(condition.start, condition.end, bind);
     case 'id':
       return `i.id IN ${list(condition.values)}`;
-    case 'tag':
-      return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)}
-        AND (${valueMatch('t.value', condition.values, bind, list)}))`;
+    case 'tag': {
+      // Bound in the order the text reads (SQLite's parameters are positional): the key first.
+      const key = bind(condition.key);
+      const match = condition.literal
+        ? `t.value IN ${list(condition.values)}`
+        : valueMatch('t.value', condition.values, bind, list);
+      return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${key}
+        AND (${match}))`;
+    }
+    case 'project':
+      return `i.project_id IN ${list(condition.values)}`;
     case 'hasTag':
       return `EXISTS (SELECT 1 FROM issue_tag_values t WHERE t.issue_id = i.id AND t.key = ${bind(condition.key)})`;
     case 'hasUserField':

@@ -1,4 +1,4 @@
-import { globPattern } from '../sql-text.ts';
+import { distinctUsers, globPattern } from '../sql-text.ts';
 import { summarizeTagRows, toTagValueCount } from '../tag-rows.ts';
 import type { IssueWorkflow, IssueWorkflowStore, StatusDetails, TagValueSort } from '../types-issues.ts';
 import type { SqliteConnection } from './connection.ts';
@@ -80,21 +80,41 @@ export function createIssueWorkflowReads(db: SqliteConnection): WorkflowReads {
       return row !== undefined;
     },
     async userKeysWithIdentity(projectIds, field, values, limit) {
+      // Exact values and patterns apart: an OR would keep the value out of the index (a scan of
+      // every identity of the field).
       const exact = values.filter((v) => !v.includes('*'));
       const patterns = values.filter((v) => v.includes('*')).map(globPattern);
-      const found = db.all<Row>(
-        `SELECT DISTINCT user_key FROM user_identities
-         WHERE project_id IN (SELECT value FROM json_each(?)) AND field = ?
-           AND (value IN (SELECT value FROM json_each(?))
-             OR EXISTS (SELECT 1 FROM json_each(?) p WHERE user_identities.value GLOB p.value))
-         LIMIT ?`,
-        JSON.stringify(projectIds),
-        field,
-        JSON.stringify(exact),
-        JSON.stringify(patterns),
+      const projects = JSON.stringify(projectIds);
+      const found = [
+        ...(exact.length === 0
+          ? []
+          : db.all<Row>(
+              `SELECT DISTINCT project_id, user_key FROM user_identities
+               WHERE project_id IN (SELECT value FROM json_each(?)) AND field = ?
+                 AND value IN (SELECT value FROM json_each(?))
+               LIMIT ?`,
+              projects,
+              field,
+              JSON.stringify(exact),
+              limit,
+            )),
+        ...(patterns.length === 0
+          ? []
+          : db.all<Row>(
+              `SELECT DISTINCT project_id, user_key FROM user_identities
+               WHERE project_id IN (SELECT value FROM json_each(?)) AND field = ?
+                 AND EXISTS (SELECT 1 FROM json_each(?) p WHERE user_identities.value GLOB p.value)
+               LIMIT ?`,
+              projects,
+              field,
+              JSON.stringify(patterns),
+              limit,
+            )),
+      ];
+      return distinctUsers(
+        found.map((row) => ({ projectId: Number(row.project_id), userKey: String(row.user_key) })),
         limit,
       );
-      return found.map((row) => String(row.user_key));
     },
     async usersSince(issueId, since) {
       const row = db.get<Row>(

@@ -3,7 +3,8 @@
  * the user's key (its first identity, what `issue_users` and the `user` tag hold). Issue search's
  * `user.email:…` finds the keys here by value (`has:` by key), then the issues by their `user` tag
  * values. One row per user and identity, not per event: ingest writes only what it has not seen.
- * Filled from the stored events that carry several identities (schema 19 on).
+ * Filled from the stored events that carry several identities (schema 19 on), their values cut as
+ * ingest now cuts them (128 characters; a key as its `user` tag, 200), so each fits an index entry.
  */
 export const MIGRATION_0021_USER_IDENTITIES = `
   CREATE TABLE user_identities (
@@ -15,8 +16,8 @@ export const MIGRATION_0021_USER_IDENTITIES = `
   );
   CREATE INDEX user_identities_user ON user_identities (project_id, user_key, field);
   INSERT INTO user_identities (project_id, field, value, user_key)
-    SELECT DISTINCT e.project_id, j.key, j.value, e.user_key
+    SELECT DISTINCT e.project_id, j.key, substr(btrim(j.value), 1, 128), substr(btrim(e.user_key), 1, 200)
     FROM events e, jsonb_each_text(e.user_fields) j
-    WHERE e.user_fields IS NOT NULL AND e.user_key IS NOT NULL
+    WHERE e.user_fields IS NOT NULL AND e.user_key IS NOT NULL AND btrim(j.value) <> ''
   ON CONFLICT DO NOTHING;
 `;
