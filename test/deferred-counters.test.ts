@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { DatabaseSync } from 'node:sqlite';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
 import { commitBatch, countDeferredPart, type DeferredPart } from '../src/digest/commit.ts';
 import { GroupCommitter } from '../src/digest/committer.ts';
 import { recoverDeferredCounters } from '../src/digest/counter-recovery.ts';
@@ -10,6 +8,7 @@ import { COUNTER_PARTITIONS, CounterAggregate, counterPartition } from '../src/d
 import { type PreparedEvent, prepareEvent } from '../src/digest/prepare.ts';
 import { type OpenedTestStore, testBackends } from '../src/store/test-databases.ts';
 import type { Project, Store } from '../src/store/types.ts';
+import { rawSql } from './helpers/raw-sql.ts';
 
 /**
  * Tag-value and bucket counts deferred under load (docs/decisions/0009-deferred-counters.md):
@@ -47,26 +46,6 @@ async function environmentCounts(store: Store, issueId: number): Promise<Record<
 async function bucketTotal(store: Store, issueId: number): Promise<number> {
   const buckets = await store.issues.buckets([issueId], 'minute', T0 - 3_600_000, T0 + 3_600_000);
   return (buckets.get(issueId) ?? []).reduce((sum, bucket) => sum + bucket.count, 0);
-}
-
-/** Runs SQL on a test database behind the store's back, to damage rows as a disk or a hand might. */
-async function rawSql(url: string, sql: string, params: (string | number)[]): Promise<void> {
-  if (url.startsWith('sqlite:')) {
-    const db = new DatabaseSync(url.slice('sqlite:'.length));
-    try {
-      db.prepare(sql.replace(/\$\d+/g, '?')).run(...params);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql, params);
-  } finally {
-    await client.end();
-  }
 }
 
 function committer(store: Store, counterWindowMs: number) {

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { DatabaseSync } from 'node:sqlite';
 import { describe, test } from 'node:test';
-import pg from 'pg';
 import { commitBatch } from '../src/digest/commit.ts';
 import { prepareEvent } from '../src/digest/prepare.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { MIGRATION_0021_USER_IDENTITIES as POSTGRES_0021 } from '../src/store/postgres/migrations/0021-user-identities.ts';
 import { MIGRATION_0021_USER_IDENTITIES as SQLITE_0021 } from '../src/store/sqlite/migrations/0021-user-identities.ts';
 import { testBackends } from '../src/store/test-databases.ts';
+import { rawSql } from './helpers/raw-sql.ts';
 
 /**
  * Migration 21 fills `user_identities` from the events stored since schema 19 (their user
@@ -17,22 +16,8 @@ import { testBackends } from '../src/store/test-databases.ts';
  * own SQL run again.
  */
 async function replayMigration(url: string, before: string): Promise<void> {
-  if (url.startsWith('sqlite:')) {
-    const db = new DatabaseSync(url.slice('sqlite:'.length));
-    try {
-      db.exec(`${before}; DROP TABLE user_identities; ${SQLITE_0021}`);
-    } finally {
-      db.close();
-    }
-    return;
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`${before}; DROP TABLE user_identities; ${POSTGRES_0021}`);
-  } finally {
-    await client.end();
-  }
+  const migration = url.startsWith('sqlite:') ? SQLITE_0021 : POSTGRES_0021;
+  await rawSql(url, `${before}; DROP TABLE user_identities; ${migration}`);
 }
 
 const T0 = Date.UTC(2026, 10, 20, 12, 0, 0);
