@@ -342,6 +342,31 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.deepEqual(numbers.sort(), [1, 2, 3, 4, 5]);
     });
 
+    test("drafts count the users of the mitigation's environment, not staging's testers", async () => {
+      const { web, client, base } = await spikingIncident();
+      for (let i = 0; i < 3; i++)
+        await sendEvent(t, web, {
+          message: 'Checkout failed',
+          environment: 'staging',
+          timestamp: (T0 + 5 * MINUTE + i * 1000) / 1000,
+          user: { id: `tester-${i}` },
+        });
+      const before = (await client.get(`${base}updates/draft/?audience=business`)).body;
+      assert.match(before.text, /about 5 users have run into errors so far \(/);
+      assert.equal(before.basedOn.environment, null);
+      clock.set(T0 + 10 * MINUTE + 30_000);
+      const rollback = await client.post(`${base}mitigations/`, {
+        type: 'rollback',
+        release: 'web@1.4.1',
+        environment: 'production',
+        runHooks: false,
+      });
+      assert.equal(rollback.status, 201, JSON.stringify(rollback.body));
+      const after = (await client.get(`${base}updates/draft/?audience=business`)).body;
+      assert.match(after.text, /about 2 users have run into errors so far in production/);
+      assert.equal(after.basedOn.environment, 'production');
+    });
+
     test('status updates: structured entries, cadence, overdue, drafts with the real numbers; scopes', async () => {
       const { web, client, webIssue, apiIssue, base } = await spikingIncident();
       clock.set(T0 + 12 * MINUTE);

@@ -37,6 +37,8 @@ export interface DraftBasis {
   startedAt: string;
   durationMinutes: number;
   usersAffected: number;
+  /** The environment whose users are counted (the mitigation's, as verification); null: every one. */
+  environment: string | null;
   issues: {
     shortId: string;
     title: string;
@@ -92,6 +94,7 @@ export async function draftStatusUpdate(
     startedAt: new Date(v.incidentStart).toISOString(),
     durationMinutes: Math.max(0, Math.floor((now - v.incidentStart) / 60_000)),
     usersAffected: await usersSinceStart(ctx, incident.orgId, v, now),
+    environment: v.environment,
     issues: v.issues.map((i) => ({
       shortId: i.shortId,
       title: i.title,
@@ -226,6 +229,17 @@ async function usersSinceStart(
     end: now,
     filters: [
       { kind: 'in', attr: { column: 'issue.id' }, negated: false, values: v.issues.map((i) => i.issueId) },
+      // The environment verification counts (the mitigation's): staging's testers are not users.
+      ...(v.environment === null
+        ? []
+        : [
+            {
+              kind: 'in' as const,
+              attr: { column: 'environment' as const },
+              negated: false,
+              values: [v.environment],
+            },
+          ]),
     ],
   });
 }
@@ -238,7 +252,7 @@ function business(b: DraftBasis, v: Verification, now: number): string {
     `${b.title} — update at ${clock(now)}`,
     `${STATE[b.status] ?? 'We are working on'} an issue${where} that started at ${day(v.incidentStart)} (${b.durationMinutes} minutes ago).`,
     b.usersAffected > 0
-      ? `Impact: about ${b.usersAffected} ${b.usersAffected === 1 ? 'user has' : 'users have'} run into errors so far${b.severityDescription ? ` (${b.severity}: ${b.severityDescription})` : ''}.`
+      ? `Impact: about ${b.usersAffected} ${b.usersAffected === 1 ? 'user has' : 'users have'} run into errors so far${b.environment ? ` in ${b.environment}` : ''}${b.severityDescription ? ` (${b.severity}: ${b.severityDescription})` : ''}.`
       : `Impact: no affected users counted so far${b.severityDescription ? ` (${b.severity}: ${b.severityDescription})` : ''}.`,
     ended
       ? 'The problem is resolved.'
