@@ -437,6 +437,36 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       assert.equal(blast.users, 3);
     });
 
+    test("the top frame comes from the counted environment's latest event", async () => {
+      const s = await t.setup();
+      const client = apiClient(t.url, s.token);
+      const send = (environment: string, minutesAgo: number, fn: string) =>
+        sendEvent(t, s, {
+          environment,
+          timestamp: at(minutesAgo),
+          fingerprint: ['cart-frames'],
+          exception: {
+            values: [
+              {
+                type: 'CartError',
+                value: 'cart frames',
+                stacktrace: { frames: [{ filename: 'app.js', function: fn, lineno: 7, in_app: true }] },
+              },
+            ],
+          },
+        });
+      await send('production', 6, 'chargeCard');
+      await send('staging', 2, 'seedFixtures');
+      const issue = await issueOf(s, s.project, 'CartError: cart frames');
+      const declared = await client.post(`/api/0/organizations/${s.org}/incidents/`, { issues: [issue.id] });
+      const path = `/api/0/organizations/${s.org}/incidents/${declared.body.ref}/triage/`;
+      const frame = async (query: string) =>
+        (await client.get(`${path}${query}`)).body.issues[0].topFrame.function;
+      assert.equal(await frame(''), 'seedFixtures', 'every environment: the latest event');
+      assert.equal(await frame('?environment=production'), 'chargeCard');
+      assert.equal(await frame('?environment=development'), 'seedFixtures', 'none there: the latest of any');
+    });
+
     test("a production incident's triage counts production's events: staging noise does not widen its blast radius", async () => {
       const s = await t.setup();
       const client = apiClient(t.url, s.token);

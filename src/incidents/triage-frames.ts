@@ -41,11 +41,17 @@ export function topFrameOf(eventId: string, event: NormalizedEvent): TopFrame | 
   };
 }
 
-/** The issue's latest stored event, decoded (null when retention left none). */
+/**
+ * The issue's latest stored event, decoded (null when retention left none): of `environment`
+ * when it has one there (triage's counted environment), else of any.
+ */
 export async function latestEvent(
   ctx: AppContext,
   issueId: number,
+  environment: string | null = null,
 ): Promise<{ eventId: string; event: NormalizedEvent } | null> {
-  const stored = await ctx.store.events.latestForIssue(issueId);
+  const stored =
+    (environment === null ? null : await ctx.store.events.latestForIssue(issueId, environment)) ??
+    (await ctx.store.events.latestForIssue(issueId));
   return stored ? { eventId: stored.eventId, event: decodePayload(stored) } : null;
 }

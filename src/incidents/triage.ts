@@ -107,7 +107,7 @@ export async function getIncidentTriage(
   const issues: IssueTriage[] = [];
   for (const linked of scope.linked) {
     const { issue } = linked;
-    const found = await latestEvent(ctx, issue.id);
+    const found = await latestEvent(ctx, issue.id, environment.name);
     if (found) latest.set(issue.id, found);
     issues.push({
       linked,

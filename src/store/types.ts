@@ -386,7 +386,8 @@ export interface Store
   };
   events: EventQueryStore & {
     get(projectId: number, eventId: string): Promise<StoredEvent | null>;
-    latestForIssue(issueId: number): Promise<StoredEvent | null>;
+    /** The issue's newest stored event, of `environment` when one is given. */
+    latestForIssue(issueId: number, environment?: string | null): Promise<StoredEvent | null>;
     listForIssue(issueId: number, limit: number): Promise<StoredEvent[]>;
     countForProject(projectId: number): Promise<number>;
   };

@@ -15,11 +15,12 @@ export function createEventQueries(pool: pg.Pool): Pick<Store, 'events' | 'outco
         ]);
         return row ? toStoredEvent(row) : null;
       },
-      async latestForIssue(issueId) {
+      async latestForIssue(issueId, environment = null) {
         const row = await one(
           pool,
-          'SELECT * FROM events WHERE issue_id = $1 ORDER BY timestamp DESC, event_id DESC LIMIT 1',
-          [issueId],
+          `SELECT * FROM events WHERE issue_id = $1 AND ($2::text IS NULL OR environment = $2)
+           ORDER BY timestamp DESC, event_id DESC LIMIT 1`,
+          [issueId, environment],
         );
         return row ? toStoredEvent(row) : null;
       },

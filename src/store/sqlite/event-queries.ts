@@ -17,10 +17,12 @@ export function createEventQueries(db: SqliteConnection): Pick<Store, 'events' |
         );
         return row ? toStoredEvent(row) : null;
       },
-      async latestForIssue(issueId) {
+      async latestForIssue(issueId, environment = null) {
         const row = db.get<Row>(
-          'SELECT * FROM events WHERE issue_id = ? ORDER BY timestamp DESC, event_id DESC LIMIT 1',
+          `SELECT * FROM events WHERE issue_id = ?1 AND (?2 IS NULL OR environment = ?2)
+           ORDER BY timestamp DESC, event_id DESC LIMIT 1`,
           issueId,
+          environment,
         );
         return row ? toStoredEvent(row) : null;
       },
