@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { manualClock } from '../src/clock.ts';
-import { tick } from './helpers/alerts.ts';
+import { errorEvent, tick } from './helpers/alerts.ts';
 import { apiClient, sendEvent } from './helpers/issues.ts';
 import { startQuietServer } from './helpers/quiet-server.ts';
 import type { TestServer } from './helpers/server.ts';
@@ -10,14 +10,7 @@ const T0 = Date.parse('2026-11-24T09:00:00Z');
 const SECOND = 1000;
 const MINUTE = 60_000;
 
-const error = (type: string, value: string, at: number, extra: Record<string, unknown> = {}) => ({
-  level: 'error',
-  timestamp: at / 1000,
-  exception: {
-    values: [{ type, value, stacktrace: { frames: [{ function: type, filename: `${type}.js` }] } }],
-  },
-  ...extra,
-});
+const error = errorEvent;
 
 for (const backend of ['sqlite', 'postgres'] as const) {
   describe(`a rule enabled again (${backend})`, () => {

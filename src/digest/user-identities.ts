@@ -17,31 +17,42 @@ export class KnownUserIdentities {
   unknown(events: PreparedEvent[]): UserIdentityRow[] {
     const rows: UserIdentityRow[] = [];
     const batch = new Set<string>();
-    for (const row of identityRows(events)) {
-      const key = identityKey(row);
-      if (this.#known.has(key) || batch.has(key)) continue;
+    // On the ingest path: a known identity costs one key and two look-ups, no row.
+    forEachIdentity(events, (projectId, userKey, field, value) => {
+      const key = identityKey(projectId, userKey, field, value);
+      if (this.#known.has(key) || batch.has(key)) return;
       batch.add(key);
-      rows.push(row);
-    }
+      rows.push({ projectId, userKey, field, value });
+    });
     return rows;
   }
 
   /** After the rows' transaction committed. */
   remember(rows: UserIdentityRow[]): void {
     if (this.#known.size + rows.length > MAX_REMEMBERED) this.#known.clear();
-    for (const row of rows) this.#known.add(identityKey(row));
+    for (const row of rows) this.#known.add(identityKey(row.projectId, row.userKey, row.field, row.value));
   }
 }
 
 /** Every identity row of the events whose user has several identities. */
 export function identityRows(events: PreparedEvent[]): UserIdentityRow[] {
   const rows: UserIdentityRow[] = [];
-  for (const event of events) {
-    if (!event.userFields || !event.userKey) continue;
-    for (const [field, value] of Object.entries(event.userFields))
-      rows.push({ projectId: event.projectId, userKey: event.userKey, field, value });
-  }
+  forEachIdentity(events, (projectId, userKey, field, value) =>
+    rows.push({ projectId, userKey, field, value }),
+  );
   return rows;
 }
 
-const identityKey = (row: UserIdentityRow) => `${row.projectId}\0${row.field}\0${row.value}\0${row.userKey}`;
+function forEachIdentity(
+  events: PreparedEvent[],
+  visit: (projectId: number, userKey: string, field: string, value: string) => void,
+): void {
+  for (const event of events) {
+    if (!event.userFields || !event.userKey) continue;
+    for (const field in event.userFields)
+      visit(event.projectId, event.userKey, field, event.userFields[field]);
+  }
+}
+
+const identityKey = (projectId: number, userKey: string, field: string, value: string) =>
+  `${projectId}\0${field}\0${value}\0${userKey}`;

@@ -6,6 +6,7 @@ import { parseInput } from '../validation.ts';
 import { formatIncidentRef, type IncidentContext } from './access.ts';
 import { latestMitigation } from './mitigate.ts';
 import { computeVerification, type Verification } from './verify.ts';
+import { incidentEventFilters } from './verify-counts.ts';
 import { atOrUnderBaseline } from './verify-verdict.ts';
 import { viewIncident } from './view.ts';
 
@@ -227,20 +228,11 @@ async function usersSinceStart(
     projectIds: [...new Set(v.issues.map((i) => i.projectId))],
     start: v.incidentStart,
     end: now,
-    filters: [
-      { kind: 'in', attr: { column: 'issue.id' }, negated: false, values: v.issues.map((i) => i.issueId) },
-      // The environment verification counts (the mitigation's): staging's testers are not users.
-      ...(v.environment === null
-        ? []
-        : [
-            {
-              kind: 'in' as const,
-              attr: { column: 'environment' as const },
-              negated: false,
-              values: [v.environment],
-            },
-          ]),
-    ],
+    // The environment verification counts (the mitigation's): staging's testers are not users.
+    filters: incidentEventFilters(
+      v.issues.map((i) => i.issueId),
+      v.environment,
+    ),
   });
 }
 

@@ -2,6 +2,7 @@ import { effectiveScopes, type Principal } from '../auth/principal.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { ANSWERED, replyExcerpt, splitLegacyDetail } from '../outgoing/reply-excerpt.ts';
 import type { TimelineEntry } from '../store/types-incidents.ts';
+import { COMMAND_SCOPES, WEBHOOK_SCOPES } from './mitigation-hook.ts';
 import type { HookResult } from './mitigation-hook-call.ts';
 
 /**
@@ -13,11 +14,8 @@ import type { HookResult } from './mitigation-hook-call.ts';
  */
 const CONFIGURES: Record<HookResult['hook'], Scope[][]> = {
   // Each list is one scope putMitigationHook requires, any of its members.
-  webhook: [['project:write', 'project:admin']],
-  command: [
-    ['project:write', 'project:admin'],
-    ['org:admin', 'project:admin'],
-  ],
+  webhook: [WEBHOOK_SCOPES],
+  command: [WEBHOOK_SCOPES, COMMAND_SCOPES],
 };
 
 /** Call after the organisation was resolved (loadIncident), which caps a user's token by role. */

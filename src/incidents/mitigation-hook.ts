@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { forbidden, invalid, notFound } from '../app-error.ts';
 import { type Principal, requireScope } from '../auth/principal.ts';
+import type { Scope } from '../auth/scopes.ts';
 import type { AppContext } from '../context.ts';
 import { resolveProject } from '../orgs/resolve.ts';
 import { shownUrl } from '../outgoing/shown-url.ts';
@@ -124,6 +125,14 @@ export async function getMitigationHook(
   return viewHook(project, await ctx.store.mitigationHooks.get(project.id));
 }
 
+/**
+ * Who configures a project's hook: a webhook takes one of WEBHOOK_SCOPES, a command one of those
+ * and one of COMMAND_SCOPES too. Who may read a hook's replies follows the same rule
+ * (hook-result-shown.ts).
+ */
+export const WEBHOOK_SCOPES: Scope[] = ['project:write', 'project:admin'];
+export const COMMAND_SCOPES: Scope[] = ['org:admin', 'project:admin'];
+
 /** PUT /projects/{org}/{project}/mitigation-hook/ — merges into the current hook (absent keys stay). */
 export async function putMitigationHook(
   ctx: AppContext,
@@ -131,7 +140,7 @@ export async function putMitigationHook(
   input: { org: string; project: string },
   body: unknown,
 ): Promise<MitigationHookView> {
-  requireScope(principal, 'project:write', 'project:admin');
+  requireScope(principal, ...WEBHOOK_SCOPES);
   const patch = parseInput(MitigationHookInput, body, 'hook');
   const { project } = await resolveProject(ctx, principal, input.org, input.project);
   if (patch.command) {
@@ -141,7 +150,7 @@ export async function putMitigationHook(
       );
     }
     // Checked after resolveProject, so a user's role in the organisation caps the token's scopes.
-    requireScope(principal, 'org:admin', 'project:admin');
+    requireScope(principal, ...COMMAND_SCOPES);
     checkTemplate(patch.command);
   }
   const current = await ctx.store.mitigationHooks.get(project.id);
@@ -165,7 +174,7 @@ export async function deleteMitigationHook(
   principal: Principal,
   input: { org: string; project: string },
 ): Promise<void> {
-  requireScope(principal, 'project:write', 'project:admin');
+  requireScope(principal, ...WEBHOOK_SCOPES);
   const { project } = await resolveProject(ctx, principal, input.org, input.project);
   if (!(await ctx.store.mitigationHooks.delete(project.id))) throw notFound('mitigation hook');
 }

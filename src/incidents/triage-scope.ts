@@ -4,6 +4,7 @@ import type { Issue, Org, Project } from '../store/types.ts';
 import type { EventFilter, EventScope } from '../store/types-events.ts';
 import type { Incident } from '../store/types-incidents.ts';
 import { type Period, type TriagePeriods, triagePeriods } from './triage-windows.ts';
+import { incidentEventFilters } from './verify-counts.ts';
 
 export interface LinkedIssue {
   issue: Issue;
@@ -62,22 +63,10 @@ export function linkedEvents(
     projectIds: scope.projectIds,
     ...(period ? { start: period.start, end: period.end - 1 } : {}),
     filters: [
-      {
-        kind: 'in',
-        attr: { column: 'issue.id' },
-        negated: false,
-        values: scope.linked.map((l) => l.issue.id),
-      },
-      ...(scope.environment === null
-        ? []
-        : [
-            {
-              kind: 'in' as const,
-              attr: { column: 'environment' as const },
-              negated: false,
-              values: [scope.environment],
-            },
-          ]),
+      ...incidentEventFilters(
+        scope.linked.map((l) => l.issue.id),
+        scope.environment,
+      ),
       ...filters,
     ],
   };

@@ -33,7 +33,7 @@ export async function verificationCounter(
   };
   if (environment === null || issueIds.length === 0) return { countIn: fromBuckets, environment: null };
   const fromEvents =
-    (filters: EventFilter[]): CountIn =>
+    (environmentFilter: string | null): CountIn =>
     async (s) => {
       if (s.end <= s.start) return new Map(issueIds.map((id) => [id, 0]));
       const { rows } = await ctx.store.events.discover({
@@ -41,7 +41,7 @@ export async function verificationCounter(
         projectIds,
         start: s.start,
         end: s.end - 1,
-        filters: [{ kind: 'in', attr: { column: 'issue.id' }, negated: false, values: issueIds }, ...filters],
+        filters: incidentEventFilters(issueIds, environmentFilter),
         select: [{ attr: { column: 'issue.id' } }, { aggregate: { fn: 'count' } }],
         having: [],
         orderBy: [],
@@ -51,11 +51,18 @@ export async function verificationCounter(
       const counts = new Map(rows.map((row) => [Number(row[0]), Number(row[1])]));
       return new Map(issueIds.map((id) => [id, counts.get(id) ?? 0]));
     };
-  const [stored, counted] = await Promise.all([fromEvents([])(measured), fromBuckets(measured)]);
+  const [stored, counted] = await Promise.all([fromEvents(null)(measured), fromBuckets(measured)]);
   const complete = issueIds.every((id) => (stored.get(id) ?? 0) >= (counted.get(id) ?? 0));
   if (!complete) return { countIn: fromBuckets, environment: null };
-  const inEnvironment = fromEvents([
-    { kind: 'in', attr: { column: 'environment' }, negated: false, values: [environment] },
-  ]);
-  return { countIn: inEnvironment, environment };
+  return { countIn: fromEvents(environment), environment };
+}
+
+/** Events of these issues, in `environment` when one is given (null: every environment). */
+export function incidentEventFilters(issueIds: number[], environment: string | null): EventFilter[] {
+  const filters: EventFilter[] = [
+    { kind: 'in', attr: { column: 'issue.id' }, negated: false, values: issueIds },
+  ];
+  if (environment !== null)
+    filters.push({ kind: 'in', attr: { column: 'environment' }, negated: false, values: [environment] });
+  return filters;
 }

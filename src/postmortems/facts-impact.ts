@@ -1,6 +1,7 @@
 import type { AppContext } from '../context.ts';
 import { countedEnvironment } from '../incidents/triage-environment.ts';
 import type { LinkedIssue } from '../incidents/triage-scope.ts';
+import { incidentEventFilters } from '../incidents/verify-counts.ts';
 import type { DiscoverRow, EventColumn, EventScope } from '../store/types-events.ts';
 import type { Incident } from '../store/types-incidents.ts';
 
@@ -74,19 +75,10 @@ export async function measureImpact(
     projectIds,
     start: from,
     end: to - 1,
-    filters: [
-      { kind: 'in', attr: { column: 'issue.id' }, negated: false, values: linked.map((l) => l.issue.id) },
-      ...(environment.name === null
-        ? []
-        : [
-            {
-              kind: 'in' as const,
-              attr: { column: 'environment' as const },
-              negated: false,
-              values: [environment.name],
-            },
-          ]),
-    ],
+    filters: incidentEventFilters(
+      linked.map((l) => l.issue.id),
+      environment.name,
+    ),
   };
   const [users, releases, environments] =
     linked.length === 0

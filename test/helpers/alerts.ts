@@ -3,6 +3,16 @@ import { tickDetectors } from '../../src/detect/ticker.ts';
 import type { SetupResult } from '../../src/projects/setup-project.ts';
 import type { TestServer } from './server.ts';
 
+/** An error event of its own issue (one frame named after the type), at `at` (epoch ms). */
+export const errorEvent = (type: string, value: string, at: number, extra: Record<string, unknown> = {}) => ({
+  level: 'error',
+  timestamp: at / 1000,
+  exception: {
+    values: [{ type, value, stacktrace: { frames: [{ function: type, filename: `${type}.js` }] } }],
+  },
+  ...extra,
+});
+
 /** One detector pass at the server's (manual) clock. */
 export const tick = (t: TestServer) => tickDetectors(t.server.ctx);
 
